@@ -1,0 +1,162 @@
+#include "alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *default_malloc(size_t size) { return malloc(size); }
+static void *default_realloc(void *ptr, size_t size) { return realloc(ptr, size); }
+static void default_free(void *ptr) { free(ptr); }
+
+static opsc_allocator hook = { default_malloc, default_realloc, default_free };
+
+void opsc_alloc_set(const opsc_allocator *allocator)
+{
+	static const opsc_allocator std = { default_malloc, default_realloc, default_free };
+	hook = allocator ? *allocator : std;
+}
+
+static void *check(void *p, size_t size)
+{
+	if (!p && size) {
+		fprintf(stderr, "opsc: out of memory (%zu bytes)\n", size);
+		abort();
+	}
+	return p;
+}
+
+void *opsc_malloc(size_t size) { return check(hook.malloc(size ? size : 1), size); }
+
+void *opsc_calloc(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return check(NULL, SIZE_MAX);
+	void *p = opsc_malloc(count * size);
+	memset(p, 0, count * size);
+	return p;
+}
+
+void *opsc_realloc(void *ptr, size_t size) { return check(hook.realloc(ptr, size ? size : 1), size); }
+
+void opsc_free(void *ptr)
+{
+	if (ptr)
+		hook.free(ptr);
+}
+
+char *opsc_strndup(const char *s, size_t len)
+{
+	char *d = opsc_malloc(len + 1);
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+char *opsc_strdup(const char *s) { return opsc_strndup(s, strlen(s)); }
+
+/* Chunks are chained; a request larger than the default chunk gets its own. */
+typedef struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(max_align_t) unsigned char data[];
+} chunk;
+
+struct opsc_arena {
+	chunk *head;
+	size_t total;
+};
+
+enum { CHUNK_SIZE = 64 * 1024 };
+
+opsc_arena *opsc_arena_new(void)
+{
+	return opsc_calloc(1, sizeof(opsc_arena));
+}
+
+void opsc_arena_free(opsc_arena *arena)
+{
+	if (!arena)
+		return;
+	for (chunk *c = arena->head, *next; c; c = next) {
+		next = c->next;
+		opsc_free(c);
+	}
+	opsc_free(arena);
+}
+
+static chunk *chunk_new(size_t size)
+{
+	chunk *c = opsc_malloc(sizeof(chunk) + size);
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+void *opsc_arena_alloc(opsc_arena *arena, size_t size)
+{
+	const size_t align = _Alignof(max_align_t);
+	size = (size + align - 1) & ~(align - 1);
+	chunk *c = arena->head;
+	if (!c || c->size - c->used < size) {
+		if (size > CHUNK_SIZE / 4) {
+			/* Big block: own chunk, linked behind the current one so the
+			 * current chunk's free space stays usable. */
+			chunk *big = chunk_new(size);
+			big->used = size;
+			if (c) {
+				big->next = c->next;
+				c->next = big;
+			} else {
+				arena->head = big;
+			}
+			arena->total += size;
+			memset(big->data, 0, size);
+			return big->data;
+		}
+		c = chunk_new(CHUNK_SIZE);
+		c->next = arena->head;
+		arena->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += size;
+	arena->total += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *opsc_arena_strndup(opsc_arena *arena, const char *s, size_t len)
+{
+	char *d = opsc_arena_alloc(arena, len + 1);
+	memcpy(d, s, len);
+	return d;
+}
+
+char *opsc_arena_strdup(opsc_arena *arena, const char *s)
+{
+	return opsc_arena_strndup(arena, s, strlen(s));
+}
+
+char *opsc_arena_vprintf(opsc_arena *arena, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		n = 0;
+	char *s = opsc_arena_alloc(arena, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *opsc_arena_printf(opsc_arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = opsc_arena_vprintf(arena, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+size_t opsc_arena_used(const opsc_arena *arena) { return arena ? arena->total : 0; }

@@ -1,0 +1,51 @@
+/*
+ * alloc.h - the one allocation hook and the per-compilation arena.
+ *
+ * Every heap allocation in opsc goes through opsc_malloc/opsc_realloc/opsc_free
+ * so tests can swap the hook (cmocka's test_malloc) and count leaks. Like
+ * tree-sitter's ts_malloc, the default hook aborts when memory runs out: no
+ * caller can do anything useful then, and checking every small allocation
+ * would bury the code that matters.
+ *
+ * An arena owns everything one compilation makes (AST, strings, Model,
+ * diagnostics) and releases it in one call.
+ */
+#ifndef OPSC_ALLOC_H
+#define OPSC_ALLOC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	void *(*malloc)(size_t size);
+	void *(*realloc)(void *ptr, size_t size);
+	void (*free)(void *ptr);
+} opsc_allocator;
+
+/* Replace the hook; NULL restores the C library's. */
+void opsc_alloc_set(const opsc_allocator *allocator);
+
+void *opsc_malloc(size_t size);
+void *opsc_calloc(size_t count, size_t size);
+void *opsc_realloc(void *ptr, size_t size);
+void opsc_free(void *ptr);
+char *opsc_strdup(const char *s);
+char *opsc_strndup(const char *s, size_t len);
+
+typedef struct opsc_arena opsc_arena;
+
+opsc_arena *opsc_arena_new(void);
+/* Frees every allocation made from the arena; accepts NULL. */
+void opsc_arena_free(opsc_arena *arena);
+/* Zeroed memory, aligned for any type, valid until opsc_arena_free. */
+void *opsc_arena_alloc(opsc_arena *arena, size_t size);
+char *opsc_arena_strndup(opsc_arena *arena, const char *s, size_t len);
+char *opsc_arena_strdup(opsc_arena *arena, const char *s);
+char *opsc_arena_printf(opsc_arena *arena, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *opsc_arena_vprintf(opsc_arena *arena, const char *fmt, va_list ap);
+/* Bytes handed out so far (for benchmarks and tests). */
+size_t opsc_arena_used(const opsc_arena *arena);
+
+#endif

@@ -1,0 +1,248 @@
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void opsc_diags_init(opsc_diags *diags, opsc_arena *arena)
+{
+	memset(diags, 0, sizeof(*diags));
+	diags->arena = arena;
+}
+
+void opsc_diags_dispose(opsc_diags *diags)
+{
+	for (uint32_t i = 0; i < diags->items.len; i++)
+		opsc_array_free(&diags->items.items[i].notes);
+	opsc_array_free(&diags->items);
+}
+
+static uint32_t vadd(opsc_diags *diags, opsc_severity sev, const char *code, opsc_span span,
+		     const char *fmt, va_list ap)
+{
+	opsc_diag d = { 0 };
+	d.code = code;
+	d.severity = sev;
+	d.span = span;
+	d.message = opsc_arena_vprintf(diags->arena, fmt, ap);
+	if (sev == OPSC_SEV_ERROR)
+		diags->errors++;
+	else if (sev == OPSC_SEV_WARNING)
+		diags->warnings++;
+	opsc_array_push(&diags->items, d);
+	return diags->items.len - 1;
+}
+
+uint32_t opsc_diag_add(opsc_diags *diags, opsc_severity sev, const char *code, opsc_span span,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	uint32_t i = vadd(diags, sev, code, span, fmt, ap);
+	va_end(ap);
+	return i;
+}
+
+uint32_t opsc_diag_error(opsc_diags *diags, const char *code, opsc_span span, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	uint32_t i = vadd(diags, OPSC_SEV_ERROR, code, span, fmt, ap);
+	va_end(ap);
+	return i;
+}
+
+uint32_t opsc_diag_warning(opsc_diags *diags, const char *code, opsc_span span, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	uint32_t i = vadd(diags, OPSC_SEV_WARNING, code, span, fmt, ap);
+	va_end(ap);
+	return i;
+}
+
+void opsc_diag_note(opsc_diags *diags, uint32_t diag, opsc_span span, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	opsc_diag_note n = { span, opsc_arena_vprintf(diags->arena, fmt, ap) };
+	va_end(ap);
+	opsc_array_push(&diags->items.items[diag].notes, n);
+}
+
+void opsc_diag_help(opsc_diags *diags, uint32_t diag, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diags->items.items[diag].help = opsc_arena_vprintf(diags->arena, fmt, ap);
+	va_end(ap);
+}
+
+/* Stable merge sort: diagnostics are few, and order of ties must be kept. */
+static int span_cmp(const opsc_span *a, const opsc_span *b)
+{
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return 0;
+}
+
+void opsc_diags_sort(opsc_diags *diags)
+{
+	uint32_t n = diags->items.len;
+	opsc_diag *a = diags->items.items;
+	for (uint32_t i = 1; i < n; i++) {
+		opsc_diag d = a[i];
+		uint32_t j = i;
+		while (j > 0 && span_cmp(&a[j - 1].span, &d.span) > 0) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = d;
+	}
+}
+
+bool opsc_diag_want_color(FILE *out)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	return isatty(fileno(out));
+}
+
+typedef struct {
+	FILE *out;
+	const opsc_sources *sources;
+	bool color;
+} renderer;
+
+static const char *sev_name[] = { "note", "warning", "error" };
+static const char *sev_color[] = { "\x1b[1;36m", "\x1b[1;33m", "\x1b[1;31m" };
+
+static void paint(const renderer *r, const char *esc)
+{
+	if (r->color)
+		fputs(esc, r->out);
+}
+
+/* Display width of a line prefix: tabs to the next stop of 4, one column per
+ * UTF-8 code point, so carets line up under what the terminal shows. */
+static uint32_t display_width(const char *s, uint32_t len)
+{
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t')
+			w = (w / 4 + 1) * 4;
+		else if ((c & 0xC0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+/* The source line, with control bytes shown as '?' so a terminal is safe,
+ * and a line of more than `max` bytes cut around the span. */
+static void print_line(const renderer *r, const char *text, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		fputc(c == '\t' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c, r->out);
+		if (c == '\t') {
+			uint32_t w = display_width(text, i + 1);
+			for (uint32_t k = display_width(text, i) + 1; k < w; k++)
+				fputc(' ', r->out);
+		}
+	}
+}
+
+enum { MAX_SHOWN = 160 };
+
+static void print_snippet(const renderer *r, const opsc_span *span, const char *underline_color)
+{
+	const opsc_source *src = opsc_sources_get(r->sources, span->file);
+	if (!src || span->line == 0)
+		return;
+	uint32_t len;
+	const char *line = opsc_source_line(src, span->line, &len);
+	uint32_t col0 = span->col - 1;
+	/* Long lines (minified files, 1 MB of garbage) are cut to a window. */
+	uint32_t from = 0;
+	if (len > MAX_SHOWN) {
+		from = col0 > MAX_SHOWN / 2 ? col0 - MAX_SHOWN / 2 : 0;
+		while (from > 0 && ((unsigned char)line[from] & 0xC0) == 0x80)
+			from--;
+		len = len - from > MAX_SHOWN ? MAX_SHOWN : len - from;
+		while (len > 0 && from + len < src->len && ((unsigned char)line[from + len] & 0xC0) == 0x80)
+			len--;
+	}
+	uint32_t rel = col0 >= from ? col0 - from : 0;
+	if (rel > len)
+		rel = len;
+	char num[16];
+	int nw = snprintf(num, sizeof num, "%u", span->line);
+	paint(r, "\x1b[1;34m");
+	fprintf(r->out, " %s | ", num);
+	paint(r, "\x1b[0m");
+	print_line(r, line + from, len);
+	fputc('\n', r->out);
+	paint(r, "\x1b[1;34m");
+	fprintf(r->out, " %*s | ", nw, "");
+	paint(r, "\x1b[0m");
+	uint32_t pad = display_width(line + from, rel);
+	uint32_t width = 1;
+	if (span->end_line == span->line && span->end > span->start) {
+		uint32_t end_rel = span->end_col - 1 - from;
+		if (end_rel > len)
+			end_rel = len;
+		uint32_t w = display_width(line + from, end_rel);
+		width = w > pad ? w - pad : 1;
+	}
+	for (uint32_t i = 0; i < pad; i++)
+		fputc(' ', r->out);
+	paint(r, underline_color);
+	fputc('^', r->out);
+	for (uint32_t i = 1; i < width; i++)
+		fputc('~', r->out);
+	paint(r, "\x1b[0m");
+	fputc('\n', r->out);
+}
+
+static void print_head(const renderer *r, const opsc_span *span, opsc_severity sev, const char *msg)
+{
+	const opsc_source *src = opsc_sources_get(r->sources, span->file);
+	paint(r, "\x1b[1m");
+	if (src && span->line)
+		fprintf(r->out, "%s:%u:%u: ", src->path, span->line, span->col);
+	else if (src)
+		fprintf(r->out, "%s: ", src->path);
+	else
+		fputs("opsc: ", r->out);
+	paint(r, sev_color[sev]);
+	fprintf(r->out, "%s:", sev_name[sev]);
+	paint(r, "\x1b[0m\x1b[1m");
+	fprintf(r->out, " %s", msg);
+	paint(r, "\x1b[0m");
+	fputc('\n', r->out);
+}
+
+static void render_one(const renderer *r, const opsc_diag *d)
+{
+	print_head(r, &d->span, d->severity, d->message);
+	print_snippet(r, &d->span, sev_color[d->severity]);
+	for (uint32_t i = 0; i < d->notes.len; i++) {
+		const opsc_diag_note *n = &d->notes.items[i];
+		print_head(r, &n->span, OPSC_SEV_NOTE, n->message);
+		print_snippet(r, &n->span, sev_color[OPSC_SEV_NOTE]);
+	}
+	if (d->help)
+		fprintf(r->out, "  = help: %s\n", d->help);
+}
+
+void opsc_diag_render_text(FILE *out, const opsc_sources *sources, const opsc_diags *diags,
+			   const opsc_render_opts *opts)
+{
+	renderer r = { out, sources, opts && opts->color };
+	for (uint32_t i = 0; i < diags->items.len; i++)
+		render_one(&r, &diags->items.items[i]);
+}

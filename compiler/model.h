@@ -1,0 +1,348 @@
+/*
+ * model.h - the typed Model: the centre of opsc.
+ *
+ * Sema builds it from .ops (the intended state); lint builds the same Model
+ * from the YAML manifests found in a repository (the actual state). Emitters
+ * read it, policies are predicates over it, drift is the difference between
+ * two of them. Every node keeps its span (into .ops or into a manifest).
+ *
+ * All memory belongs to the arena of the compilation that built the Model.
+ * Lists are (pointer, length) pairs; order is declaration order, except where
+ * a comment says the list is sorted.
+ */
+#ifndef OPSC_MODEL_H
+#define OPSC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "source.h"
+
+typedef struct opsc_stmt opsc_stmt;
+
+/* A string with where it was written. */
+typedef struct {
+	const char *s;
+	opsc_span span;
+} opsc_str;
+
+typedef struct {
+	opsc_str *items;
+	uint32_t len;
+} opsc_strs;
+
+typedef struct {
+	opsc_str key, value;
+} opsc_kv;
+
+typedef struct {
+	opsc_kv *items;
+	uint32_t len;
+} opsc_kvs;
+
+/* A Kubernetes quantity: as written ("64Gi", "500m") and in milli-units. */
+typedef struct {
+	const char *text;
+	double milli;
+	opsc_span span;
+} opsc_qty;
+
+/* ------------------------------------------------------------------ project */
+
+typedef struct {
+	opsc_str handle; /* "alice" or "@acme/platform" (a team) */
+	int64_t id; /* GitHub numeric user or team id */
+	bool team;
+} opsc_reviewer;
+
+/* Re-levels or disables a built-in lint rule: rules { no-wildcard-rbac = off } */
+typedef struct {
+	opsc_str rule;
+	opsc_severity severity;
+	bool disabled;
+} opsc_rule_setting;
+
+typedef struct {
+	opsc_span span;
+	opsc_str name;
+	opsc_str repo; /* "owner/name" */
+	opsc_str output; /* output directory, relative to the repository root */
+	opsc_str timezone; /* default for backup schedules, e.g. "Europe/Lisbon"; may be NULL */
+	opsc_reviewer *reviewers;
+	uint32_t nreviewers;
+	opsc_rule_setting *rules;
+	uint32_t nrules;
+	opsc_str break_glass; /* the one declared cluster-admin binding name, may be NULL */
+} opsc_project;
+
+/* ------------------------------------------------------------- environments */
+
+typedef struct {
+	opsc_span span; /* NO_SPAN when the environment has no protect block */
+	bool present;
+	opsc_strs reviewers; /* handles, resolved to ids through the project */
+	int approvals;
+	opsc_span approvals_span;
+	int64_t wait_s; /* seconds */
+	opsc_span wait_span;
+	opsc_strs branches; /* custom branch name patterns; empty: any branch */
+	bool protected_branches; /* deploy from protected branches only */
+	bool prevent_self_review;
+	opsc_span prevent_self_review_span;
+} opsc_protect;
+
+typedef struct {
+	opsc_str resource; /* "requests.cpu", "limits.memory", "pods", ... */
+	opsc_qty value;
+} opsc_quota_entry;
+
+/* Container defaults of a LimitRange. */
+typedef struct {
+	opsc_span span;
+	bool present;
+	opsc_qty default_cpu, default_memory; /* limits */
+	opsc_qty request_cpu, request_memory; /* defaultRequest */
+	opsc_qty max_cpu, max_memory;
+} opsc_limits;
+
+typedef struct {
+	opsc_span span;
+	bool present;
+	opsc_quota_entry *hard;
+	uint32_t nhard;
+	opsc_limits limits;
+} opsc_quota;
+
+typedef struct {
+	opsc_span span;
+	opsc_str name; /* "production" */
+	opsc_str cluster; /* "studio" */
+	opsc_str namespace_; /* "vmshift-production" */
+	bool production; /* tier = production (or name == "production") */
+	opsc_kvs labels; /* extra namespace labels */
+	opsc_protect protect;
+	opsc_quota quota;
+} opsc_env;
+
+/* --------------------------------------------------------------------- RBAC */
+
+typedef struct {
+	opsc_span span;
+	opsc_strs api_groups; /* "" is the core group */
+	opsc_strs resources;
+	opsc_strs verbs;
+	opsc_strs resource_names;
+	opsc_strs non_resource_urls;
+} opsc_rbac_rule;
+
+typedef struct {
+	opsc_span span;
+	opsc_str name;
+	bool cluster; /* ClusterRole (always for roles bound cluster-wide) */
+	opsc_rbac_rule *rules;
+	uint32_t nrules;
+	const char *origin; /* template that produced it ("std.rbac.baseline"), or NULL */
+} opsc_role;
+
+typedef enum { OPSC_SUBJECT_USER, OPSC_SUBJECT_GROUP, OPSC_SUBJECT_SERVICE_ACCOUNT } opsc_subject_kind;
+
+typedef struct {
+	opsc_span span;
+	opsc_subject_kind kind;
+	opsc_str name;
+	opsc_str namespace_; /* service accounts; NULL: the binding's namespace */
+} opsc_subject;
+
+typedef struct opsc_binding {
+	opsc_span span;
+	opsc_str name; /* generated "<role>-<subject>" unless given */
+	opsc_str role_name; /* as written; role is NULL for built-ins like cluster-admin */
+	const struct opsc_role *role;
+	opsc_subject *subjects;
+	uint32_t nsubjects;
+	const struct opsc_env **envs; /* where it applies; none: cluster-wide */
+	uint32_t nenvs;
+} opsc_binding;
+
+/* ---------------------------------------------------------- network policy */
+
+typedef enum { OPSC_PEER_NAMESPACE, OPSC_PEER_POD, OPSC_PEER_CIDR, OPSC_PEER_ALL_NAMESPACES, OPSC_PEER_SAME_NAMESPACE } opsc_peer_kind;
+
+typedef struct {
+	opsc_span span;
+	opsc_peer_kind kind;
+	opsc_str name; /* namespace name (NAMESPACE), or CIDR (CIDR) */
+	opsc_kvs selector; /* pod or namespace labels */
+	opsc_strs except; /* CIDR exceptions */
+} opsc_peer;
+
+typedef struct {
+	opsc_span span;
+	uint32_t port, end_port; /* end_port == port for one port; 0: all ports */
+	const char *protocol; /* "TCP", "UDP", "SCTP" */
+} opsc_port;
+
+typedef enum { OPSC_INGRESS, OPSC_EGRESS } opsc_direction;
+
+typedef struct {
+	opsc_span span;
+	opsc_str name; /* "dns" */
+	opsc_direction direction;
+	opsc_peer *peers; /* none: anywhere */
+	uint32_t npeers;
+	opsc_port *ports; /* none: all ports */
+	uint32_t nports;
+} opsc_net_rule;
+
+typedef struct {
+	opsc_span span;
+	opsc_str name;
+	const struct opsc_env **envs; /* `in`; all environments when all_envs */
+	uint32_t nenvs;
+	bool all_envs;
+	opsc_kvs pod_selector; /* empty: every pod of the namespace */
+	bool deny_ingress, deny_egress; /* default-deny directions */
+	opsc_net_rule *rules;
+	uint32_t nrules;
+} opsc_netpol;
+
+/* ------------------------------------------------------------------ backups */
+
+typedef struct {
+	opsc_span span;
+	opsc_str name;
+	opsc_str schedule; /* 5-field cron, validated */
+	opsc_str timezone; /* may be NULL: then the project's, then none */
+	int64_t retain_s; /* TTL in seconds */
+	opsc_span retain_span;
+	int64_t rpo_s; /* declared recovery point objective, 0 if none */
+	opsc_span rpo_span;
+	const struct opsc_env **envs;
+	uint32_t nenvs;
+	bool all_envs;
+	opsc_kvs select; /* label selector */
+	opsc_str storage; /* storage location name; NULL: the default */
+	bool snapshot_volumes;
+} opsc_backup;
+
+/* ------------------------------------------------------------------- alerts */
+
+typedef struct {
+	opsc_span span;
+	opsc_str name; /* "HighErrorRate" */
+	opsc_str group; /* rule group; default "opsc" or the template name */
+	opsc_str expr; /* PromQL, parameters substituted */
+	int64_t for_s;
+	opsc_str severity; /* "critical", "warning", "info" */
+	opsc_str summary, description, runbook;
+	opsc_kvs labels; /* extra labels (severity is added by emitters) */
+	const struct opsc_env **envs; /* where the rule is deployed; none: every env */
+	uint32_t nenvs;
+} opsc_alert;
+
+/* Secret reference: a key of a Kubernetes Secret, never an inline value. */
+typedef struct {
+	opsc_span span;
+	opsc_str name, key;
+} opsc_secret_ref;
+
+typedef enum { OPSC_RECV_SLACK, OPSC_RECV_PAGERDUTY, OPSC_RECV_WEBHOOK, OPSC_RECV_EMAIL } opsc_receiver_kind;
+
+typedef struct {
+	opsc_span span;
+	opsc_receiver_kind kind;
+	opsc_str channel; /* slack */
+	opsc_secret_ref api_url; /* slack webhook URL */
+	opsc_secret_ref routing_key; /* pagerduty */
+	opsc_secret_ref url; /* webhook */
+	opsc_str to, from, smarthost; /* email */
+	opsc_secret_ref auth_password; /* email, optional */
+	bool send_resolved;
+} opsc_notifier;
+
+typedef struct opsc_receiver {
+	opsc_span span;
+	opsc_str name;
+	opsc_notifier *notifiers;
+	uint32_t nnotifiers;
+} opsc_receiver;
+
+typedef enum { OPSC_MATCH_EQ, OPSC_MATCH_NE, OPSC_MATCH_RE, OPSC_MATCH_NRE } opsc_match_op;
+
+typedef struct {
+	opsc_span span;
+	opsc_str label, value;
+	opsc_match_op op;
+} opsc_matcher;
+
+typedef struct opsc_route {
+	opsc_span span;
+	opsc_matcher *matchers; /* `when` conditions; none at the root */
+	uint32_t nmatchers;
+	opsc_str receiver_name;
+	const struct opsc_receiver *receiver;
+	opsc_strs group_by;
+	int64_t group_wait_s, group_interval_s, repeat_interval_s; /* 0: default */
+	bool continue_;
+	struct opsc_route *children;
+	uint32_t nchildren;
+} opsc_route;
+
+/* ----------------------------------------------------- policies and secrets */
+
+typedef struct {
+	opsc_span span;
+	opsc_str name;
+	opsc_severity severity;
+	opsc_str description;
+	const opsc_stmt *body; /* the checked statements (for/require/deny) */
+	uint32_t nbody;
+} opsc_policy;
+
+typedef struct {
+	opsc_span span;
+	opsc_str id; /* "github-pat" */
+	opsc_str description;
+	opsc_str pattern; /* PCRE2 */
+	uint32_t group; /* capture group holding the secret; 0: whole match */
+	opsc_strs keywords; /* prefilter literals, matched case-insensitively */
+	double entropy; /* minimum Shannon entropy of the secret, 0: none */
+	opsc_severity severity;
+	opsc_strs paths; /* only files matching these globs; empty: all */
+	opsc_strs allow_paths; /* never in these globs */
+	opsc_strs allow_values; /* PCRE2 patterns of values that are not secrets */
+} opsc_secret_rule;
+
+/* ------------------------------------------------------------------- model */
+
+typedef struct {
+	opsc_project project;
+	bool has_project;
+	opsc_env *envs;
+	uint32_t nenvs;
+	opsc_role *roles;
+	uint32_t nroles;
+	opsc_binding *bindings;
+	uint32_t nbindings;
+	opsc_netpol *netpols;
+	uint32_t nnetpols;
+	opsc_backup *backups;
+	uint32_t nbackups;
+	opsc_alert *alerts;
+	uint32_t nalerts;
+	opsc_receiver *receivers;
+	uint32_t nreceivers;
+	opsc_route route; /* the root route */
+	bool has_route;
+	opsc_policy *policies;
+	uint32_t npolicies;
+	opsc_secret_rule *secret_rules;
+	uint32_t nsecret_rules;
+} opsc_model;
+
+const opsc_env *opsc_model_find_env(const opsc_model *model, const char *name);
+const opsc_role *opsc_model_find_role(const opsc_model *model, const char *name);
+const opsc_receiver *opsc_model_find_receiver(const opsc_model *model, const char *name);
+
+#endif

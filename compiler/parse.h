@@ -1,0 +1,24 @@
+/*
+ * parse.h - tree-sitter CST to AST, with syntax errors as diagnostics.
+ *
+ * ERROR and MISSING nodes become located diagnostics in words a person
+ * understands ("expected `}` to close the block opened at 12:3"); parsing
+ * never stops at the first one. The AST lives in ctx's arena.
+ */
+#ifndef OPSC_PARSE_H
+#define OPSC_PARSE_H
+
+#include "ast.h"
+#include "ctx.h"
+
+typedef struct TSLanguage TSLanguage;
+const TSLanguage *tree_sitter_ops(void);
+
+/* Nesting deeper than this is reported, not recursed into. */
+#define OPSC_MAX_DEPTH 256
+
+/* Parses and lowers source `file` of ctx. Returns 0 (syntax errors are
+ * diagnostics) or a negative value on an internal failure. */
+int opsc_parse(opsc_ast_file *out, opsc_ctx *ctx, uint32_t file);
+
+#endif
