@@ -61,7 +61,7 @@ uint32_t opsc_diag_warning(opsc_diags *diags, const char *code, opsc_span span, 
 	return i;
 }
 
-void opsc_diag_note(opsc_diags *diags, uint32_t diag, opsc_span span, const char *fmt, ...)
+void opsc_diag_add_note(opsc_diags *diags, uint32_t diag, opsc_span span, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

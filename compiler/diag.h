@@ -41,14 +41,14 @@ typedef struct {
 void opsc_diags_init(opsc_diags *diags, opsc_arena *arena);
 void opsc_diags_dispose(opsc_diags *diags);
 
-/* Appends a diagnostic; returns its index for opsc_diag_note/opsc_diag_help. */
+/* Appends a diagnostic; returns its index for opsc_diag_add_note/opsc_diag_help. */
 uint32_t opsc_diag_add(opsc_diags *diags, opsc_severity sev, const char *code, opsc_span span,
 		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 uint32_t opsc_diag_error(opsc_diags *diags, const char *code, opsc_span span, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 uint32_t opsc_diag_warning(opsc_diags *diags, const char *code, opsc_span span, const char *fmt,
 			   ...) __attribute__((format(printf, 4, 5)));
-void opsc_diag_note(opsc_diags *diags, uint32_t diag, opsc_span span, const char *fmt, ...)
+void opsc_diag_add_note(opsc_diags *diags, uint32_t diag, opsc_span span, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void opsc_diag_help(opsc_diags *diags, uint32_t diag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -13,7 +13,6 @@
 
 static const opsc_command commands[] = {
 	{ "check", "check .ops files and report every problem", opsc_cmd_check },
-	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
 };
 
 static void usage(FILE *out)
