@@ -1,0 +1,56 @@
+/*
+ * scan.h - the secret-scanning engine.
+ *
+ * Rules come from the Model (`secret` blocks: the built-in policies/secrets.ops
+ * plus the user's own). The scanner compiles them once: a keyword prefilter
+ * over all rules' literals, then PCRE2 with JIT and match/depth limits for the
+ * rules whose keywords occur, then entropy, placeholder and allowlist checks.
+ * Structural rules (Kubernetes Secret manifests with data, committed tfstate,
+ * .tfvars/.env credentials, kubeconfig users) are built in and take part in
+ * the same run.
+ *
+ * Ownership: the scanner is immutable after opsc_scanner_new and may be shared
+ * by threads; each thread scans with its own opsc_scan_state.
+ */
+#ifndef OPSC_SCAN_H
+#define OPSC_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "model.h"
+
+typedef struct opsc_scanner opsc_scanner;
+typedef struct opsc_scan_state opsc_scan_state;
+
+typedef struct {
+	const char *rule_id; /* "github-pat"; owned by the scanner */
+	const char *description; /* owned by the scanner */
+	opsc_severity severity;
+	uint32_t line, col; /* 1-based, of the secret's first byte */
+	uint32_t end_line, end_col;
+	uint32_t offset, len; /* byte range of the secret within the buffer */
+} opsc_scan_hit;
+
+/* Called for each finding; return non-zero to stop scanning this buffer. */
+typedef int (*opsc_scan_cb)(void *user, const opsc_scan_hit *hit);
+
+/* Compiles `rules` (copied; the Model may be freed afterwards). A rule whose
+ * pattern does not compile is reported in `diags` at the rule's span and
+ * left out. Returns 0 or negative on internal failure. */
+int opsc_scanner_new(opsc_scanner **out, const opsc_secret_rule *rules, uint32_t nrules,
+		     opsc_diags *diags);
+void opsc_scanner_free(opsc_scanner *scanner);
+
+int opsc_scan_state_new(opsc_scan_state **out, const opsc_scanner *scanner);
+void opsc_scan_state_free(opsc_scan_state *state);
+
+/* Scans one file's bytes. `path` is relative to the scanned root, '/'-separated
+ * (it selects path rules and structural rules). Lines with `opsc:ignore`
+ * (optionally `opsc:ignore[rule-id]`) are skipped. Returns 0, or negative on
+ * an internal failure. */
+int opsc_scan_buffer(opsc_scan_state *state, const char *path, const char *data, size_t len,
+		     opsc_scan_cb cb, void *user);
+
+#endif
