@@ -147,6 +147,9 @@ typedef struct {
 	opsc_stmt *items;
 	uint32_t len;
 	opsc_span open, close; /* the braces; NO_SPAN at file level */
+	/* A syntax error was inside: statements may be missing, so sema must
+	 * not report "missing required attribute" for this body. */
+	bool incomplete;
 } opsc_body;
 
 struct opsc_block {

@@ -141,17 +141,35 @@ static uint32_t display_width(const char *s, uint32_t len)
 	return w;
 }
 
-/* The source line, with control bytes shown as '?' so a terminal is safe,
- * and a line of more than `max` bytes cut around the span. */
+/* The source line, with control bytes and bytes that are not UTF-8 shown
+ * as '?' so a terminal is safe; tabs expanded to match display_width. */
 static void print_line(const renderer *r, const char *text, uint32_t len)
 {
+	uint32_t col = 0;
 	for (uint32_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		fputc(c == '\t' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c, r->out);
 		if (c == '\t') {
-			uint32_t w = display_width(text, i + 1);
-			for (uint32_t k = display_width(text, i) + 1; k < w; k++)
+			uint32_t next = (col / 4 + 1) * 4;
+			for (; col < next; col++)
 				fputc(' ', r->out);
+			continue;
+		}
+		col += (c & 0xC0) != 0x80;
+		if (c < 0x20 || c == 0x7f) {
+			fputc('?', r->out);
+		} else if (c < 0x80) {
+			fputc(c, r->out);
+		} else {
+			uint32_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+			bool ok = n && i + n <= len && c >= 0xC2 && c <= 0xF4;
+			for (uint32_t k = 1; ok && k < n; k++)
+				ok = ((unsigned char)text[i + k] & 0xC0) == 0x80;
+			if (!ok) {
+				fputc('?', r->out);
+				continue;
+			}
+			fwrite(text + i, 1, n, r->out);
+			i += n - 1;
 		}
 	}
 }

@@ -1,0 +1,15 @@
+#include "compile.h"
+
+#include "load.h"
+#include "sema.h"
+
+int opsc_compile(opsc_model *out, opsc_ctx *ctx, const char *const *paths, uint32_t npaths)
+{
+	opsc_program program = { 0 };
+	int rc = opsc_load(&program, ctx, paths, npaths);
+	if (rc < 0 && program.len == 0)
+		return 0; /* nothing readable: already a diagnostic */
+	rc = opsc_sema_check(out, ctx, &program);
+	opsc_diags_sort(&ctx->diags);
+	return rc;
+}

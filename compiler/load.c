@@ -1,0 +1,289 @@
+/*
+ * load.c - the files of a program and the modules they import.
+ *
+ * Modules are loaded once each, keyed by their canonical path (or their
+ * std name); a root file that another root imports is not loaded twice. The
+ * import graph is walked depth-first after loading, so a cycle is reported
+ * at the import that closes it, with the chain in notes.
+ */
+#include "load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "array.h"
+#include "embed.h"
+#include "parse.h"
+
+#define NO_MODULE UINT32_MAX
+
+typedef struct {
+	opsc_ctx *ctx;
+	opsc_array(opsc_module) mods;
+	opsc_array(const char *) keys; /* canonical path or "std/x", per module */
+} loader;
+
+static uint32_t find_key(const loader *ld, const char *key)
+{
+	for (uint32_t i = 0; i < ld->keys.len; i++)
+		if (strcmp(ld->keys.items[i], key) == 0)
+			return i;
+	return NO_MODULE;
+}
+
+static uint32_t add_module(loader *ld, const char *key, const char *name, uint32_t file, bool root, bool std)
+{
+	opsc_module m = { 0 };
+	m.name = name;
+	m.file = file;
+	m.root = root;
+	m.std = std;
+	opsc_array_push(&ld->mods, m);
+	opsc_array_push(&ld->keys, opsc_arena_strdup(ld->ctx->arena, key));
+	opsc_module *mp = opsc_array_last(&ld->mods);
+	int rc = opsc_parse(&mp->ast, ld->ctx, file);
+	return rc < 0 ? NO_MODULE : ld->mods.len - 1;
+}
+
+/* A diagnostic about a file as a whole (no position). */
+static void file_error(loader *ld, const char *path, const char *fmt, const char *detail)
+{
+	uint32_t f = opsc_sources_add(&ld->ctx->sources, path, "", 0, false);
+	opsc_diag_error(&ld->ctx->diags, "cannot-read", opsc_source_span(&ld->ctx->sources, f, 0, 0),
+			fmt, detail);
+}
+
+static int load_root_file(loader *ld, const char *path)
+{
+	char real[PATH_MAX];
+	const char *key = realpath(path, real) ? real : path;
+	if (find_key(ld, key) != NO_MODULE)
+		return 0;
+	uint32_t file;
+	int rc = opsc_sources_read(&file, &ld->ctx->sources, path);
+	if (rc < 0) {
+		file_error(ld, path, "cannot read the file: %s", strerror(-rc));
+		return rc;
+	}
+	return add_module(ld, key, "", file, true, false) == NO_MODULE ? -EINVAL : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A directory's *.ops files, in byte order of their names (not readdir's). */
+static int load_root_dir(loader *ld, const char *dir)
+{
+	int rc = 0;
+	opsc_array(char *) names = { 0 };
+	DIR *d = opendir(dir);
+	if (!d) {
+		file_error(ld, dir, "cannot read the directory: %s", strerror(errno));
+		return -errno;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n > 4 && strcmp(e->d_name + n - 4, ".ops") == 0 && e->d_name[0] != '.')
+			opsc_array_push(&names, opsc_strdup(e->d_name));
+	}
+	closedir(d);
+	if (names.len)
+		qsort(names.items, names.len, sizeof *names.items, cmp_str);
+	for (uint32_t i = 0; i < names.len; i++) {
+		char *p = opsc_arena_printf(ld->ctx->arena, "%s%s%s", dir,
+					    dir[strlen(dir) - 1] == '/' ? "" : "/", names.items[i]);
+		int r = load_root_file(ld, p);
+		if (r < 0 && rc == 0)
+			rc = r;
+	}
+	for (uint32_t i = 0; i < names.len; i++)
+		opsc_free(names.items[i]);
+	opsc_array_free(&names);
+	return rc;
+}
+
+/* "std/alerts" -> "std.alerts"; "./lib/teams.ops" -> "teams". */
+static const char *module_name(loader *ld, const char *path, bool std)
+{
+	if (std) {
+		char *n = opsc_arena_strdup(ld->ctx->arena, path);
+		for (char *p = n; *p; p++)
+			if (*p == '/')
+				*p = '.';
+		return n;
+	}
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(base);
+	if (len > 4 && strcmp(base + len - 4, ".ops") == 0)
+		len -= 4;
+	return opsc_arena_strndup(ld->ctx->arena, base, len);
+}
+
+static uint32_t load_std(loader *ld, const opsc_stmt *imp)
+{
+	const char *path = imp->import.path;
+	uint32_t found = find_key(ld, path);
+	if (found != NO_MODULE)
+		return found;
+	const opsc_embedded *e = opsc_embed_find(opsc_stdlib, path);
+	if (!e) {
+		uint32_t d = opsc_diag_error(&ld->ctx->diags, "unknown-module", imp->import.path_span,
+					     "there is no standard library module \"%s\"", path);
+		opsc_array(const char *) names = { 0 };
+		for (const opsc_embedded *s = opsc_stdlib; s->name; s++)
+			opsc_array_push(&names, s->name);
+		char *list = opsc_arena_strdup(ld->ctx->arena, "");
+		for (uint32_t i = 0; i < names.len; i++)
+			list = opsc_arena_printf(ld->ctx->arena, "%s%s\"%s\"", list, i ? ", " : "", names.items[i]);
+		opsc_diag_help(&ld->ctx->diags, d, "the standard library has %s", list);
+		opsc_array_free(&names);
+		return NO_MODULE;
+	}
+	char *display = opsc_arena_printf(ld->ctx->arena, "<%s>/%s", "stdlib", e->file);
+	uint32_t file = opsc_sources_add(&ld->ctx->sources, display, e->text, e->len, true);
+	return add_module(ld, path, module_name(ld, path, true), file, false, true);
+}
+
+/* Local imports are relative to the importing file's directory. */
+static uint32_t load_local(loader *ld, const opsc_module *from, const opsc_stmt *imp)
+{
+	const opsc_source *src = opsc_sources_get(&ld->ctx->sources, from->file);
+	const char *path = imp->import.path;
+	if (src->embedded) {
+		opsc_diag_error(&ld->ctx->diags, "unknown-module", imp->import.path_span,
+				"standard library modules can only import other \"std/...\" modules");
+		return NO_MODULE;
+	}
+	const char *slash = strrchr(src->path, '/');
+	char *full = path[0] == '/' || !slash
+			     ? opsc_arena_strdup(ld->ctx->arena, path)
+			     : opsc_arena_printf(ld->ctx->arena, "%.*s/%s", (int)(slash - src->path), src->path, path);
+	char real[PATH_MAX];
+	if (!realpath(full, real)) {
+		opsc_diag_error(&ld->ctx->diags, "missing-import", imp->import.path_span,
+				"cannot import \"%s\": %s (looked for %s)", path, strerror(errno), full);
+		return NO_MODULE;
+	}
+	uint32_t found = find_key(ld, real);
+	if (found != NO_MODULE)
+		return found;
+	uint32_t file;
+	int rc = opsc_sources_read(&file, &ld->ctx->sources, full);
+	if (rc < 0) {
+		opsc_diag_error(&ld->ctx->diags, "missing-import", imp->import.path_span,
+				"cannot import \"%s\": %s", path, strerror(-rc));
+		return NO_MODULE;
+	}
+	const char *name = imp->import.alias ? imp->import.alias : module_name(ld, path, false);
+	return add_module(ld, real, name, file, false, false);
+}
+
+/* Loads the imports of module `m` (its index may move: re-fetch after). */
+static void load_imports(loader *ld, uint32_t m)
+{
+	uint32_t n = ld->mods.items[m].ast.body.len;
+	uint32_t *targets = n ? opsc_arena_alloc(ld->ctx->arena, n * sizeof *targets) : NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		targets[i] = NO_MODULE;
+		const opsc_stmt *s = &ld->mods.items[m].ast.body.items[i];
+		if (s->kind != OPSC_STMT_IMPORT)
+			continue;
+		opsc_module from = ld->mods.items[m];
+		targets[i] = strncmp(s->import.path, "std/", 4) == 0 ? load_std(ld, s) : load_local(ld, &from, s);
+	}
+	ld->mods.items[m].imports = targets;
+}
+
+/* ------------------------------------------------------------------ cycles */
+
+typedef struct {
+	uint8_t *state; /* 0 unvisited, 1 on the stack, 2 done */
+	opsc_array(const opsc_stmt *) chain; /* imports on the current path */
+} walk;
+
+static void report_cycle(loader *ld, walk *w, const opsc_stmt *closing, uint32_t target)
+{
+	uint32_t d = opsc_diag_error(&ld->ctx->diags, "import-cycle", closing->import.path_span,
+				     "import cycle: \"%s\" imports a module that imports it back",
+				     closing->import.path);
+	(void)target;
+	for (uint32_t i = 0; i < w->chain.len; i++)
+		opsc_diag_add_note(&ld->ctx->diags, d, w->chain.items[i]->import.path_span,
+				   "through this import of \"%s\"", w->chain.items[i]->import.path);
+}
+
+static void visit(loader *ld, walk *w, uint32_t m)
+{
+	w->state[m] = 1;
+	const opsc_module *mod = &ld->mods.items[m];
+	for (uint32_t i = 0; i < mod->ast.body.len; i++) {
+		uint32_t t = mod->imports ? mod->imports[i] : NO_MODULE;
+		if (t == NO_MODULE)
+			continue;
+		const opsc_stmt *s = &mod->ast.body.items[i];
+		if (w->state[t] == 1) {
+			report_cycle(ld, w, s, t);
+			mod->imports[i] = NO_MODULE;
+		} else if (w->state[t] == 0) {
+			opsc_array_push(&w->chain, s);
+			visit(ld, w, t);
+			w->chain.len--;
+		}
+	}
+	w->state[m] = 2;
+}
+
+static void check_cycles(loader *ld)
+{
+	walk w = { opsc_calloc(ld->mods.len ? ld->mods.len : 1, 1), { 0 } };
+	for (uint32_t m = 0; m < ld->mods.len; m++)
+		if (!w.state[m])
+			visit(ld, &w, m);
+	opsc_free(w.state);
+	opsc_array_free(&w.chain);
+}
+
+static void finish(opsc_program *out, loader *ld)
+{
+	for (uint32_t m = 0; m < ld->mods.len; m++) /* breadth-first: imports appended as found */
+		load_imports(ld, m);
+	check_cycles(ld);
+	out->len = ld->mods.len;
+	out->modules = opsc_array_to_arena(ld->ctx->arena, &ld->mods);
+	opsc_array_free(&ld->keys);
+}
+
+int opsc_load(opsc_program *out, opsc_ctx *ctx, const char *const *paths, uint32_t npaths)
+{
+	loader ld = { ctx, { 0 }, { 0 } };
+	int rc = 0;
+	for (uint32_t i = 0; i < npaths; i++) {
+		struct stat st;
+		int r;
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			r = load_root_dir(&ld, paths[i]);
+		else
+			r = load_root_file(&ld, paths[i]);
+		if (r < 0 && rc == 0)
+			rc = r;
+	}
+	finish(out, &ld);
+	return rc;
+}
+
+int opsc_load_text(opsc_program *out, opsc_ctx *ctx, const char *path, const char *text, size_t len)
+{
+	loader ld = { ctx, { 0 }, { 0 } };
+	uint32_t file = opsc_sources_add(&ctx->sources, path, text, len, false);
+	uint32_t m = add_module(&ld, path, "", file, true, false);
+	finish(out, &ld);
+	return m == NO_MODULE ? -EINVAL : 0;
+}
