@@ -5,14 +5,15 @@
 #include <string.h>
 
 static void *default_malloc(size_t size) { return malloc(size); }
+static void *default_calloc(size_t count, size_t size) { return calloc(count, size); }
 static void *default_realloc(void *ptr, size_t size) { return realloc(ptr, size); }
 static void default_free(void *ptr) { free(ptr); }
 
-static opsc_allocator hook = { default_malloc, default_realloc, default_free };
+static opsc_allocator hook = { default_malloc, default_calloc, default_realloc, default_free };
 
 void opsc_alloc_set(const opsc_allocator *allocator)
 {
-	static const opsc_allocator std = { default_malloc, default_realloc, default_free };
+	static const opsc_allocator std = { default_malloc, default_calloc, default_realloc, default_free };
 	hook = allocator ? *allocator : std;
 }
 
@@ -31,9 +32,7 @@ void *opsc_calloc(size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
 		return check(NULL, SIZE_MAX);
-	void *p = opsc_malloc(count * size);
-	memset(p, 0, count * size);
-	return p;
+	return check(hook.calloc(count ? count : 1, size ? size : 1), count * size);
 }
 
 void *opsc_realloc(void *ptr, size_t size) { return check(hook.realloc(ptr, size ? size : 1), size); }
@@ -66,7 +65,9 @@ struct opsc_arena {
 	size_t total;
 };
 
-enum { CHUNK_SIZE = 64 * 1024 };
+/* Chunks are calloc'ed: big ones come straight from mmap, already zero, so
+ * handing out zeroed memory costs no memset. */
+enum { CHUNK_SIZE = 256 * 1024 };
 
 opsc_arena *opsc_arena_new(void)
 {
@@ -86,7 +87,7 @@ void opsc_arena_free(opsc_arena *arena)
 
 static chunk *chunk_new(size_t size)
 {
-	chunk *c = opsc_malloc(sizeof(chunk) + size);
+	chunk *c = opsc_calloc(1, sizeof(chunk) + size);
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;
@@ -111,7 +112,6 @@ void *opsc_arena_alloc(opsc_arena *arena, size_t size)
 				arena->head = big;
 			}
 			arena->total += size;
-			memset(big->data, 0, size);
 			return big->data;
 		}
 		c = chunk_new(CHUNK_SIZE);
@@ -121,7 +121,6 @@ void *opsc_arena_alloc(opsc_arena *arena, size_t size)
 	void *p = c->data + c->used;
 	c->used += size;
 	arena->total += size;
-	memset(p, 0, size);
 	return p;
 }
 
@@ -157,6 +156,26 @@ char *opsc_arena_printf(opsc_arena *arena, const char *fmt, ...)
 	char *s = opsc_arena_vprintf(arena, fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+void opsc_arena_adopt(opsc_arena *dst, opsc_arena *src)
+{
+	if (!src)
+		return;
+	chunk *tail = src->head;
+	while (tail && tail->next)
+		tail = tail->next;
+	if (tail) {
+		/* behind dst's current chunk, so dst keeps filling that one */
+		if (dst->head) {
+			tail->next = dst->head->next;
+			dst->head->next = src->head;
+		} else {
+			dst->head = src->head;
+		}
+	}
+	dst->total += src->total;
+	opsc_free(src);
 }
 
 size_t opsc_arena_used(const opsc_arena *arena) { return arena ? arena->total : 0; }

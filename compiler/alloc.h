@@ -19,6 +19,7 @@
 
 typedef struct {
 	void *(*malloc)(size_t size);
+	void *(*calloc)(size_t count, size_t size);
 	void *(*realloc)(void *ptr, size_t size);
 	void (*free)(void *ptr);
 } opsc_allocator;
@@ -45,6 +46,9 @@ char *opsc_arena_strdup(opsc_arena *arena, const char *s);
 char *opsc_arena_printf(opsc_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *opsc_arena_vprintf(opsc_arena *arena, const char *fmt, va_list ap);
+/* Moves every allocation of `src` into `dst` (they now live and die with
+ * dst) and frees src. For arenas filled on other threads. */
+void opsc_arena_adopt(opsc_arena *dst, opsc_arena *src);
 /* Bytes handed out so far (for benchmarks and tests). */
 size_t opsc_arena_used(const opsc_arena *arena);
 

@@ -261,6 +261,41 @@ static void test_parse__empty_and_comments(void **state)
 	done(&f);
 }
 
+/* Files over the chunk size are parsed in pieces on several threads: the
+ * result must be the same statements, in order, with the same positions. */
+static void test_parse__large_file_in_chunks(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap);
+	uint32_t nblocks = 0;
+	while (len < 700 * 1024) {
+		len += (size_t)snprintf(text + len, cap - len, "b%u \"x\" {\n  a = [1, 2, \"}\"]  # }\n}\n", nblocks);
+		if (nblocks++ == 6000) /* a syntax error in a middle chunk */
+			len += (size_t)snprintf(text + len, cap - len, "c { d = }\n");
+	}
+	fixture f;
+	const opsc_body *b = parse_text(&f, text);
+	assert_int_equal(f.ctx.diags.errors, 1);
+	assert_int_equal(f.ctx.diags.items.items[0].span.line, 6001 * 3 + 1);
+	assert_int_equal(f.ctx.diags.items.items[0].span.col, 8);
+	assert_int_equal(b->len, nblocks + 1);
+	assert_true(b->incomplete == false);
+	for (uint32_t i = 0, k = 0; i < b->len; i++) {
+		const opsc_block *blk = b->items[i].block;
+		if (blk->type[0] == 'c')
+			continue;
+		char want[16];
+		snprintf(want, sizeof want, "b%u", k);
+		assert_string_equal(blk->type, want);
+		assert_int_equal(blk->type_span.line, k * 3 + 1 + (k > 6000));
+		assert_string_equal(blk->body.items[0].attr.value->list.items[2]->str.value, "}");
+		k++;
+	}
+	done(&f);
+	free(text);
+}
+
 /* Files on disk: imports, missing imports and cycles. */
 static char dir[64];
 
@@ -324,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_parse__top_level_attribute),
 		cmocka_unit_test(test_parse__invalid_utf8_and_deep_nesting),
 		cmocka_unit_test(test_parse__empty_and_comments),
+		cmocka_unit_test(test_parse__large_file_in_chunks),
 		cmocka_unit_test(test_parse__imports_cycles_and_missing),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
