@@ -71,8 +71,8 @@ typedef struct {
 	const char *path; /* as given in `paths` */
 	uint32_t index; /* its position in `paths` */
 	opsc_scan_file_status status;
-	const char *reason; /* why it was skipped ("binary file", "12 MiB, over the
-			       10 MiB limit", strerror), NULL when scanned */
+	const char *reason; /* why it was skipped ("binary file", "12.3 MiB, over
+			       the 10.0 MiB limit", strerror), NULL when scanned */
 	uint64_t size;
 	const opsc_scan_hit *hits;
 	const char *const *secrets; /* secrets[i]: the bytes of hits[i], NUL-terminated */

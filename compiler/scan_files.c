@@ -59,6 +59,7 @@ static void slot_dispose(slot *s)
 		opsc_free(s->secrets.items[i]);
 	opsc_array_free(&s->hits);
 	opsc_array_free(&s->secrets);
+	s->reason = NULL;
 }
 
 static void skip(slot *s, opsc_scan_file_status status, const char *reason)
@@ -93,10 +94,20 @@ static int read_all(worker *w, int fd, size_t size, size_t *got)
 	return 0;
 }
 
+static void human_size(char *out, size_t cap, uint64_t bytes)
+{
+	if (bytes >= 1048576)
+		snprintf(out, cap, "%.1f MiB", (double)bytes / 1048576.0);
+	else if (bytes >= 1024)
+		snprintf(out, cap, "%.1f KiB", (double)bytes / 1024.0);
+	else
+		snprintf(out, cap, "%u bytes", (unsigned)bytes);
+}
+
 static void scan_one(worker *w, uint32_t i, slot *s)
 {
 	job *j = w->job;
-	char reason[96];
+	char reason[96], size[32], limit[32];
 	struct stat sb;
 	size_t got = 0;
 	int fd = openat(j->rootfd, j->paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -106,8 +117,9 @@ static void scan_one(worker *w, uint32_t i, slot *s)
 		goto done;
 	}
 	if (rc == 0 && (uint64_t)sb.st_size > j->max_size) {
-		snprintf(reason, sizeof reason, "%.1f MiB, over the %.0f MiB limit",
-			 (double)sb.st_size / 1048576.0, (double)j->max_size / 1048576.0);
+		human_size(size, sizeof size, (uint64_t)sb.st_size);
+		human_size(limit, sizeof limit, j->max_size);
+		snprintf(reason, sizeof reason, "%s, over the %s limit", size, limit);
 		s->size = (uint64_t)sb.st_size;
 		skip(s, OPSC_SCAN_FILE_TOO_BIG, reason);
 		goto done;
