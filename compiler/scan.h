@@ -53,4 +53,58 @@ void opsc_scan_state_free(opsc_scan_state *state);
 int opsc_scan_buffer(opsc_scan_state *state, const char *path, const char *data, size_t len,
 		     opsc_scan_cb cb, void *user);
 
+/* ------------------------------------------------------------ many files */
+
+/* Files larger than this are skipped (reported, never read). */
+#define OPSC_SCAN_MAX_FILE_SIZE (10u * 1024 * 1024)
+
+typedef enum {
+	OPSC_SCAN_FILE_SCANNED,
+	OPSC_SCAN_FILE_BINARY, /* a NUL byte in the first 8 KiB */
+	OPSC_SCAN_FILE_TOO_BIG,
+	OPSC_SCAN_FILE_UNREADABLE, /* not a regular file, or an I/O error */
+} opsc_scan_file_status;
+
+/* What one file produced. Everything it points to is valid only during the
+ * callback. */
+typedef struct {
+	const char *path; /* as given in `paths` */
+	uint32_t index; /* its position in `paths` */
+	opsc_scan_file_status status;
+	const char *reason; /* why it was skipped ("binary file", "12.3 MiB, over
+			       the 10.0 MiB limit", strerror), NULL when scanned */
+	uint64_t size;
+	const opsc_scan_hit *hits;
+	const char *const *secrets; /* secrets[i]: the bytes of hits[i], NUL-terminated */
+	uint32_t nhits;
+} opsc_scan_file_result;
+
+/* Called once per file, in the order of `paths`, never concurrently;
+ * return non-zero to stop the scan. */
+typedef int (*opsc_scan_file_cb)(void *user, const opsc_scan_file_result *result);
+
+typedef struct {
+	unsigned threads; /* 0: one per online CPU */
+	uint64_t max_size; /* 0: OPSC_SCAN_MAX_FILE_SIZE */
+} opsc_scan_files_opts;
+
+/* Scans root/paths[i] (paths relative to `root`, '/'-separated; root may be
+ * NULL for the current directory) on `threads` worker threads, each reading
+ * a file with one read(2) into its own reused buffer. Returns 0, or negative
+ * when a thread or the root cannot be opened; per-file problems are results
+ * with a status, not errors. */
+int opsc_scan_files(const opsc_scanner *scanner, const char *const *paths, const char *root,
+		    uint32_t n, unsigned threads, opsc_scan_file_cb cb, void *user);
+int opsc_scan_files_ex(const opsc_scanner *scanner, const char *const *paths, const char *root,
+		       uint32_t n, const opsc_scan_files_opts *opts, opsc_scan_file_cb cb, void *user);
+
+/* The built-in structural rules (ids and descriptions), for rule listings
+ * and SARIF metadata: "kubernetes-secret", "terraform-state", ... */
+typedef struct {
+	const char *id, *description;
+	opsc_severity severity;
+} opsc_scan_builtin;
+
+uint32_t opsc_scan_builtins(const opsc_scan_builtin **out);
+
 #endif
