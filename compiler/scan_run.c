@@ -171,6 +171,8 @@ static bool overlaps(const opsc_scan_cand *a, const opsc_scan_cand *b)
 static void resolve(opsc_scan_state *st)
 {
 	opsc_array_clear(&st->kept);
+	if (!st->cands.len)
+		return;
 	qsort(st->cands.items, st->cands.len, sizeof *st->cands.items, cmp_rank);
 	for (uint32_t i = 0; i < st->cands.len; i++) {
 		bool clash = false;
