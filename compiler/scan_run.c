@@ -98,12 +98,29 @@ static bool value_allowed(const opsc_scan_state *st, const opsc_scan_rule *r, si
 	return false;
 }
 
+/* "app-credentials", "db.secret-name": lowercase words joined by - _ or .,
+ * what names of secrets look like. Generic rules leave them alone. */
+static bool looks_like_name(const char *v, size_t n)
+{
+	uint32_t digits = 0, seps = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c == '-' || c == '_' || c == '.')
+			seps++;
+		else if (c < 'a' || c > 'z')
+			return false;
+	}
+	return seps > 0 && digits <= 2;
+}
+
 static void rule_candidate(opsc_scan_state *st, uint32_t ri, size_t off, size_t len)
 {
 	const opsc_scan_rule *r = &st->sc->rules[ri];
 	if (len == 0 || opsc_scan_entropy(st->data + off, len) < r->entropy)
 		return;
-	if (value_allowed(st, r, off, len))
+	if (value_allowed(st, r, off, len) || (r->generic && looks_like_name(st->data + off, len)))
 		return;
 	opsc_scan_add_cand(st, ri, off, len);
 }
@@ -154,6 +171,8 @@ static bool overlaps(const opsc_scan_cand *a, const opsc_scan_cand *b)
 static void resolve(opsc_scan_state *st)
 {
 	opsc_array_clear(&st->kept);
+	if (!st->cands.len)
+		return;
 	qsort(st->cands.items, st->cands.len, sizeof *st->cands.items, cmp_rank);
 	for (uint32_t i = 0; i < st->cands.len; i++) {
 		bool clash = false;

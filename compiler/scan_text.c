@@ -109,6 +109,20 @@ static bool is_path(const char *s, size_t len)
 	return len > 1 && s[0] == '/' && all_of(s, len, is_path_char);
 }
 
+/* Whole values that are only ever defaults in examples. */
+static const char *const placeholder_values[] = {
+	"password", "secret", "postgres", "root", "admin", "pass", "test", "example",
+	"default", "none", "null", "true", "false", "token", "guest", "user",
+};
+
+static bool placeholder_value(const char *v, size_t len)
+{
+	for (size_t i = 0; i < sizeof placeholder_values / sizeof *placeholder_values; i++)
+		if (strlen(placeholder_values[i]) == len && strncasecmp(v, placeholder_values[i], len) == 0)
+			return true;
+	return false;
+}
+
 static bool is_uuid(const char *s, size_t len)
 {
 	if (len != 36)
@@ -132,6 +146,17 @@ static bool preceded_by(const char *data, size_t pos, const char *prefix)
 	return pos >= n && strncasecmp(data + pos - n, prefix, n) == 0;
 }
 
+/* `checksum/config: ...`, `"integrity": ...`: the key says it is a hash. */
+static bool checksum_key(const char *data, size_t pos)
+{
+	size_t ls = opsc_scan_line_start(data, pos);
+	static const char *const words[] = { "checksum", "integrity", "digest", "hash" };
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (has_ci(data + ls, pos - ls, words[i]))
+			return true;
+	return false;
+}
+
 /* A 40-hex value where the line speaks of git: commits, refs, action pins. */
 static bool git_sha(const char *data, size_t len, size_t pos, size_t vlen)
 {
@@ -151,12 +176,16 @@ const char *opsc_scan_not_secret(const char *data, size_t len, size_t pos, size_
 	for (size_t i = 0; i < sizeof placeholder_words / sizeof *placeholder_words; i++)
 		if (has_ci(v, vlen, placeholder_words[i]))
 			return "placeholder";
+	if (placeholder_value(v, vlen))
+		return "placeholder";
 	for (size_t i = 0; i < sizeof reference_prefixes / sizeof *reference_prefixes; i++)
 		if (starts_with(v, vlen, reference_prefixes[i]))
 			return "reference";
 	for (size_t i = 0; i < sizeof hash_prefixes / sizeof *hash_prefixes; i++)
 		if (preceded_by(data, pos, hash_prefixes[i]) || starts_with(v, vlen, hash_prefixes[i]))
 			return "digest";
+	if (checksum_key(data, pos))
+		return "checksum";
 	if (starts_with(v, vlen, "ENC[") || preceded_by(data, pos, "ENC["))
 		return "sops ciphertext";
 	if (is_path(v, vlen))

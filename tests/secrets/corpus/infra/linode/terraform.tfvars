@@ -1,0 +1,6 @@
+region = "eu-central"
+instance_type = "g6-standard-2"
+linode_token = "a75bf23c4a001af852bfd0aca0d916dae9cbf5d3ed44506da3137a87e5c29ae1"
+db_password = "RlPhwLj4yBRWjM4Box"
+admin_email = "ops@acme.dev"
+ssh_key_name = "deploy"
