@@ -139,8 +139,11 @@ char *opsc_arena_strdup(opsc_arena *arena, const char *s)
 char *opsc_arena_vprintf(opsc_arena *arena, const char *fmt, va_list ap)
 {
 	va_list copy;
+	if (!fmt) /* never; but sanitizer builds of GCC cannot prove it */
+		fmt = "";
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	char probe[1];
+	int n = vsnprintf(probe, sizeof probe, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		n = 0;
