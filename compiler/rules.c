@@ -1,0 +1,299 @@
+/*
+ * rules.c - the lint rule registry, `opsc explain`'s text, and the
+ * project's re-levelling of rules.
+ */
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+
+#define NONE OPSC_NO_SPAN
+#define BUILTIN(id, kind, sev, summary, explanation, fix) \
+	{ id, OPSC_RULE_##kind, OPSC_SEV_##sev, summary, explanation, fix, NONE, OPSC_SEV_##sev, false, false }
+
+static const char secret_fix[] =
+	"Remove the value from the file, then rotate the credential: it stays in the Git history. "
+	"Reference it from a Secret managed by SealedSecrets, External Secrets or SOPS instead. "
+	"For a false positive, add `opsc:ignore[ID]` on the line, or an `allow_values` pattern to the rule.";
+
+static const char tfstate_fix[] =
+	"Remove the file from the repository and from its history, rotate everything it held, and keep "
+	"state in an encrypted remote backend (S3, GCS, Terraform Cloud); add `*.tfstate*` to .gitignore.";
+
+/* The checks written in C. The structural secret checks must match
+ * opsc_scan_builtins() (ids and severities); tests/unit/test_rules.c
+ * holds them in step. */
+static const opsc_rule builtins[] = {
+	BUILTIN("drift-contradicts", DRIFT, ERROR, "a hand-written manifest contradicts the declared policy",
+		"A manifest that opsc did not generate grants or removes something the .ops Model declares "
+		"otherwise: a binding to cluster-admin nobody declared, a Role granting more than the declared "
+		"role of the same name, a namespace opsc manages without its default-deny network policy. Flux "
+		"applies both, so the cluster ends up less strict than the policy says.",
+		"Delete the manifest, or declare what it does in .ops (a `bind`, `role` or `network` block) so "
+		"the policy and the repository agree. For an intended emergency binding, name it as the "
+		"project's `break_glass`."),
+	BUILTIN("drift-edited", DRIFT, ERROR, "a generated file was edited by hand",
+		"`opsc build` writes the manifests Flux applies, each with a header naming the .ops file that "
+		"produced it. This file differs from what it was generated as: someone edited it by hand, and "
+		"the next `opsc build` will silently undo the edit. The finding is at the first differing line, "
+		"with the .ops line that produces it as a related location.",
+		"Make the change in the .ops file that produces the line and run `opsc build`; if the edit was a "
+		"mistake, `opsc build` restores the file."),
+	BUILTIN("drift-missing", DRIFT, ERROR, "a file `opsc build` generates is not in the repository",
+		"The .ops sources produce this file but it is not committed, so Flux never applies it: the "
+		"cluster lacks an object the policy declares (a network policy, a backup schedule, an alert).",
+		"Run `opsc build` and commit the generated files with the .ops change."),
+	BUILTIN("drift-stale", DRIFT, ERROR, "a generated file is out of date with the .ops sources",
+		"The file is what an earlier `opsc build` wrote, but the .ops sources have changed since and now "
+		"produce different content, or no longer produce the file at all. The repository says two "
+		"different things, and Flux applies the old one.",
+		"Run `opsc build` and commit its output together with the .ops change."),
+	BUILTIN("kubeconfig-credential", SECRET, ERROR, "kubeconfig user credential",
+		"A kubeconfig with a user credential (`client-key-data`, `token` or `password`) is committed: "
+		"whoever can read the repository, or any clone of it, can act on the cluster as that user.",
+		"Remove the file and revoke the credential (issue a new client certificate or token); keep "
+		"kubeconfigs out of the repository with .gitignore."),
+	BUILTIN("kubernetes-env-secret", SECRET, ERROR, "credential set as a plain environment variable value",
+		"A container environment variable whose name is a credential (`DB_PASSWORD`, `API_TOKEN`) is set "
+		"with a literal `value:` in a manifest, so the credential is in the repository in plaintext.",
+		"Use `valueFrom: secretKeyRef:` pointing at a Secret managed by SealedSecrets, External Secrets "
+		"or SOPS, and rotate the credential."),
+	BUILTIN("kubernetes-secret", SECRET, ERROR, "Kubernetes Secret committed with a plaintext value",
+		"A `kind: Secret` manifest with values under `data:` or `stringData:` is committed. Base64 is an "
+		"encoding, not encryption: anyone who can read the repository, and its history forever, can "
+		"read the value.",
+		"Remove the manifest, rotate the credential, and commit a SealedSecret, an ExternalSecret or a "
+		"SOPS-encrypted file instead."),
+	BUILTIN("terraform-state", SECRET, ERROR,
+		"Terraform state committed (it holds every managed secret in plaintext)",
+		"A Terraform state file (`*.tfstate`, `*.tfstate.backup`) is committed. State records every "
+		"attribute of every managed resource in plaintext, generated passwords and keys included, so "
+		"committing it leaks all of them.",
+		tfstate_fix),
+	BUILTIN("terraform-state-secret", SECRET, ERROR, "credential in a Terraform state file",
+		"A credential attribute (a password, token or private key) inside a committed Terraform state "
+		"file. It is reported beside `terraform-state` so the finding points at the value to rotate.",
+		tfstate_fix),
+};
+
+const opsc_rule *opsc_rules_builtin(uint32_t *out_len)
+{
+	*out_len = sizeof builtins / sizeof *builtins;
+	return builtins;
+}
+
+const char *opsc_rule_kind_name(opsc_rule_kind kind)
+{
+	static const char *const names[] = { "secret", "drift", "policy" };
+	return names[kind];
+}
+
+const char *opsc_severity_name(opsc_severity severity)
+{
+	static const char *const names[] = { "note", "warning", "error" };
+	return names[severity];
+}
+
+/* ------------------------------------------------------------ the registry */
+
+static void add(opsc_rules *rules, opsc_rule r)
+{
+	if (!r.id || opsc_rules_find(rules, r.id))
+		return;
+	r.level = r.severity;
+	opsc_array_push(&rules->items, r);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const opsc_rule *)a)->id, ((const opsc_rule *)b)->id);
+}
+
+/* A policy's description is its summary and its explanation; the
+ * statements' messages say how to fix each finding. */
+static opsc_rule from_policy(const opsc_policy *p)
+{
+	const char *d = p->description.s;
+	return (opsc_rule){ .id = p->name.s, .kind = OPSC_RULE_POLICY, .severity = p->severity,
+			    .summary = d ? d : "", .explanation = d, .defined = p->span };
+}
+
+static opsc_rule from_secret(const opsc_secret_rule *s)
+{
+	return (opsc_rule){ .id = s->id.s, .kind = OPSC_RULE_SECRET, .severity = s->severity,
+			    .summary = s->description.s ? s->description.s : "", .fix = secret_fix,
+			    .defined = s->span };
+}
+
+static void sort(opsc_rules *rules)
+{
+	if (rules->items.len)
+		qsort(rules->items.items, rules->items.len, sizeof *rules->items.items, by_id);
+}
+
+void opsc_rules_init(opsc_rules *rules)
+{
+	memset(rules, 0, sizeof *rules);
+	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
+		add(rules, builtins[i]);
+	sort(rules);
+}
+
+void opsc_rules_add_model(opsc_rules *rules, const opsc_model *model)
+{
+	for (uint32_t i = 0; i < model->npolicies; i++)
+		add(rules, from_policy(&model->policies[i]));
+	for (uint32_t i = 0; i < model->nsecret_rules; i++)
+		add(rules, from_secret(&model->secret_rules[i]));
+	sort(rules);
+}
+
+void opsc_rules_dispose(opsc_rules *rules)
+{
+	if (rules)
+		opsc_array_free(&rules->items);
+}
+
+const opsc_rule *opsc_rules_find(const opsc_rules *rules, const char *id)
+{
+	for (uint32_t i = 0; i < rules->items.len; i++)
+		if (strcmp(rules->items.items[i].id, id) == 0)
+			return &rules->items.items[i];
+	return NULL;
+}
+
+/* Levenshtein distance with two rows; ids are short. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t n = strlen(b), *prev = opsc_malloc((n + 1) * sizeof *prev), *cur = opsc_malloc((n + 1) * sizeof *cur);
+	for (size_t j = 0; j <= n; j++)
+		prev[j] = j;
+	for (size_t i = 1; a[i - 1]; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= n; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		size_t *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	size_t d = prev[n];
+	opsc_free(prev);
+	opsc_free(cur);
+	return d;
+}
+
+const char *opsc_rules_suggest(const opsc_rules *rules, const char *id)
+{
+	size_t limit = strlen(id) / 3 > 2 ? strlen(id) / 3 : 2, best = limit + 1;
+	const char *found = NULL;
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		size_t d = distance(id, rules->items.items[i].id);
+		if (d < best) {
+			best = d;
+			found = rules->items.items[i].id;
+		}
+	}
+	return found;
+}
+
+void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, opsc_diags *diags)
+{
+	for (uint32_t i = 0; project && i < project->nrules; i++) {
+		const opsc_rule_setting *s = &project->rules[i];
+		opsc_rule *r = (opsc_rule *)opsc_rules_find(rules, s->rule.s);
+		if (!r) {
+			uint32_t d = opsc_diag_error(diags, "unknown-rule", s->rule.span, "unknown lint rule `%s`", s->rule.s);
+			const char *near = opsc_rules_suggest(rules, s->rule.s);
+			if (near)
+				opsc_diag_help(diags, d, "did you mean `%s`?", near);
+			else
+				opsc_diag_help(diags, d, "`opsc explain --list` lists every rule");
+			continue;
+		}
+		r->level = s->severity;
+		r->disabled = s->disabled;
+		r->relevelled = true;
+	}
+}
+
+bool opsc_rules_level(const opsc_project *project, const char *id, opsc_severity def, opsc_severity *out)
+{
+	*out = def;
+	for (uint32_t i = 0; project && i < project->nrules; i++) {
+		const opsc_rule_setting *s = &project->rules[i];
+		if (s->rule.s && strcmp(s->rule.s, id) == 0) {
+			if (s->disabled)
+				return false;
+			*out = s->severity;
+		}
+	}
+	return true;
+}
+
+/* ----------------------------------------------------------------- explain */
+
+static void print_defined(FILE *out, const opsc_rule *r, const opsc_sources *sources)
+{
+	const opsc_source *src = sources ? opsc_sources_get(sources, r->defined.file) : NULL;
+	if (src)
+		fprintf(out, "defined:   %s%s:%u\n", src->embedded ? "(built in) " : "", src->path, r->defined.line);
+}
+
+void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sources)
+{
+	fprintf(out, "%s: %s\n\n", r->id, r->summary);
+	fprintf(out, "kind:      %s\n", opsc_rule_kind_name(r->kind));
+	if (r->relevelled)
+		fprintf(out, "severity:  %s (set by the project; default %s)\n",
+			r->disabled ? "off" : opsc_severity_name(r->level), opsc_severity_name(r->severity));
+	else
+		fprintf(out, "severity:  %s\n", opsc_severity_name(r->severity));
+	print_defined(out, r, sources);
+	if (r->explanation)
+		fprintf(out, "\n%s\n", r->explanation);
+	if (r->fix)
+		fprintf(out, "\nHow to fix: %s\n", r->fix);
+	fprintf(out, "\nRe-level or disable it in the project block:\n"
+		     "  project \"NAME\" { rules { %s = warning } }   # error, warning, note or off\n",
+		r->id);
+}
+
+static void list_markdown(FILE *out, const opsc_rules *rules)
+{
+	fputs("| id | kind | severity | summary |\n| --- | --- | --- | --- |\n", out);
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		const opsc_rule *r = &rules->items.items[i];
+		fprintf(out, "| [`%s`](#%s) | %s | %s | %s |\n", r->id, r->id, opsc_rule_kind_name(r->kind),
+			opsc_severity_name(r->severity), r->summary);
+	}
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		const opsc_rule *r = &rules->items.items[i];
+		fprintf(out, "\n### %s\n\n%s, %s by default. %s\n", r->id, opsc_rule_kind_name(r->kind),
+			opsc_severity_name(r->severity), r->explanation ? r->explanation : r->summary);
+		if (r->fix)
+			fprintf(out, "\n**How to fix:** %s\n", r->fix);
+	}
+}
+
+void opsc_rules_list(FILE *out, const opsc_rules *rules, bool markdown)
+{
+	if (markdown) {
+		list_markdown(out, rules);
+		return;
+	}
+	int width = 0;
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		int n = (int)strlen(rules->items.items[i].id);
+		width = n > width ? n : width;
+	}
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		const opsc_rule *r = &rules->items.items[i];
+		fprintf(out, "%-*s  %-6s  %-7s  %s\n", width, r->id, opsc_rule_kind_name(r->kind),
+			r->disabled ? "off" : opsc_severity_name(r->level), r->summary);
+	}
+}
