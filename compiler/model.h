@@ -114,7 +114,7 @@ typedef struct {
 	opsc_limits limits;
 } opsc_quota;
 
-typedef struct {
+typedef struct opsc_env {
 	opsc_span span;
 	opsc_str name; /* "production" */
 	opsc_str cluster; /* "studio" */
@@ -136,7 +136,7 @@ typedef struct {
 	opsc_strs non_resource_urls;
 } opsc_rbac_rule;
 
-typedef struct {
+typedef struct opsc_role {
 	opsc_span span;
 	opsc_str name;
 	bool cluster; /* ClusterRole (always for roles bound cluster-wide) */
