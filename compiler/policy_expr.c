@@ -114,6 +114,14 @@ static bool resolve_unit(opsc_value *v, const opsc_value *other)
 	return true;
 }
 
+/* A unit literal scaled by a number (`2 * 1h`): a duration when it reads
+ * as one, else a quantity. */
+static void resolve_alone(opsc_value *v)
+{
+	opsc_value dur = { .type = OPSC_PT_DURATION };
+	resolve_unit(v, v->unit.is_dur ? &dur : v);
+}
+
 /* Brings two numeric values to one scale: same type, a number against a
  * percentage (80% is 80) or against a quantity (2 is 2000 milli). */
 static bool numeric_pair(opsc_value *a, opsc_value *b)
@@ -211,6 +219,10 @@ static bool arith(opsc_eval *ev, const opsc_expr *e, opsc_value a, opsc_value b,
 		*out = v_str(opsc_arena_printf(ev->scratch, "%s%s", a.str, b.str));
 		return true;
 	}
+	if (a.type == OPSC_PT_UNIT && b.type == OPSC_PT_NUMBER)
+		resolve_alone(&a);
+	if (b.type == OPSC_PT_UNIT && a.type == OPSC_PT_NUMBER)
+		resolve_alone(&b);
 	bool scale = (op == OPSC_OP_MUL || op == OPSC_OP_DIV) && b.type == OPSC_PT_NUMBER && NUMERIC(a.type);
 	bool scale_left = op == OPSC_OP_MUL && a.type == OPSC_PT_NUMBER && NUMERIC(b.type);
 	opsc_ptype type = scale ? a.type : scale_left ? b.type : OPSC_PT_NULL;
@@ -269,11 +281,8 @@ static bool unary(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
 	}
 	if (!opsc_eval_expr(ev, e->unary.operand, out))
 		return false;
-	if (out->type == OPSC_PT_UNIT) {
-		opsc_value dur = { .type = OPSC_PT_DURATION };
-		if (!resolve_unit(out, out->unit.is_dur ? &dur : out))
-			return opsc_eval_fail(ev, e, "cannot negate `%s`", out->unit.text);
-	}
+	if (out->type == OPSC_PT_UNIT)
+		resolve_alone(out);
 	if (!NUMERIC(out->type))
 		return opsc_eval_fail(ev, e, "cannot negate a %s", opsc_eval_type_name(out));
 	out->num = -out->num;
