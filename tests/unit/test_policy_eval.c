@@ -436,6 +436,28 @@ static void test_policy_eval__field_table(void **state)
 	}
 }
 
+/* docs/language.md's Model reference lists every field of the table in
+ * its record's row. */
+static void test_policy_eval__model_reference_documented(void **state)
+{
+	(void)state;
+	FILE *doc = fopen("docs/language.md", "rb");
+	assert_non_null(doc);
+	char line[4096];
+	uint32_t n, found = 0;
+	const opsc_policy_field *all = opsc_policy_fields(&n);
+	while (fgets(line, sizeof line, doc)) {
+		for (uint32_t i = 0; i < n; i++) {
+			char head[64], name[64];
+			snprintf(head, sizeof head, "| %s | ", opsc_policy_record_name(all[i].record));
+			snprintf(name, sizeof name, "`%s` ", all[i].name);
+			found += strncmp(line, head, strlen(head)) == 0 && strstr(line, name) != NULL;
+		}
+	}
+	fclose(doc);
+	assert_int_equal(found, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_policy_eval__project_relevels_and_disables),
 		cmocka_unit_test(test_policy_eval__callback_stops),
 		cmocka_unit_test(test_policy_eval__field_table),
+		cmocka_unit_test(test_policy_eval__model_reference_documented),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
