@@ -11,5 +11,6 @@ int opsc_compile(opsc_model *out, opsc_ctx *ctx, const char *const *paths, uint3
 		return 0; /* nothing readable: already a diagnostic */
 	rc = opsc_sema_check(out, ctx, &program);
 	opsc_diags_sort(&ctx->diags);
+	opsc_diags_dedupe(&ctx->diags);
 	return rc;
 }

@@ -103,6 +103,26 @@ void opsc_diags_sort(opsc_diags *diags)
 	}
 }
 
+/* Drops a diagnostic equal to the one before it (same place, code and
+ * message): a value read twice must not be reported twice. Call sorted. */
+void opsc_diags_dedupe(opsc_diags *diags)
+{
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < diags->items.len; i++) {
+		opsc_diag *d = &diags->items.items[i];
+		const opsc_diag *p = out ? &diags->items.items[out - 1] : NULL;
+		if (p && p->span.file == d->span.file && p->span.start == d->span.start &&
+		    p->span.end == d->span.end && p->severity == d->severity && strcmp(p->message, d->message) == 0) {
+			diags->errors -= d->severity == OPSC_SEV_ERROR;
+			diags->warnings -= d->severity == OPSC_SEV_WARNING;
+			opsc_array_free(&d->notes);
+			continue;
+		}
+		diags->items.items[out++] = *d;
+	}
+	diags->items.len = out;
+}
+
 bool opsc_diag_want_color(FILE *out)
 {
 	const char *nc = getenv("NO_COLOR");

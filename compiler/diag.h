@@ -56,6 +56,9 @@ void opsc_diag_help(opsc_diags *diags, uint32_t diag, const char *fmt, ...)
 /* Sorts by file, then position, keeping insertion order for ties. */
 void opsc_diags_sort(opsc_diags *diags);
 
+/* After sorting: drops repeats of the same diagnostic at the same place. */
+void opsc_diags_dedupe(opsc_diags *diags);
+
 typedef struct {
 	bool color;
 } opsc_render_opts;

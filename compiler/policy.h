@@ -126,6 +126,7 @@ const char *opsc_policy_record_name(opsc_record_kind record);
  * `name` is not one. */
 int opsc_policy_collection_find(const char *name);
 /* The collection as a list value, built in `arena`. */
+opsc_record_kind opsc_policy_collection_kind(int collection);
 opsc_value opsc_policy_collection(opsc_arena *arena, const opsc_model *model, int collection);
 /* The span of a record (every record struct starts with it). */
 opsc_span opsc_policy_record_span(const opsc_value *record);

@@ -451,6 +451,11 @@ int opsc_policy_collection_find(const char *name)
 	return -1;
 }
 
+opsc_record_kind opsc_policy_collection_kind(int collection)
+{
+	return collections[collection].kind;
+}
+
 opsc_value opsc_policy_collection(opsc_arena *arena, const opsc_model *model, int collection)
 {
 	const char *m = (const char *)model;

@@ -1,0 +1,100 @@
+/*
+ * sema_int.h - internal to sema: block schemas, scopes and the value
+ * readers shared by the checker (sema.c), the Model builders
+ * (sema_build.c) and the policy type checker (sema_policy.c).
+ */
+#ifndef OPSC_SEMA_INT_H
+#define OPSC_SEMA_INT_H
+
+#include "ast.h"
+#include "ctx.h"
+#include "model.h"
+
+typedef enum {
+	A_STRING, A_INT, A_NUMBER, A_BOOL, A_DURATION, A_QUANTITY, A_PERCENT, A_CRON,
+	A_STRINGS, /* list of strings; bare words allowed (verbs, label names) */
+	A_ENV_REFS, /* `all` or a list of env.NAME */
+	A_RECEIVER, /* receiver.NAME */
+	A_SECRET, /* secret("name", "key") */
+	A_MAP, /* { key = "value" } */
+	A_ALERT_SEVERITY, /* critical | warning | info */
+	A_LEVEL, /* error | warning | note */
+	A_PATTERN, /* a PCRE2 pattern in a string or raw string */
+	A_PEERS, /* all | [namespace(..), pods(..), cidr(..)] */
+	A_PORTS, /* [53/udp, 443/tcp] */
+	A_SUBJECTS, /* [user(..), group(..), service_account(..)] */
+	A_DIRECTIONS, /* [ingress, egress] */
+	A_ID_MAP, /* { "alice" = 1001 } */
+	A_LEVEL_OR_OFF, /* rules { id = warning | off } */
+} sema_type;
+
+typedef struct {
+	const char *name;
+	sema_type type;
+	bool required;
+} sema_attr;
+
+typedef struct sema_schema sema_schema;
+struct sema_schema {
+	const char *type; /* block type as written */
+	const char *parent; /* enclosing block type; NULL at the top level */
+	uint8_t min_labels, max_labels;
+	const char *labels_hint; /* what the labels are, for messages */
+	const sema_attr *attrs; /* NULL-name terminated; NULL: any attribute (rules, use) */
+	bool statements; /* allows when / for / require / deny */
+};
+
+const sema_schema *sema_schema_find(const char *type, const char *parent);
+/* Block types allowed inside `parent` (NULL: top level), for suggestions. */
+uint32_t sema_schema_children(const char *parent, const char **out, uint32_t max);
+const sema_attr *sema_schema_attr(const sema_schema *s, const char *name);
+const char *sema_type_name(sema_type t);
+
+/* Template parameters in force while a `use` is instantiated. */
+typedef struct sema_scope sema_scope;
+struct sema_scope {
+	const sema_scope *outer;
+	const char **names;
+	const opsc_expr **values;
+	uint32_t len;
+	const char *origin; /* "std.alerts.kubernetes" */
+};
+
+/* One top-level block to turn into Model nodes. */
+typedef struct {
+	const opsc_block *block;
+	const sema_scope *scope;
+	uint32_t file; /* the .ops file it was written in */
+} sema_item;
+
+typedef struct {
+	opsc_ctx *ctx;
+	opsc_model *model;
+} sema;
+
+/* Value readers: each checks `e` against what the attribute expects and
+ * reports a located error when it does not fit (returning false). */
+const opsc_expr *sema_resolve(sema *s, const opsc_expr *e, const sema_scope *scope);
+bool sema_string(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
+bool sema_int(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t *out);
+bool sema_number(sema *s, const opsc_expr *e, const sema_scope *scope, double *out);
+bool sema_bool(sema *s, const opsc_expr *e, const sema_scope *scope, bool *out);
+bool sema_duration(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t *out);
+bool sema_quantity(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_qty *out);
+bool sema_strings(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_strs *out);
+bool sema_map(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_kvs *out);
+bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sema_scope *scope);
+/* The list items of a list value, or the value itself as a one-item list. */
+const opsc_expr *const *sema_items(sema *s, const opsc_expr *e, const sema_scope *scope, uint32_t *n);
+/* The block's attribute `name`, or NULL. */
+const opsc_stmt *sema_attr_find(const opsc_block *b, const char *name);
+/* A label as text, with template parameters interpolated. */
+const char *sema_label(sema *s, const opsc_label *l, const sema_scope *scope);
+
+/* Model builders (sema_build.c), run after every block was checked. */
+void sema_build_items(sema *s, const sema_item *items, uint32_t n);
+
+/* Policy type checking (sema_policy.c). */
+void sema_policy_check(sema *s, const opsc_block *b, const sema_scope *scope);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * units.h - literals with units, checked at compile time. Pure functions:
+ * each returns true on success, or false with a message (static string or
+ * written to `why`) saying what is wrong in the user's terms.
+ */
+#ifndef OPSC_UNITS_H
+#define OPSC_UNITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "30s" "5m" "4h" "7d" "2w" "1h30m" -> seconds. */
+bool opsc_units_duration(const char *text, int64_t *out_seconds, const char **why);
+/* Kubernetes quantity "500m" "64Gi" "1.5G" "2" -> milli-units. */
+bool opsc_units_quantity(const char *text, double *out_milli, const char **why);
+/* "tcp"/"udp"/"sctp" in any case -> "TCP"/"UDP"/"SCTP". */
+const char *opsc_units_protocol(const char *text);
+/* A 5-field cron expression or @daily-style macro; on error `why` names the
+ * bad field (written into buf). */
+bool opsc_units_cron(const char *text, char *why, size_t whylen);
+/* Longest gap between two firings of a valid cron expression, in seconds
+ * (searched over a leap-year cycle of minutes; 0 if it never fires). */
+int64_t opsc_units_cron_max_interval(const char *text);
+/* IPv4 or IPv6 CIDR "10.0.0.0/8". */
+bool opsc_units_cidr(const char *text);
+/* RFC 1123 label: what Kubernetes requires of namespace names. */
+bool opsc_units_dns_label(const char *text);
+
+#endif
