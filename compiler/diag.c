@@ -259,7 +259,8 @@ static void print_head(const renderer *r, const opsc_span *span, opsc_severity s
 	paint(r, sev_color[sev]);
 	fprintf(r->out, "%s:", sev_name[sev]);
 	paint(r, "\x1b[0m\x1b[1m");
-	fprintf(r->out, " %s", msg);
+	fputc(' ', r->out);
+	print_line(r, msg, (uint32_t)strlen(msg)); /* messages quote user text */
 	paint(r, "\x1b[0m");
 	fputc('\n', r->out);
 }

@@ -210,7 +210,8 @@ static void check_labels(checker *c, const opsc_block *b, const sema_schema *sc)
 	(void)d;
 }
 
-static void unknown_attr(checker *c, const opsc_stmt *a, const opsc_block *b, const sema_schema *sc)
+/* Returns the attribute the user probably meant, or NULL. */
+static const char *unknown_attr(checker *c, const opsc_stmt *a, const opsc_block *b, const sema_schema *sc)
 {
 	const char *cands[MAX_CANDIDATES];
 	uint32_t n = 0;
@@ -218,14 +219,18 @@ static void unknown_attr(checker *c, const opsc_stmt *a, const opsc_block *b, co
 		cands[n++] = x->name;
 	uint32_t d = opsc_diag_error(&c->s.ctx->diags, "unknown-attribute", a->attr.name_span,
 				     "`%s` has no attribute `%s`", b->type, a->attr.name);
-	if (opsc_suggest(a->attr.name, cands, n))
+	const char *best = opsc_suggest(a->attr.name, cands, n);
+	if (best)
 		suggest_help(c, d, a->attr.name, cands, n);
 	else if (n)
 		opsc_diag_help(&c->s.ctx->diags, d, "its attributes are %s", join(c, cands, n));
+	return best;
 }
 
 static void check_attrs(checker *c, const opsc_block *b, const sema_schema *sc, const sema_scope *scope)
 {
+	const char *meant[8];
+	uint32_t nmeant = 0;
 	for (uint32_t i = 0; i < b->body.len; i++) {
 		const opsc_stmt *a = &b->body.items[i];
 		if (a->kind != OPSC_STMT_ATTR)
@@ -247,15 +252,19 @@ static void check_attrs(checker *c, const opsc_block *b, const sema_schema *sc, 
 			continue; /* use: checked against the template */
 		}
 		const sema_attr *at = sema_schema_attr(sc, a->attr.name);
-		if (!at)
-			unknown_attr(c, a, b, sc);
+		const char *best = at ? NULL : unknown_attr(c, a, b, sc);
+		if (best && nmeant < 8)
+			meant[nmeant++] = best;
 		else
 			sema_check_value(&c->s, at, a->attr.value, scope);
 	}
 	if (b->body.incomplete)
 		return; /* a syntax error may have eaten the attribute */
 	for (const sema_attr *at = sc->attrs; at && at->name; at++) {
-		if (!at->required || sema_attr_find(b, at->name))
+		bool misspelt = false; /* `clustr`: already told, with the fix */
+		for (uint32_t k = 0; k < nmeant; k++)
+			misspelt |= strcmp(meant[k], at->name) == 0;
+		if (!at->required || misspelt || sema_attr_find(b, at->name))
 			continue;
 		opsc_span where = b->nlabels ? b->labels[0].span : b->type_span;
 		uint32_t d = opsc_diag_error(&c->s.ctx->diags, "missing-attribute", where, "`%s` needs `%s` (%s)",

@@ -6,6 +6,8 @@
  * both locations; then each object's attributes are read and references
  * resolved with "did you mean".
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -692,6 +694,29 @@ static void build_policy(builder *b, const sema_item *it, opsc_policy *p)
 	p->nbody = it->block->body.len;
 }
 
+/* The pattern must compile, and the secret's group must exist in it. */
+static void check_pattern(builder *b, const opsc_secret_rule *r)
+{
+	int err;
+	PCRE2_SIZE off;
+	if (!r->pattern.s)
+		return;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->pattern.s, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		opsc_diag_error(&b->s->ctx->diags, "secret-pattern", r->pattern.span,
+				"the pattern does not compile: %s (at offset %zu)", (const char *)msg, (size_t)off);
+		return;
+	}
+	uint32_t groups = 0;
+	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+	if (r->group > groups)
+		opsc_diag_error(&b->s->ctx->diags, "secret-group", r->span,
+				"`group = %u`, but the pattern has %u capture group%s", r->group, groups, groups == 1 ? "" : "s");
+	pcre2_code_free(re);
+}
+
 static void build_secret(builder *b, const sema_item *it, opsc_secret_rule *r)
 {
 	r->span = it->block->type_span;
@@ -705,6 +730,7 @@ static void build_secret(builder *b, const sema_item *it, opsc_secret_rule *r)
 		r->group = (uint32_t)g;
 	if ((e = attr(it, "entropy")))
 		sema_number(b->s, e, it->scope, &r->entropy);
+	check_pattern(b, r);
 	struct { const char *name; opsc_strs *out; } lists[] = {
 		{ "keywords", &r->keywords }, { "paths", &r->paths }, { "allow_paths", &r->allow_paths }, { "allow_values", &r->allow_values },
 	};

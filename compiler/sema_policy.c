@@ -130,8 +130,9 @@ static ptype ident_type(pcheck *c, const opsc_expr *e, const var *vars)
 	for (size_t i = 0; i < sizeof references / sizeof *references; i++)
 		if (strcmp(e->ident, references[i].name) == 0)
 			return ANY; /* env.production: resolved when the policy runs */
-	/* a bare word compared with a string field: `severity == critical` */
-	return of(OPSC_PT_STRING);
+	/* a bare word compared with a string field (`severity == critical`),
+	 * or a misspelt collection, reported by check_collections */
+	return ANY;
 }
 
 static ptype member_type(pcheck *c, const opsc_expr *e, const var *vars)
