@@ -13,6 +13,7 @@
 
 static const opsc_command commands[] = {
 	{ "check", "check .ops files and report every problem", opsc_cmd_check },
+	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
 	{ "explain", "explain a lint rule and how to fix its findings", opsc_cmd_explain },
 };
 

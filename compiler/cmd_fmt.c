@@ -1,0 +1,187 @@
+/*
+ * cmd_fmt.c - `opsc fmt`: parse -> format -> write atomically (or, with
+ * --check, compare and report).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fmt.h"
+
+static const char fmt_help[] =
+	"usage: opsc fmt [--check] [PATH...]\n"
+	"\n"
+	"Rewrite .ops files in the canonical layout: two-space indentation, one\n"
+	"statement per line, at most one blank line between statements, lists\n"
+	"and maps on one line unless written over several. Comments are kept;\n"
+	"strings are copied as written; formatting twice changes nothing.\n"
+	"\n"
+	"PATH is a .ops file or a directory searched recursively for *.ops files;\n"
+	"without PATH, the current directory. `-` reads standard input and writes\n"
+	"the result to standard output. Files are replaced atomically (a\n"
+	"temporary file renamed over the original, mode kept); a file with\n"
+	"syntax errors is left untouched and its errors are reported.\n"
+	"\n"
+	"options:\n"
+	"  --check     write nothing; list the files that are not formatted\n"
+	"  -h, --help  show this help\n"
+	"\n"
+	"exit status: 0 all formatted (or rewritten), 1 --check found files to\n"
+	"format or a file has syntax errors, 2 usage or I/O error.\n";
+
+typedef opsc_array(char *) path_list;
+
+static int cmp_path(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void collect(const char *dir, path_list *out, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d || depth > 64) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue; /* ., .., .git and hidden directories */
+		size_t n = strlen(e->d_name);
+		char *p = opsc_malloc(strlen(dir) + n + 2);
+		sprintf(p, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && strcmp(e->d_name, "build") != 0) {
+			collect(p, out, depth + 1);
+			opsc_free(p);
+		} else if (n > 4 && strcmp(e->d_name + n - 4, ".ops") == 0 && S_ISREG(st.st_mode)) {
+			opsc_array_push(out, p);
+		} else {
+			opsc_free(p);
+		}
+	}
+	closedir(d);
+}
+
+/* temp file in the same directory, fsync, rename: never half a file. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	int rc = 0;
+	struct stat st;
+	size_t n = strlen(path);
+	char *tmp = opsc_malloc(n + 16);
+	snprintf(tmp, n + 16, "%s.fmt-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		goto done;
+	}
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) != 0) {
+		rc = -errno ? -errno : -EIO;
+		close(fd);
+		unlink(tmp);
+		goto done;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		rc = -errno;
+		unlink(tmp);
+	}
+done:
+	opsc_free(tmp);
+	return rc;
+}
+
+/* 0 formatted, 1 changed (or would), 2 error; prints what it did. */
+static int fmt_one(opsc_ctx *ctx, const char *path, bool check, bool stdio)
+{
+	uint32_t file;
+	int rc;
+	if (stdio) {
+		opsc_array(char) in = { 0 };
+		char buf[65536];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+			opsc_array_reserve(&in, (uint32_t)n);
+			memcpy(in.items + in.len, buf, n);
+			in.len += (uint32_t)n;
+		}
+		file = opsc_sources_add(&ctx->sources, "<stdin>", in.items ? in.items : "", in.len, false);
+		opsc_array_free(&in);
+	} else if ((rc = opsc_sources_read(&file, &ctx->sources, path)) < 0) {
+		fprintf(stderr, "opsc fmt: %s: %s\n", path, strerror(-rc));
+		return 2;
+	}
+	char *out = NULL;
+	size_t len = 0;
+	rc = opsc_fmt_format(&out, &len, ctx, file);
+	if (rc != OPSC_FMT_OK)
+		return rc < 0 ? 2 : 1;
+	const opsc_source *src = opsc_sources_get(&ctx->sources, file);
+	bool same = len == src->len && memcmp(out, src->text, len) == 0;
+	int result = 0;
+	if (stdio) {
+		fwrite(out, 1, len, stdout);
+	} else if (!same && check) {
+		printf("%s\n", path);
+		result = 1;
+	} else if (!same) {
+		int w = write_atomic(path, out, len);
+		if (w < 0) {
+			fprintf(stderr, "opsc fmt: cannot write %s: %s\n", path, strerror(-w));
+			result = 2;
+		} else {
+			printf("%s\n", path);
+		}
+	}
+	opsc_free(out);
+	return result;
+}
+
+int opsc_cmd_fmt(int argc, char **argv)
+{
+	bool check = false;
+	path_list paths = { 0 };
+	int status = OPSC_EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(fmt_help, stdout);
+			goto done;
+		} else if (strcmp(argv[i], "--check") == 0) {
+			check = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "opsc fmt: unknown option '%s'\n\n%s", argv[i], fmt_help);
+			status = OPSC_EXIT_USAGE;
+			goto done;
+		} else if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			collect(argv[i], &paths, 0);
+		} else {
+			opsc_array_push(&paths, opsc_strdup(argv[i]));
+		}
+	}
+	if (argc == 1 || (paths.len == 0 && check && argc == 2))
+		collect(".", &paths, 0);
+	if (paths.len > 1)
+		qsort(paths.items, paths.len, sizeof *paths.items, cmp_path);
+	for (uint32_t i = 0; i < paths.len; i++) {
+		opsc_ctx ctx;
+		opsc_ctx_init(&ctx);
+		int r = fmt_one(&ctx, paths.items[i], check, strcmp(paths.items[i], "-") == 0);
+		opsc_render_opts ro = { opsc_diag_want_color(stderr) };
+		opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
+		if (r > status)
+			status = r;
+		opsc_ctx_dispose(&ctx);
+	}
+done:
+	for (uint32_t i = 0; i < paths.len; i++)
+		opsc_free(paths.items[i]);
+	opsc_array_free(&paths);
+	return status;
+}
