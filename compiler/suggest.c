@@ -45,7 +45,9 @@ const char *opsc_suggest(const char *word, const char *const *candidates, size_t
 	size_t best_d = limit + 1;
 	for (size_t i = 0; i < n; i++) {
 		size_t d = distance(word, candidates[i], limit);
-		if (d < best_d) {
+		/* ties go to the alphabetically first: suggestions must not
+		 * depend on declaration or hash order */
+		if (d < best_d || (d == best_d && best && strcmp(candidates[i], best) < 0)) {
 			best_d = d;
 			best = candidates[i];
 		}

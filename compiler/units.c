@@ -230,8 +230,9 @@ static int days_in_month(int m, int y)
 	return m == 2 && y % 4 == 0 ? 29 : d[m - 1];
 }
 
-/* Walks every minute of four years (from a Monday, Jan 1st of a leap year):
- * cron's day-of-month/day-of-week OR rule applies when both are restricted. */
+/* Walks every minute of five years from a Monday, Jan 1st of a leap year,
+ * so yearly and leap-day schedules see two firings; cron's day-of-month /
+ * day-of-week OR rule applies when both are restricted. */
 int64_t opsc_units_cron_max_interval(const char *text)
 {
 	cron_spec s;
@@ -241,7 +242,7 @@ int64_t opsc_units_cron_max_interval(const char *text)
 	bool dom_star = s.bits[2] == 0xFFFFFFFEull, dow_star = (s.bits[4] & 0x7F) == 0x7F;
 	int64_t minute = 0, first = -1, last = -1, gap = 0;
 	int wday = 1;
-	for (int y = 0; y < 4; y++)
+	for (int y = 0; y < 5; y++)
 		for (int m = 1; m <= 12; m++)
 			for (int d = 1; d <= days_in_month(m, y); d++, wday = (wday + 1) % 7) {
 				bool dom = s.bits[2] >> d & 1, dow = s.bits[4] >> wday & 1;
@@ -261,10 +262,7 @@ int64_t opsc_units_cron_max_interval(const char *text)
 						last = minute;
 					}
 			}
-	if (first < 0)
-		return 0;
-	if (minute - last + first > gap) /* wrap around the cycle */
-		gap = minute - last + first;
+	(void)first;
 	return gap * 60;
 }
 

@@ -1,0 +1,104 @@
+#include "testutil.h"
+
+#include <string.h>
+
+#include "suggest.h"
+#include "units.h"
+
+static void test_units__durations(void **state)
+{
+	(void)state;
+	int64_t s;
+	const char *why = NULL;
+	assert_true(opsc_units_duration("30s", &s, &why));
+	assert_int_equal(s, 30);
+	assert_true(opsc_units_duration("5m", &s, &why));
+	assert_int_equal(s, 300);
+	assert_true(opsc_units_duration("1h30m", &s, &why));
+	assert_int_equal(s, 5400);
+	assert_true(opsc_units_duration("2w", &s, &why));
+	assert_int_equal(s, 1209600);
+	assert_false(opsc_units_duration("5x", &s, &why));
+	assert_string_equal(why, "unknown duration unit: use s, m, h, d or w");
+	assert_false(opsc_units_duration("500ms", &s, &why));
+	assert_false(opsc_units_duration("m5", &s, &why));
+	assert_false(opsc_units_duration("99999999999999999999d", &s, &why));
+	assert_string_equal(why, "the duration is too large");
+}
+
+static void test_units__quantities(void **state)
+{
+	(void)state;
+	double m;
+	const char *why = NULL;
+	assert_true(opsc_units_quantity("500m", &m, &why));
+	assert_true(m == 500.0);
+	assert_true(opsc_units_quantity("2", &m, &why));
+	assert_true(m == 2000.0);
+	assert_true(opsc_units_quantity("64Gi", &m, &why));
+	assert_true(m == 64.0 * 1073741824.0 * 1000.0);
+	assert_true(opsc_units_quantity("1.5G", &m, &why));
+	assert_true(m == 1.5e12);
+	assert_false(opsc_units_quantity("64GB", &m, &why));
+	assert_false(opsc_units_quantity("Gi", &m, &why));
+}
+
+static void test_units__cron(void **state)
+{
+	(void)state;
+	char why[200];
+	assert_true(opsc_units_cron("0 2 * * *", why, sizeof why));
+	assert_true(opsc_units_cron("*/15 0-6,22 1 JAN-MAR mon-fri", why, sizeof why));
+	assert_true(opsc_units_cron("@weekly", why, sizeof why));
+	assert_false(opsc_units_cron("0 25 * * *", why, sizeof why));
+	assert_non_null(strstr(why, "hour field `25`"));
+	assert_false(opsc_units_cron("0 2 * *", why, sizeof why));
+	assert_non_null(strstr(why, "day-of-week field is missing"));
+	assert_false(opsc_units_cron("0 2 * * * *", why, sizeof why));
+	assert_false(opsc_units_cron("0 2 31-1 * *", why, sizeof why));
+	/* longest gap between firings, for the RPO check */
+	assert_int_equal(opsc_units_cron_max_interval("0 2 * * *"), 86400);
+	assert_int_equal(opsc_units_cron_max_interval("*/15 * * * *"), 900);
+	assert_int_equal(opsc_units_cron_max_interval("0 3 * * 0"), 7 * 86400);
+	assert_int_equal(opsc_units_cron_max_interval("0 4 1 * *"), 31 * 86400);
+	assert_int_equal(opsc_units_cron_max_interval("@yearly"), 366 * 86400);
+}
+
+static void test_units__ports_cidrs_names(void **state)
+{
+	(void)state;
+	assert_string_equal(opsc_units_protocol("udp"), "UDP");
+	assert_string_equal(opsc_units_protocol("TCP"), "TCP");
+	assert_null(opsc_units_protocol("icmp"));
+	assert_true(opsc_units_cidr("10.0.0.0/8"));
+	assert_true(opsc_units_cidr("fd00::/8"));
+	assert_false(opsc_units_cidr("10.0.0.0/33"));
+	assert_false(opsc_units_cidr("10.0.0.0"));
+	assert_false(opsc_units_cidr("300.0.0.0/8"));
+	assert_true(opsc_units_dns_label("vmshift-production"));
+	assert_false(opsc_units_dns_label("My_Namespace"));
+	assert_false(opsc_units_dns_label("-x"));
+}
+
+static void test_units__suggest(void **state)
+{
+	(void)state;
+	const char *c[] = { "cluster", "namespace", "production", "labels" };
+	assert_string_equal(opsc_suggest("clustr", c, 4), "cluster");
+	assert_string_equal(opsc_suggest("namepsace", c, 4), "namespace");
+	assert_string_equal(opsc_suggest("LABELS", c, 4), "labels");
+	assert_null(opsc_suggest("zzzzzz", c, 4));
+	assert_null(opsc_suggest("x", c, 4));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_units__durations),
+		cmocka_unit_test(test_units__quantities),
+		cmocka_unit_test(test_units__cron),
+		cmocka_unit_test(test_units__ports_cidrs_names),
+		cmocka_unit_test(test_units__suggest),
+	};
+	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
+}
