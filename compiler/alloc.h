@@ -27,12 +27,15 @@ typedef struct {
 /* Replace the hook; NULL restores the C library's. */
 void opsc_alloc_set(const opsc_allocator *allocator);
 
-void *opsc_malloc(size_t size);
-void *opsc_calloc(size_t count, size_t size);
-void *opsc_realloc(void *ptr, size_t size);
+/* Never NULL: running out of memory aborts (see above). */
+#define OPSC_NONNULL __attribute__((returns_nonnull))
+
+void *opsc_malloc(size_t size) OPSC_NONNULL;
+void *opsc_calloc(size_t count, size_t size) OPSC_NONNULL;
+void *opsc_realloc(void *ptr, size_t size) OPSC_NONNULL;
 void opsc_free(void *ptr);
-char *opsc_strdup(const char *s);
-char *opsc_strndup(const char *s, size_t len);
+char *opsc_strdup(const char *s) OPSC_NONNULL;
+char *opsc_strndup(const char *s, size_t len) OPSC_NONNULL;
 
 typedef struct opsc_arena opsc_arena;
 
@@ -40,7 +43,7 @@ opsc_arena *opsc_arena_new(void);
 /* Frees every allocation made from the arena; accepts NULL. */
 void opsc_arena_free(opsc_arena *arena);
 /* Zeroed memory, aligned for any type, valid until opsc_arena_free. */
-void *opsc_arena_alloc(opsc_arena *arena, size_t size);
+void *opsc_arena_alloc(opsc_arena *arena, size_t size) OPSC_NONNULL;
 char *opsc_arena_strndup(opsc_arena *arena, const char *s, size_t len);
 char *opsc_arena_strdup(opsc_arena *arena, const char *s);
 char *opsc_arena_printf(opsc_arena *arena, const char *fmt, ...)

@@ -50,9 +50,11 @@ static void collect(const char *dir, path_list *out, int depth)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue; /* ., .., .git and hidden directories */
-		size_t n = strlen(e->d_name);
-		char *p = opsc_malloc(strlen(dir) + n + 2);
-		sprintf(p, "%s/%s", dir, e->d_name);
+		size_t n = strlen(e->d_name), len = strlen(dir) + n + 2;
+		char *p = opsc_malloc(len);
+		memcpy(p, dir, strlen(dir));
+		p[strlen(dir)] = '/';
+		memcpy(p + strlen(dir) + 1, e->d_name, n + 1);
 		struct stat st;
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && strcmp(e->d_name, "build") != 0) {
 			collect(p, out, depth + 1);
