@@ -247,6 +247,30 @@ static void test_parse__invalid_utf8_and_deep_nesting(void **state)
 	free(deep);
 }
 
+/* A 1 MB line and NUL bytes: parsed or reported, never a crash. */
+static void test_parse__long_line_and_nul_bytes(void **state)
+{
+	(void)state;
+	size_t n = 1 << 20;
+	char *text = malloc(n + 32);
+	strcpy(text, "a { x = \"");
+	memset(text + 9, 'y', n);
+	strcpy(text + 9 + n, "\" }\n");
+	fixture f;
+	const opsc_body *b = parse_text(&f, text);
+	assert_int_equal(f.ctx.diags.errors, 0);
+	assert_int_equal(b->items[0].block->body.items[0].attr.value->str.len, n);
+	done(&f);
+	free(text);
+
+	static const char nul[] = "a { x = 1 }\0b { y = 2 }\n";
+	opsc_ctx_init(&f.ctx);
+	assert_int_equal(opsc_load_text(&f.prog, &f.ctx, "t.ops", nul, sizeof nul - 1), 0);
+	assert_true(f.ctx.diags.errors >= 1);
+	assert_int_equal(f.ctx.diags.items.items[0].span.line, 1);
+	done(&f);
+}
+
 static void test_parse__empty_and_comments(void **state)
 {
 	(void)state;
@@ -358,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_parse__missing_value_and_bad_character),
 		cmocka_unit_test(test_parse__top_level_attribute),
 		cmocka_unit_test(test_parse__invalid_utf8_and_deep_nesting),
+		cmocka_unit_test(test_parse__long_line_and_nul_bytes),
 		cmocka_unit_test(test_parse__empty_and_comments),
 		cmocka_unit_test(test_parse__large_file_in_chunks),
 		cmocka_unit_test(test_parse__imports_cycles_and_missing),
