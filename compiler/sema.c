@@ -252,11 +252,13 @@ static void check_attrs(checker *c, const opsc_block *b, const sema_schema *sc, 
 			continue; /* use: checked against the template */
 		}
 		const sema_attr *at = sema_schema_attr(sc, a->attr.name);
-		const char *best = at ? NULL : unknown_attr(c, a, b, sc);
+		if (at) {
+			sema_check_value(&c->s, at, a->attr.value, scope);
+			continue;
+		}
+		const char *best = unknown_attr(c, a, b, sc);
 		if (best && nmeant < 8)
 			meant[nmeant++] = best;
-		else
-			sema_check_value(&c->s, at, a->attr.value, scope);
 	}
 	if (b->body.incomplete)
 		return; /* a syntax error may have eaten the attribute */
