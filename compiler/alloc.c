@@ -69,6 +69,9 @@ struct opsc_arena {
  * handing out zeroed memory costs no memset. */
 enum { CHUNK_SIZE = 256 * 1024 };
 
+_Static_assert(OPSC_ARENA_ALIGN >= _Alignof(void *) && OPSC_ARENA_ALIGN >= _Alignof(double) &&
+		       OPSC_ARENA_ALIGN >= _Alignof(int64_t), "arena alignment");
+
 opsc_arena *opsc_arena_new(void)
 {
 	return opsc_calloc(1, sizeof(opsc_arena));
@@ -96,7 +99,7 @@ static chunk *chunk_new(size_t size)
 
 void *opsc_arena_alloc(opsc_arena *arena, size_t size)
 {
-	const size_t align = _Alignof(max_align_t);
+	const size_t align = OPSC_ARENA_ALIGN;
 	size = (size + align - 1) & ~(align - 1);
 	chunk *c = arena->head;
 	if (!c || c->size - c->used < size) {

@@ -42,7 +42,12 @@ typedef struct opsc_arena opsc_arena;
 opsc_arena *opsc_arena_new(void);
 /* Frees every allocation made from the arena; accepts NULL. */
 void opsc_arena_free(opsc_arena *arena);
-/* Zeroed memory, aligned for any type, valid until opsc_arena_free. */
+/* Arena blocks are aligned for pointers, doubles and 64-bit integers, the
+ * widest members of opsc's own types: 8 bytes, not max_align_t's 16, which
+ * would waste a tenth of a large AST. */
+#define OPSC_ARENA_ALIGN 8
+
+/* Zeroed memory, aligned to OPSC_ARENA_ALIGN, valid until opsc_arena_free. */
 void *opsc_arena_alloc(opsc_arena *arena, size_t size) OPSC_NONNULL;
 char *opsc_arena_strndup(opsc_arena *arena, const char *s, size_t len);
 char *opsc_arena_strdup(opsc_arena *arena, const char *s);

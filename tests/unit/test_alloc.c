@@ -11,7 +11,7 @@ static void test_alloc__arena_zeroed_and_aligned(void **state)
 	opsc_arena *a = opsc_arena_new();
 	for (int i = 1; i < 200; i++) {
 		unsigned char *p = opsc_arena_alloc(a, (size_t)i * 37);
-		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		assert_int_equal((uintptr_t)p % OPSC_ARENA_ALIGN, 0);
 		for (int k = 0; k < i * 37; k++)
 			assert_int_equal(p[k], 0);
 		memset(p, 0xAB, (size_t)i * 37);
