@@ -69,7 +69,7 @@ int opsc_cmd_check(int argc, char **argv)
 	opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	uint32_t nfiles = 0;
 	for (uint32_t i = 0; i < ctx.sources.files.len; i++)
-		nfiles += !ctx.sources.files.items[i]->embedded;
+		nfiles += !ctx.sources.files.items[i]->embedded && !ctx.sources.files.items[i]->unreadable;
 	if (rc < 0)
 		fprintf(stderr, "opsc check: internal error (%d)\n", rc);
 	else if (ctx.diags.errors || ctx.diags.warnings || !quiet)

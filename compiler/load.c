@@ -53,8 +53,9 @@ static uint32_t add_module(loader *ld, const char *key, const char *name, uint32
 static void file_error(loader *ld, const char *path, const char *fmt, const char *detail)
 {
 	uint32_t f = opsc_sources_add(&ld->ctx->sources, path, "", 0, false);
-	opsc_diag_error(&ld->ctx->diags, "cannot-read", opsc_source_span(&ld->ctx->sources, f, 0, 0),
-			fmt, detail);
+	ld->ctx->sources.files.items[f]->unreadable = true;
+	opsc_span whole = { f, 0, 0, 0, 0, 0, 0 }; /* line 0: about the file, not a place in it */
+	opsc_diag_error(&ld->ctx->diags, "cannot-read", whole, fmt, detail);
 }
 
 static int load_root_file(loader *ld, const char *path)
@@ -94,8 +95,11 @@ static int load_root_dir(loader *ld, const char *dir)
 			opsc_array_push(&names, opsc_strdup(e->d_name));
 	}
 	closedir(d);
-	if (names.len)
-		qsort(names.items, names.len, sizeof *names.items, cmp_str);
+	if (names.len == 0) {
+		file_error(ld, dir, "%s", "no .ops files in this directory");
+		return -ENOENT;
+	}
+	qsort(names.items, names.len, sizeof *names.items, cmp_str);
 	for (uint32_t i = 0; i < names.len; i++) {
 		char *p = opsc_arena_printf(ld->ctx->arena, "%s%s%s", dir,
 					    dir[strlen(dir) - 1] == '/' ? "" : "/", names.items[i]);

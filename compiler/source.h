@@ -33,6 +33,7 @@ typedef struct {
 	uint32_t *line_starts; /* byte offset of each line's start */
 	uint32_t nlines;
 	bool embedded; /* a stdlib module compiled into the binary */
+	bool unreadable; /* stands for a path that could not be read */
 } opsc_source;
 
 typedef struct {

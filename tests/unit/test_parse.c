@@ -371,6 +371,25 @@ static void test_parse__imports_cycles_and_missing(void **state)
 	rmdir(dir);
 }
 
+static void test_parse__empty_directory_and_missing_file(void **state)
+{
+	(void)state;
+	char empty[] = "/tmp/opsc-empty-XXXXXX";
+	assert_non_null(mkdtemp(empty));
+	const char *paths[] = { empty, "/nonexistent/x.ops" };
+	opsc_ctx ctx;
+	opsc_ctx_init(&ctx);
+	opsc_program prog;
+	assert_true(opsc_load(&prog, &ctx, paths, 2) < 0);
+	assert_int_equal(ctx.diags.errors, 2);
+	assert_string_equal(ctx.diags.items.items[0].message, "no .ops files in this directory");
+	assert_int_equal(ctx.diags.items.items[0].span.line, 0); /* about the path, not a place */
+	assert_string_equal(ctx.diags.items.items[1].message, "cannot read the file: No such file or directory");
+	assert_true(ctx.sources.files.items[1]->unreadable);
+	opsc_ctx_dispose(&ctx);
+	rmdir(empty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_parse__empty_and_comments),
 		cmocka_unit_test(test_parse__large_file_in_chunks),
 		cmocka_unit_test(test_parse__imports_cycles_and_missing),
+		cmocka_unit_test(test_parse__empty_directory_and_missing_file),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
