@@ -23,6 +23,7 @@ _Static_assert(sizeof field_names / sizeof *field_names == OPSC_FIELD_COUNT, "fi
  * alias's name, so mapping every named symbol by name covers them. */
 void opsc_cst_names_init(opsc_cst_names *names, const TSLanguage *lang)
 {
+	memset(names, 0, sizeof *names);
 	names->lang = lang;
 	names->nsymbols = ts_language_symbol_count(lang);
 	names->kind_of = opsc_calloc(names->nsymbols, 1);
@@ -39,8 +40,10 @@ void opsc_cst_names_init(opsc_cst_names *names, const TSLanguage *lang)
 	for (uint32_t f = 1; f < names->nfields; f++) {
 		const char *name = ts_language_field_name_for_id(lang, (TSFieldId)f);
 		for (int k = 1; k < OPSC_FIELD_COUNT; k++)
-			if (name && strcmp(name, field_names[k]) == 0)
+			if (name && strcmp(name, field_names[k]) == 0) {
 				names->field_of[f] = (uint8_t)k;
+				names->field_id[k] = (TSFieldId)f;
+			}
 	}
 }
 

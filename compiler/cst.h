@@ -54,6 +54,7 @@ typedef struct {
 	uint32_t nsymbols;
 	uint8_t *field_of; /* TSFieldId -> opsc_cst_field */
 	uint32_t nfields;
+	TSFieldId field_id[OPSC_FIELD_COUNT]; /* opsc_cst_field -> TSFieldId */
 } opsc_cst_names;
 
 void opsc_cst_names_init(opsc_cst_names *names, const TSLanguage *lang);

@@ -41,22 +41,13 @@ static const char *text(const lower *l, TSNode n)
 	return opsc_arena_strndup(l->ctx->arena, l->text + a, b - a);
 }
 
-/* The first child whose field is `f`, or a null node. */
+/* The first child whose field is `f`, or a null node. No cursor: a cursor
+ * allocates, and this runs several times per node. */
 static TSNode field(const lower *l, TSNode n, opsc_cst_field f)
 {
-	TSTreeCursor c = ts_tree_cursor_new(n);
-	TSNode found = { 0 };
-	if (ts_tree_cursor_goto_first_child(&c)) {
-		do {
-			TSFieldId id = ts_tree_cursor_current_field_id(&c);
-			if (id && id < l->names->nfields && l->names->field_of[id] == f) {
-				found = ts_tree_cursor_current_node(&c);
-				break;
-			}
-		} while (ts_tree_cursor_goto_next_sibling(&c));
-	}
-	ts_tree_cursor_delete(&c);
-	return found;
+	TSNode none = { 0 };
+	TSFieldId id = l->names->field_id[f];
+	return id ? ts_node_child_by_field_id(n, id) : none;
 }
 
 static bool is_null(TSNode n) { return ts_node_is_null(n); }
