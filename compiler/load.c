@@ -18,6 +18,7 @@
 #include "array.h"
 #include "embed.h"
 #include "parse.h"
+#include "suggest.h"
 
 #define NO_MODULE UINT32_MAX
 
@@ -144,10 +145,14 @@ static uint32_t load_std(loader *ld, const opsc_stmt *imp)
 		opsc_array(const char *) names = { 0 };
 		for (const opsc_embedded *s = opsc_stdlib; s->name; s++)
 			opsc_array_push(&names, s->name);
+		const char *best = opsc_suggest(path, names.items, names.len);
 		char *list = opsc_arena_strdup(ld->ctx->arena, "");
 		for (uint32_t i = 0; i < names.len; i++)
 			list = opsc_arena_printf(ld->ctx->arena, "%s%s\"%s\"", list, i ? ", " : "", names.items[i]);
-		opsc_diag_help(&ld->ctx->diags, d, "the standard library has %s", list);
+		if (best)
+			opsc_diag_help(&ld->ctx->diags, d, "did you mean \"%s\"?", best);
+		else
+			opsc_diag_help(&ld->ctx->diags, d, "the standard library has %s", list);
 		opsc_array_free(&names);
 		return NO_MODULE;
 	}
