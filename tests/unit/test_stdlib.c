@@ -1,0 +1,66 @@
+#include "testutil.h"
+
+#include <string.h>
+
+#include "load.h"
+#include "sema.h"
+
+/* Every template of the standard library, used with its defaults (and the
+ * parameters it needs), checks clean and builds what its comment promises. */
+static const char *const uses =
+	"import \"std/alerts\"\nimport \"std/backup\"\nimport \"std/quota\"\n"
+	"use std.quota.small { env_name = \"dev\"  cluster = \"air\" }\n"
+	"use std.quota.medium { env_name = \"staging\"  cluster = \"pro\" }\n"
+	"use std.quota.large { env_name = \"production\"  cluster = \"studio\" }\n"
+	"use std.backup.tiers { critical = [env.production] }\n"
+	"use std.alerts.infrastructure { runbook_base = \"https://r\" }\n"
+	"use std.alerts.applications { runbook_base = \"https://r\"  error_rate = 10% }\n"
+	"use std.alerts.platform { runbook_base = \"https://r\" }\n"
+	"use std.alerts.storage { runbook_base = \"https://r\" }\n";
+
+static void test_stdlib__every_template(void **state)
+{
+	(void)state;
+	opsc_ctx ctx;
+	opsc_program prog;
+	opsc_model m;
+	opsc_ctx_init(&ctx);
+	assert_int_equal(opsc_load_text(&prog, &ctx, "t.ops", uses, strlen(uses)), 0);
+	assert_int_equal(opsc_sema_check(&m, &ctx, &prog), 0);
+	assert_int_equal(ctx.diags.errors, 0);
+	assert_int_equal(ctx.diags.warnings, 0);
+	assert_int_equal(m.nenvs, 3);
+	assert_string_equal(m.envs[2].quota.limits.default_memory.text, "4Gi");
+	assert_int_equal(m.nbackups, 3);
+	assert_int_equal(m.backups[2].retain_s, 90 * 86400);
+	assert_int_equal(m.backups[2].nenvs, 1);
+	assert_string_equal(m.backups[2].select.items[0].value.s, "critical");
+	assert_int_equal(m.nalerts, 15);
+	for (uint32_t i = 0; i < m.nalerts; i++) {
+		const opsc_alert *a = &m.alerts[i];
+		assert_non_null(a->summary.s);
+		assert_non_null(a->description.s);
+		assert_true(strncmp(a->runbook.s, "https://r/", 10) == 0);
+		assert_true(strcmp(a->severity.s, "critical") == 0 || strcmp(a->severity.s, "warning") == 0);
+		assert_null(strstr(a->expr.s, "${"));
+	}
+	assert_string_equal(m.alerts[0].name.s, "HighCPUUsage");
+	assert_non_null(strstr(m.alerts[0].expr.s, "> 80"));
+	assert_string_equal(m.alerts[0].group.s, "std.alerts.infrastructure");
+	const opsc_alert *err = NULL;
+	for (uint32_t i = 0; i < m.nalerts; i++)
+		if (strcmp(m.alerts[i].name.s, "HighErrorRate") == 0)
+			err = &m.alerts[i];
+	assert_non_null(err);
+	assert_non_null(strstr(err->expr.s, "> 10 / 100"));
+	assert_string_equal(err->summary.s, "More than 10% errors on {{ $labels.service }}");
+	opsc_ctx_dispose(&ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stdlib__every_template),
+	};
+	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
+}
