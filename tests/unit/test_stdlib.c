@@ -9,6 +9,11 @@
  * parameters it needs), checks clean and builds what its comment promises. */
 static const char *const uses =
 	"import \"std/alerts\"\nimport \"std/backup\"\nimport \"std/quota\"\n"
+	"import \"std/rbac\"\nimport \"std/network\"\n"
+	"use std.rbac.roles {}\n"
+	"use std.network.baseline {}\n"
+	"use std.network.internet-egress { envs = [env.production] }\n"
+	"use std.network.storage-access { envs = [env.production, env.staging] }\n"
 	"use std.quota.small { env_name = \"dev\"  cluster = \"air\" }\n"
 	"use std.quota.medium { env_name = \"staging\"  cluster = \"pro\" }\n"
 	"use std.quota.large { env_name = \"production\"  cluster = \"studio\" }\n"
@@ -36,6 +41,21 @@ static void test_stdlib__every_template(void **state)
 	assert_int_equal(m.backups[2].nenvs, 1);
 	assert_string_equal(m.backups[2].select.items[0].value.s, "critical");
 	assert_int_equal(m.nalerts, 15);
+	assert_int_equal(m.nroles, 5);
+	for (uint32_t r = 0; r < m.nroles; r++) /* least privilege: no wildcard */
+		for (uint32_t k = 0; k < m.roles[r].nrules; k++) {
+			const opsc_rbac_rule *rule = &m.roles[r].rules[k];
+			const opsc_strs *lists[] = { &rule->api_groups, &rule->resources, &rule->verbs };
+			for (int l = 0; l < 3; l++)
+				for (uint32_t i = 0; i < lists[l]->len; i++)
+					assert_null(strchr(lists[l]->items[i].s, '*'));
+		}
+	assert_int_equal(m.nnetpols, 6);
+	assert_true(m.netpols[0].deny_ingress && m.netpols[0].deny_egress && m.netpols[0].all_envs);
+	assert_int_equal(m.netpols[1].rules[0].nports, 2);
+	assert_string_equal(m.netpols[1].rules[0].ports[0].protocol, "UDP");
+	assert_int_equal(m.netpols[4].rules[0].peers[0].except.len, 4);
+	assert_int_equal(m.netpols[5].nenvs, 2);
 	for (uint32_t i = 0; i < m.nalerts; i++) {
 		const opsc_alert *a = &m.alerts[i];
 		assert_non_null(a->summary.s);
