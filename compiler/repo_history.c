@@ -1,0 +1,352 @@
+/*
+ * repo_history.c - every distinct blob of the history with the commit that
+ * introduced it, and the lines a branch adds since its merge base.
+ *
+ * History compares each commit with its first parent (tree to tree, which
+ * skips unchanged subtrees by id) rather than listing every commit's whole
+ * tree, and keeps the ids of the blobs already delivered in one hash set,
+ * so each distinct blob is loaded and scanned once.
+ */
+#define _GNU_SOURCE
+#include "repo_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+
+/* --------------------------------------------------------------- oid set */
+
+typedef struct {
+	git_oid *slots; /* open addressing; an all-zero id marks a free slot */
+	uint32_t cap, len;
+} oid_set;
+
+static uint32_t oid_hash(const git_oid *id)
+{
+	uint32_t h;
+	memcpy(&h, id->id, sizeof h); /* ids are uniformly distributed */
+	return h;
+}
+
+static bool oid_is_zero(const git_oid *id)
+{
+	static const git_oid zero;
+	return memcmp(id, &zero, sizeof zero) == 0;
+}
+
+static void oid_set_put(oid_set *s, const git_oid *id);
+
+static void oid_set_grow(oid_set *s)
+{
+	oid_set old = *s;
+	s->cap = old.cap ? old.cap * 2 : 1024;
+	s->len = 0;
+	s->slots = opsc_calloc(s->cap, sizeof(git_oid));
+	for (uint32_t i = 0; i < old.cap; i++)
+		if (!oid_is_zero(&old.slots[i]))
+			oid_set_put(s, &old.slots[i]);
+	opsc_free(old.slots);
+}
+
+/* Inserts `id`; returns false when it was already there. */
+static bool oid_set_add(oid_set *s, const git_oid *id)
+{
+	if ((s->len + 1) * 4 > s->cap * 3)
+		oid_set_grow(s);
+	uint32_t i = oid_hash(id) & (s->cap - 1);
+	while (!oid_is_zero(&s->slots[i])) {
+		if (git_oid_equal(&s->slots[i], id))
+			return false;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->slots[i] = *id;
+	s->len++;
+	return true;
+}
+
+static void oid_set_put(oid_set *s, const git_oid *id)
+{
+	(void)oid_set_add(s, id);
+}
+
+/* ----------------------------------------------------------------- commits */
+
+/* ISO 8601 in the author's own offset: 2024-03-01T10:00:00+01:00. */
+static void format_date(char out[32], const git_time *when)
+{
+	time_t local = (time_t)(when->time + (int64_t)when->offset * 60);
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	int off = when->offset < 0 ? -when->offset : when->offset;
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, "%c%02d:%02d", when->offset < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+static void describe_commit(opsc_repo_commit *out, char **author, const git_commit *c)
+{
+	const git_signature *sig = git_commit_author(c);
+	git_oid_tostr(out->id, sizeof out->id, git_commit_id(c));
+	opsc_free(*author);
+	size_t len = strlen(sig->name) + strlen(sig->email) + 4;
+	*author = opsc_malloc(len);
+	snprintf(*author, len, "%s <%s>", sig->name, sig->email);
+	out->author = *author;
+	format_date(out->date, &sig->when);
+	out->time = (int64_t)git_commit_time(c);
+}
+
+/* ----------------------------------------------------------------- history */
+
+typedef struct {
+	opsc_repo *repo;
+	const opsc_repo_history_opts *opts;
+	opsc_repo_history_stats *stats;
+	opsc_repo_blob_cb cb;
+	void *user;
+	oid_set seen;
+	opsc_repo_commit commit;
+	char *author;
+} history;
+
+static bool is_content(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+	       mode == GIT_FILEMODE_LINK;
+}
+
+static int parent_tree(git_tree **out, const git_commit *c)
+{
+	git_commit *parent = NULL;
+	*out = NULL;
+	if (git_commit_parentcount(c) == 0)
+		return 0;
+	int rc = git_commit_parent(&parent, c, 0);
+	if (rc == 0)
+		rc = git_commit_tree(out, parent);
+	git_commit_free(parent);
+	return rc;
+}
+
+/* Delivers the blobs `c` adds or changes that were not seen before. */
+static int scan_commit(history *h, const git_commit *c)
+{
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_IGNORE_SUBMODULES;
+	bool described = false;
+	int rc = git_commit_tree(&tree, c);
+	if (rc == 0)
+		rc = parent_tree(&ptree, c);
+	if (rc == 0)
+		rc = git_diff_tree_to_tree(&diff, h->repo->git, ptree, tree, &dopts);
+	for (size_t i = 0; rc == 0 && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_DELETED || !is_content(d->new_file.mode) ||
+		    !opsc_repo_under_prefix_(h->repo, d->new_file.path) || !oid_set_add(&h->seen, &d->new_file.id))
+			continue;
+		if (!described)
+			describe_commit(&h->commit, &h->author, c);
+		described = true;
+		h->stats->blobs++;
+		rc = opsc_repo_deliver_blob_(h->repo, &d->new_file.id, d->new_file.mode, d->new_file.path,
+					     h->opts->max_size, &h->commit, h->cb, h->user);
+	}
+	git_diff_free(diff);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	return rc;
+}
+
+static int start_walk(git_revwalk **walk, git_repository *git)
+{
+	int rc = git_revwalk_new(walk, git);
+	if (rc == 0)
+		rc = git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+	if (rc == 0)
+		rc = git_revwalk_push_glob(*walk, "refs/*");
+	/* a detached HEAD is reachable from no reference; an unborn one has
+	 * nothing to walk */
+	if (rc == 0 && git_revwalk_push_head(*walk) < 0)
+		git_error_clear();
+	return rc;
+}
+
+static int walk_commits(history *h, git_revwalk *walk)
+{
+	git_oid id;
+	int rc = 0;
+	while (rc == 0 && git_revwalk_next(&id, walk) == 0) {
+		git_commit *c = NULL;
+		rc = git_commit_lookup(&c, h->repo->git, &id);
+		h->stats->commits++;
+		if (rc == 0 && (int64_t)git_commit_time(c) >= h->opts->since)
+			rc = scan_commit(h, c);
+		git_commit_free(c);
+		if (rc == 0 && h->opts->progress)
+			rc = h->opts->progress(h->opts->user, h->stats->commits, h->stats->blobs);
+	}
+	return rc;
+}
+
+int opsc_repo_each_history(opsc_repo *repo, const opsc_repo_history_opts *opts,
+			   opsc_repo_history_stats *stats, opsc_repo_blob_cb cb, void *user)
+{
+	history h = { .repo = repo, .opts = opts, .stats = stats, .cb = cb, .user = user };
+	git_revwalk *walk = NULL;
+	*stats = (opsc_repo_history_stats){ 0 };
+	int rc = start_walk(&walk, repo->git);
+	if (rc == 0)
+		rc = walk_commits(&h, walk);
+	git_revwalk_free(walk);
+	opsc_free(h.seen.slots);
+	opsc_free(h.author);
+	return rc < 0 ? rc : 0;
+}
+
+/* ------------------------------------------------------------ changed lines */
+
+static int resolve_commit(git_oid *out, git_repository *git, const char *rev)
+{
+	git_object *obj = NULL;
+	int rc = git_revparse_single(&obj, git, rev);
+	git_object *peeled = NULL;
+	if (rc == 0)
+		rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (rc == 0)
+		git_oid_cpy(out, git_object_id(peeled));
+	else
+		opsc_repo_fail_("cannot resolve '%s' to a commit: %s", rev, opsc_repo_error());
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}
+
+static int merge_base_tree(git_tree **out, opsc_repo_changes *changes, git_repository *git,
+			   const char *rev)
+{
+	git_oid theirs, head, base;
+	git_commit *c = NULL;
+	int rc = resolve_commit(&theirs, git, rev);
+	if (rc == 0 && (rc = git_reference_name_to_id(&head, git, "HEAD")) < 0)
+		return opsc_repo_fail_("HEAD has no commit to compare with '%s'", rev);
+	if (rc == 0 && (rc = git_merge_base(&base, git, &theirs, &head)) < 0)
+		return opsc_repo_fail_("'%s' and HEAD have no common history", rev);
+	if (rc == 0)
+		rc = git_commit_lookup(&c, git, &base);
+	if (rc == 0)
+		rc = git_commit_tree(out, c);
+	if (rc == 0)
+		git_oid_tostr(changes->base, sizeof changes->base, &base);
+	git_commit_free(c);
+	return rc;
+}
+
+typedef struct {
+	opsc_repo *repo;
+	opsc_repo_changes *out;
+	opsc_repo_change *cur; /* the file being read, NULL when not listed */
+} diff_walk;
+
+static int on_file(const git_diff_delta *d, float progress, void *payload)
+{
+	(void)progress;
+	diff_walk *w = payload;
+	w->cur = NULL;
+	if (d->status == GIT_DELTA_DELETED || !is_content(d->new_file.mode) ||
+	    !opsc_repo_under_prefix_(w->repo, d->new_file.path))
+		return 0;
+	opsc_repo_change c = { .path = opsc_strdup(d->new_file.path) };
+	opsc_array_push(&w->out->files, c);
+	w->cur = opsc_array_last(&w->out->files);
+	return 0;
+}
+
+static int on_line(const git_diff_delta *d, const git_diff_hunk *hunk, const git_diff_line *line,
+		   void *payload)
+{
+	(void)d;
+	(void)hunk;
+	diff_walk *w = payload;
+	if (!w->cur || line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0)
+		return 0;
+	uint32_t n = (uint32_t)line->new_lineno;
+	if (w->cur->added.len && opsc_array_last(&w->cur->added)->end + 1 == n)
+		opsc_array_last(&w->cur->added)->end = n;
+	else
+		opsc_array_push(&w->cur->added, ((opsc_line_range){ n, n }));
+	return 0;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const opsc_repo_change *)a)->path, ((const opsc_repo_change *)b)->path);
+}
+
+/* Drops files without an added line (pure deletions, mode changes). */
+static void keep_added(opsc_repo_changes *out)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < out->files.len; i++) {
+		opsc_repo_change *c = &out->files.items[i];
+		if (c->added.len)
+			out->files.items[kept++] = *c;
+		else {
+			opsc_free(c->path);
+			opsc_array_free(&c->added);
+		}
+	}
+	out->files.len = kept;
+	if (kept > 1)
+		qsort(out->files.items, kept, sizeof *out->files.items, cmp_change);
+}
+
+int opsc_repo_diff_base(opsc_repo *repo, const char *rev, opsc_repo_changes *out)
+{
+	git_tree *base = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.context_lines = 0;
+	dopts.flags = GIT_DIFF_IGNORE_SUBMODULES;
+	diff_walk w = { .repo = repo, .out = out };
+	int rc = merge_base_tree(&base, out, repo->git, rev);
+	if (rc == 0)
+		rc = git_diff_tree_to_workdir_with_index(&diff, repo->git, base, &dopts);
+	if (rc == 0)
+		rc = git_diff_foreach(diff, on_file, NULL, NULL, on_line, &w);
+	keep_added(out);
+	git_diff_free(diff);
+	git_tree_free(base);
+	return rc;
+}
+
+void opsc_repo_changes_dispose(opsc_repo_changes *changes)
+{
+	for (uint32_t i = 0; i < changes->files.len; i++) {
+		opsc_free(changes->files.items[i].path);
+		opsc_array_free(&changes->files.items[i].added);
+	}
+	opsc_array_free(&changes->files);
+}
+
+const opsc_repo_change *opsc_repo_changes_find(const opsc_repo_changes *changes, const char *path)
+{
+	opsc_repo_change key = { .path = (char *)path };
+	if (!changes->files.len)
+		return NULL;
+	return bsearch(&key, changes->files.items, changes->files.len, sizeof key, cmp_change);
+}
+
+bool opsc_repo_changes_added(const opsc_repo_changes *changes, const char *path, uint32_t line)
+{
+	const opsc_repo_change *c = opsc_repo_changes_find(changes, path);
+	for (uint32_t i = 0; c && i < c->added.len; i++)
+		if (line >= c->added.items[i].start && line <= c->added.items[i].end)
+			return true;
+	return false;
+}

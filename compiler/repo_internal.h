@@ -1,0 +1,30 @@
+/*
+ * repo_internal.h - shared by repo.c (opening, listing, the index) and
+ * repo_history.c (history and changed lines). Not for other modules.
+ */
+#ifndef OPSC_REPO_INTERNAL_H
+#define OPSC_REPO_INTERNAL_H
+
+#include <git2.h>
+
+#include "repo.h"
+
+struct opsc_repo {
+	git_repository *git;
+	char *workdir; /* absolute, ends in '/' */
+	char *prefix; /* relative to workdir: "", "dir/", or "dir/file" */
+};
+
+/* Whether repository-relative `path` is under the repository's prefix. */
+bool opsc_repo_under_prefix_(const opsc_repo *repo, const char *path);
+
+/* Loads blob `oid` for `path` and calls `cb` with its content, or with a
+ * skip reason when it is a symbolic link, binary, or over `max_size`. */
+int opsc_repo_deliver_blob_(opsc_repo *repo, const git_oid *oid, uint32_t mode, const char *path,
+			    uint64_t max_size, const opsc_repo_commit *commit,
+			    opsc_repo_blob_cb cb, void *user);
+
+/* Records a failure of our own so opsc_repo_error reports it. */
+int opsc_repo_fail_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
