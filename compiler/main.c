@@ -4,6 +4,7 @@
  * Each command is one function that reads as its pipeline:
  *   check: load sources -> parse -> lower -> sema (Model) -> diagnostics
  *   fmt:   parse -> format -> write (or compare with --check)
+ *   lint:  rules (.ops) + repository (libgit2) -> scan -> findings -> report
  * Exit codes: 0 clean, 1 problems in the input, 2 usage or internal error.
  */
 #include <stdio.h>
@@ -15,6 +16,7 @@ static const opsc_command commands[] = {
 	{ "check", "check .ops files and report every problem", opsc_cmd_check },
 	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
 	{ "explain", "explain a lint rule and how to fix its findings", opsc_cmd_explain },
+	{ "lint", "find leaked secrets, drift and policy violations in a repository", opsc_cmd_lint },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,181 @@
+/*
+ * baseline.c - reading, matching and writing baseline files.
+ */
+#include "baseline.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "sha256.h"
+
+void opsc_baseline_fingerprint_secret(char out[65], const char *secret, size_t len)
+{
+	opsc_sha256_hex(out, secret, len);
+}
+
+void opsc_baseline_fingerprint_text(char out[65], const char *rule, const char *path,
+				    const char *message)
+{
+	opsc_sha256 ctx;
+	uint8_t digest[32];
+	opsc_sha256_init(&ctx);
+	opsc_sha256_update(&ctx, rule, strlen(rule) + 1);
+	opsc_sha256_update(&ctx, path, strlen(path) + 1);
+	opsc_sha256_update(&ctx, message, strlen(message) + 1);
+	opsc_sha256_final(&ctx, digest);
+	opsc_sha256_to_hex(out, digest);
+}
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+	const opsc_baseline_entry *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	if (!c)
+		c = strcmp(a->rule, b->rule);
+	return c ? c : strcmp(a->hash, b->hash);
+}
+
+static void sort_entries(opsc_baseline *b)
+{
+	if (b->entries.len > 1)
+		qsort(b->entries.items, b->entries.len, sizeof *b->entries.items, cmp_entry);
+}
+
+/* ------------------------------------------------------------------ read */
+
+static bool is_hash(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *errorf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return opsc_strdup(buf);
+}
+
+static int add_entries(opsc_baseline *out, const char *file, json_t *list, char **error)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e)
+	{
+		const char *rule = json_string_value(json_object_get(e, "rule"));
+		const char *path = json_string_value(json_object_get(e, "path"));
+		const char *hash = json_string_value(json_object_get(e, "hash"));
+		if (!rule || !path || !is_hash(hash)) {
+			*error = errorf("%s: finding %zu: expected {\"rule\": ..., \"path\": ..., "
+					"\"hash\": 64 hex digits}", file, i + 1);
+			return -1;
+		}
+		opsc_baseline_entry be = { .rule = opsc_strdup(rule), .path = opsc_strdup(path) };
+		memcpy(be.hash, hash, 65);
+		opsc_array_push(&out->entries, be);
+	}
+	return 0;
+}
+
+int opsc_baseline_load(opsc_baseline *out, const char *file, char **error)
+{
+	json_error_t err;
+	int rc = -1;
+	*error = NULL;
+	json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
+	json_t *list = json_object_get(root, "findings");
+	if (!root)
+		*error = err.line > 0 ? errorf("%s:%d:%d: %s", file, err.line, err.column, err.text)
+				      : errorf("%s: %s", file, err.text);
+	else if (json_integer_value(json_object_get(root, "version")) != 1 || !json_is_array(list))
+		*error = errorf("%s: not an opsc baseline (expected {\"version\": 1, \"findings\": [...]})",
+				file);
+	else
+		rc = add_entries(out, file, list, error);
+	json_decref(root);
+	sort_entries(out);
+	return rc;
+}
+
+void opsc_baseline_dispose(opsc_baseline *b)
+{
+	for (uint32_t i = 0; i < b->entries.len; i++) {
+		opsc_free(b->entries.items[i].rule);
+		opsc_free(b->entries.items[i].path);
+	}
+	opsc_array_free(&b->entries);
+}
+
+bool opsc_baseline_has(const opsc_baseline *b, const opsc_finding *f)
+{
+	opsc_baseline_entry key = { .rule = (char *)f->rule, .path = (char *)f->where.path };
+	memcpy(key.hash, f->fingerprint, sizeof key.hash);
+	return f->fingerprint[0] && b->entries.len &&
+	       bsearch(&key, b->entries.items, b->entries.len, sizeof key, cmp_entry);
+}
+
+/* ----------------------------------------------------------------- write */
+
+/* One entry per line, so the file diffs well in review. */
+static void write_entries(FILE *out, const opsc_baseline *b)
+{
+	fputs("{\"version\": 1, \"findings\": [", out);
+	uint32_t written = 0;
+	for (uint32_t i = 0; i < b->entries.len; i++) {
+		const opsc_baseline_entry *e = &b->entries.items[i];
+		if (i && cmp_entry(e, &b->entries.items[i - 1]) == 0)
+			continue;
+		json_t *o = json_pack("{s:s,s:s,s:s}", "rule", e->rule, "path", e->path, "hash", e->hash);
+		char *s = json_dumps(o, JSON_COMPACT);
+		fprintf(out, "%s\n  %s", written++ ? "," : "", s);
+		free(s);
+		json_decref(o);
+	}
+	fputs(written ? "\n]}\n" : "]}\n", out);
+}
+
+int opsc_baseline_write(const char *file, const opsc_finding *findings, uint32_t n)
+{
+	opsc_baseline b = { 0 };
+	for (uint32_t i = 0; i < n; i++) {
+		if (!findings[i].fingerprint[0])
+			continue;
+		opsc_baseline_entry e = { .rule = (char *)findings[i].rule, .path = (char *)findings[i].where.path };
+		memcpy(e.hash, findings[i].fingerprint, sizeof e.hash);
+		opsc_array_push(&b.entries, e);
+	}
+	sort_entries(&b);
+	size_t len = strlen(file) + 16;
+	char *tmp = opsc_malloc(len);
+	snprintf(tmp, len, "%s.tmp%d", file, (int)getpid());
+	FILE *out = fopen(tmp, "w");
+	int rc = out ? 0 : -errno;
+	if (out) {
+		write_entries(out, &b);
+		rc = ferror(out) ? -EIO : 0;
+		if (fclose(out) != 0 && rc == 0)
+			rc = -errno;
+	}
+	if (rc == 0 && rename(tmp, file) != 0)
+		rc = -errno;
+	if (rc < 0 && out)
+		unlink(tmp);
+	opsc_free(tmp);
+	opsc_array_free(&b.entries); /* the strings belong to the findings */
+	return rc;
+}

@@ -1,0 +1,338 @@
+/*
+ * report.c - the result of a lint run, redaction, and the line-oriented
+ * formats: text, GitHub workflow commands, the summary line and the job
+ * summary table. SARIF and JSON are in report_json.c.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ result */
+
+void opsc_lint_result_init(opsc_lint_result *r)
+{
+	*r = (opsc_lint_result){ .arena = opsc_arena_new() };
+}
+
+void opsc_lint_result_dispose(opsc_lint_result *r)
+{
+	opsc_array_free(&r->findings);
+	opsc_array_free(&r->notes);
+	opsc_arena_free(r->arena);
+	r->arena = NULL;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const opsc_finding *a = pa, *b = pb;
+	int c = strcmp(a->where.path, b->where.path);
+	if (!c)
+		c = cmp_u32(a->where.line, b->where.line);
+	if (!c)
+		c = cmp_u32(a->where.col, b->where.col);
+	if (!c)
+		c = strcmp(a->rule, b->rule);
+	return c;
+}
+
+void opsc_lint_result_sort(opsc_lint_result *r)
+{
+	if (r->findings.len > 1)
+		qsort(r->findings.items, r->findings.len, sizeof(opsc_finding), cmp_finding);
+}
+
+uint32_t opsc_lint_result_count(const opsc_lint_result *r, opsc_severity sev)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < r->findings.len; i++)
+		n += r->findings.items[i].severity >= sev;
+	return n;
+}
+
+static uint32_t count_exactly(const opsc_lint_result *r, opsc_severity sev)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < r->findings.len; i++)
+		n += r->findings.items[i].severity == sev;
+	return n;
+}
+
+/* ------------------------------------------------------------------ names */
+
+static const char *const format_names[] = { "text", "github", "sarif", "json" };
+
+bool opsc_report_format_parse(const char *name, opsc_format *out)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, format_names[i]) == 0) {
+			*out = (opsc_format)i;
+			return true;
+		}
+	return false;
+}
+
+const char *opsc_report_kind_name_(opsc_finding_kind kind)
+{
+	static const char *const names[] = { "secret", "drift", "policy" };
+	return names[kind];
+}
+
+/* -------------------------------------------------------------- redaction */
+
+char *opsc_report_redact(opsc_arena *arena, const char *secret, size_t len)
+{
+	/* a quarter of a short secret, never more than four characters */
+	size_t show = len >= 16 ? 4 : len / 4;
+	for (size_t i = 0; i < show; i++)
+		if ((unsigned char)secret[i] < 0x21 || (unsigned char)secret[i] > 0x7e)
+			show = i;
+	return opsc_arena_printf(arena, "%.*s\u2026 (%zu chars)", (int)show, secret, len);
+}
+
+/* ------------------------------------------------------------------- text */
+
+typedef struct {
+	const char *bold, *sev, *dim, *reset;
+} palette;
+
+static palette colors(bool on, opsc_severity sev)
+{
+	static const char *const sevs[] = { "\033[1;36m", "\033[1;33m", "\033[1;31m" };
+	if (!on)
+		return (palette){ "", "", "", "" };
+	return (palette){ "\033[1m", sevs[sev], "\033[2m", "\033[0m" };
+}
+
+static void text_position(FILE *out, const opsc_location *l)
+{
+	fputs(l->path, out);
+	if (l->line)
+		fprintf(out, ":%u", l->line);
+	if (l->line && l->col)
+		fprintf(out, ":%u", l->col);
+}
+
+/*
+ *   deploy/app.yaml:12:15: error[github-pat]: GitHub personal access token
+ *     secret: ghp_… (40 chars)
+ *     introduced in 1a2b3c4 by Alice <alice@example.com> on 2024-03-01T10:00:00+01:00
+ *     note: policies/rbac.ops:3:1: produced here
+ *     = help: remove the value from the file, then rotate the credential
+ */
+static void text_finding(FILE *out, const opsc_finding *f, bool color)
+{
+	palette p = colors(color, f->severity);
+	fputs(p.bold, out);
+	text_position(out, &f->where);
+	fprintf(out, ":%s %s%s[%s]%s%s: %s%s\n", p.reset, p.sev, opsc_severity_name(f->severity), f->rule,
+		p.reset, p.bold, f->message, p.reset);
+	if (f->redacted)
+		fprintf(out, "  secret: %s\n", f->redacted);
+	if (f->commit)
+		fprintf(out, "  introduced in %.7s by %s on %s\n", f->commit, f->author ? f->author : "?",
+			f->date ? f->date : "?");
+	for (uint32_t i = 0; i < f->nrelated; i++) {
+		fputs("  note: ", out);
+		text_position(out, &f->related[i]);
+		fprintf(out, ": %s\n", f->related[i].message ? f->related[i].message : "related");
+	}
+	if (f->help)
+		fprintf(out, "  %s= help:%s %s\n", p.dim, p.reset, f->help);
+}
+
+static int write_text(FILE *out, const opsc_lint_result *r, const opsc_report_opts *o)
+{
+	for (uint32_t i = 0; i < r->findings.len; i++)
+		text_finding(out, &r->findings.items[i], o->color);
+	return 0;
+}
+
+/* At most this many skipped files are listed without --verbose. */
+#define NOTES_SHOWN 10
+
+void opsc_report_notes(FILE *err, const opsc_lint_result *r, const opsc_report_opts *o)
+{
+	uint32_t shown = o->verbose || r->notes.len <= NOTES_SHOWN ? r->notes.len : NOTES_SHOWN;
+	palette p = colors(o->color, OPSC_SEV_NOTE);
+	for (uint32_t i = 0; i < shown; i++)
+		fprintf(err, "%s%s:%s %snote:%s skipped: %s\n", p.bold, r->notes.items[i].path, p.reset,
+			p.sev, p.reset, r->notes.items[i].reason);
+	if (shown < r->notes.len)
+		fprintf(err, "%snote:%s %u more files skipped (--verbose lists them)\n", p.sev, p.reset,
+			r->notes.len - shown);
+}
+
+/* ----------------------------------------------------------------- github */
+
+/* Workflow command escaping: the message (data) escapes %, CR and LF;
+ * property values also ':' and ','. */
+static void gh_escape(FILE *out, const char *s, bool property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': fputs("%25", out); break;
+		case '\r': fputs("%0D", out); break;
+		case '\n': fputs("%0A", out); break;
+		case ':': fputs(property ? "%3A" : ":", out); break;
+		case ',': fputs(property ? "%2C" : ",", out); break;
+		default: fputc(*s, out);
+		}
+	}
+}
+
+static void gh_number(FILE *out, const char *name, uint32_t v)
+{
+	if (v)
+		fprintf(out, ",%s=%u", name, v);
+}
+
+/* ::error file=F,line=L,col=C,endLine=E,endColumn=EC,title=RULE::MESSAGE */
+static void gh_finding(FILE *out, const opsc_finding *f)
+{
+	static const char *const cmd[] = { "notice", "warning", "error" };
+	fprintf(out, "::%s file=", cmd[f->severity]);
+	gh_escape(out, f->where.path, true);
+	gh_number(out, "line", f->where.line);
+	gh_number(out, "col", f->where.col);
+	gh_number(out, "endLine", f->where.end_line);
+	gh_number(out, "endColumn", f->where.end_line == f->where.line ? f->where.end_col : 0);
+	fputs(",title=", out);
+	gh_escape(out, f->rule, true);
+	fputs("::", out);
+	gh_escape(out, f->message, false);
+	if (f->redacted) {
+		fputs(" (", out);
+		gh_escape(out, f->redacted, false);
+		fputs(")", out);
+	}
+	if (f->commit) {
+		char buf[160];
+		snprintf(buf, sizeof buf, "\nintroduced in %.7s by %s on %s", f->commit, f->author, f->date);
+		gh_escape(out, buf, false);
+	}
+	if (f->help) {
+		gh_escape(out, "\n", false);
+		gh_escape(out, f->help, false);
+	}
+	fputc('\n', out);
+}
+
+static int write_github(FILE *out, const opsc_lint_result *r)
+{
+	for (uint32_t i = 0; i < r->findings.len; i++)
+		gh_finding(out, &r->findings.items[i]);
+	return 0;
+}
+
+int opsc_report_write(FILE *out, const opsc_lint_result *r, const opsc_report_opts *o)
+{
+	int rc = 0;
+	switch (o->format) {
+	case OPSC_FORMAT_TEXT: rc = write_text(out, r, o); break;
+	case OPSC_FORMAT_GITHUB: rc = write_github(out, r); break;
+	case OPSC_FORMAT_SARIF: rc = opsc_report_sarif_(out, r, o); break;
+	case OPSC_FORMAT_JSON: rc = opsc_report_json_(out, r); break;
+	}
+	if (fflush(out) != 0 || ferror(out))
+		return -EIO;
+	return rc;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static const char *plural(uint32_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* "3 findings (2 errors, 1 warning) in 120 files" */
+static void summary_text(char *buf, size_t cap, const opsc_lint_result *r)
+{
+	uint32_t n = r->findings.len, e = count_exactly(r, OPSC_SEV_ERROR),
+		 w = count_exactly(r, OPSC_SEV_WARNING), k = count_exactly(r, OPSC_SEV_NOTE);
+	size_t len = (size_t)snprintf(buf, cap, "%u %s", n, plural(n, "finding", "findings"));
+	const char *sep = " (";
+	const struct {
+		uint32_t n;
+		const char *one, *many;
+	} parts[] = { { e, "error", "errors" }, { w, "warning", "warnings" }, { k, "note", "notes" } };
+	for (int i = 0; i < 3 && len < cap; i++)
+		if (parts[i].n) {
+			len += (size_t)snprintf(buf + len, cap - len, "%s%u %s", sep, parts[i].n,
+						plural(parts[i].n, parts[i].one, parts[i].many));
+			sep = ", ";
+		}
+	if (len < cap)
+		snprintf(buf + len, cap - len, "%s in %u %s", n ? ")" : "", r->files,
+			 plural(r->files, "file", "files"));
+}
+
+void opsc_report_summary(FILE *err, const opsc_lint_result *r)
+{
+	char buf[256];
+	summary_text(buf, sizeof buf, r);
+	fprintf(err, "opsc lint: %s", buf);
+	if (r->baselined)
+		fprintf(err, "; %u known %s in the baseline", r->baselined,
+			plural(r->baselined, "finding", "findings"));
+	fputc('\n', err);
+}
+
+/* ------------------------------------------------------------ job summary */
+
+/* At most this many rows in the job summary table. */
+#define TABLE_ROWS 50
+
+/* Table cells: '|' would end the cell, newlines the row. */
+static void md_cell(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '|')
+			fputs("\\|", out);
+		else
+			fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+}
+
+static void md_row(FILE *out, const opsc_finding *f)
+{
+	fprintf(out, "| %s | `%s` | `", opsc_severity_name(f->severity), f->rule);
+	md_cell(out, f->where.path);
+	if (f->where.line)
+		fprintf(out, ":%u", f->where.line);
+	fputs("` | ", out);
+	md_cell(out, f->message);
+	if (f->redacted) {
+		fputs(" (`", out);
+		md_cell(out, f->redacted);
+		fputs("`)", out);
+	}
+	fputs(" |\n", out);
+}
+
+int opsc_report_step_summary(const char *path, const opsc_lint_result *r)
+{
+	char buf[256];
+	FILE *out = fopen(path, "a");
+	if (!out)
+		return -errno;
+	summary_text(buf, sizeof buf, r);
+	fprintf(out, "### opsc lint: %s\n\n", buf);
+	if (r->findings.len)
+		fputs("| Severity | Rule | Location | Finding |\n| --- | --- | --- | --- |\n", out);
+	for (uint32_t i = 0; i < r->findings.len && i < TABLE_ROWS; i++)
+		md_row(out, &r->findings.items[i]);
+	if (r->findings.len > TABLE_ROWS)
+		fprintf(out, "\n%u more findings are in the job log.\n", r->findings.len - TABLE_ROWS);
+	if (r->baselined)
+		fprintf(out, "\n%u known %s suppressed by the baseline.\n", r->baselined,
+			plural(r->baselined, "finding", "findings"));
+	fputc('\n', out);
+	return fclose(out) == 0 ? 0 : -errno;
+}
