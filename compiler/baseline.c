@@ -141,7 +141,7 @@ static void write_entries(FILE *out, const opsc_baseline *b)
 		if (i && cmp_entry(e, &b->entries.items[i - 1]) == 0)
 			continue;
 		json_t *o = json_pack("{s:s,s:s,s:s}", "rule", e->rule, "path", e->path, "hash", e->hash);
-		char *s = json_dumps(o, JSON_COMPACT);
+		char *s = json_dumps(o, 0);
 		fprintf(out, "%s\n  %s", written++ ? "," : "", s);
 		free(s);
 		json_decref(o);

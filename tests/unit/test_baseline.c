@@ -1,0 +1,147 @@
+/*
+ * test_baseline.c - fingerprints, the file written (exactly), reading it
+ * back, matching, and the errors of a bad file.
+ */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "baseline.h"
+
+static void temp_path(char *out, size_t cap)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(out, cap, "%s/opsc-baseline-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(out);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_file(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static opsc_finding secret(const char *rule, const char *path, uint32_t line, const char *value)
+{
+	opsc_finding f = { .kind = OPSC_FINDING_SECRET, .rule = rule, .where = { path, line, 1, line, 9, NULL } };
+	opsc_baseline_fingerprint_secret(f.fingerprint, value, strlen(value));
+	return f;
+}
+
+static void test_baseline__fingerprints(void **state)
+{
+	(void)state;
+	char fp[65];
+	opsc_baseline_fingerprint_secret(fp, "abc", 3);
+	assert_string_equal(fp, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* rule NUL path NUL message NUL: moving bytes between fields changes it */
+	char a[65], b[65];
+	opsc_baseline_fingerprint_text(a, "r", "p/x", "m");
+	opsc_baseline_fingerprint_text(b, "r", "p", "/xm");
+	assert_string_not_equal(a, b);
+	assert_string_equal(a, "f7676bd77bcd45b4dbe2e456340540c3aeea99d1e00f4ee367371931b3e4ee7c");
+}
+
+static void test_baseline__round_trip(void **state)
+{
+	(void)state;
+	char path[512];
+	temp_path(path, sizeof path);
+	opsc_finding found[] = {
+		secret("github-pat", "deploy/b.yaml", 12, "ghp_one"),
+		secret("aws-access-key-id", "a.env", 3, "AKIA"),
+		secret("github-pat", "deploy/b.yaml", 40, "ghp_one"), /* the same secret twice: one entry */
+		{ .rule = "no-fingerprint", .where = { "x", 1, 1, 1, 1, NULL } },
+	};
+	assert_int_equal(opsc_baseline_write(path, found, 4), 0);
+	char want[1024];
+	char h1[65], h2[65];
+	opsc_baseline_fingerprint_secret(h1, "AKIA", 4);
+	opsc_baseline_fingerprint_secret(h2, "ghp_one", 7);
+	snprintf(want, sizeof want,
+		 "{\"version\": 1, \"findings\": [\n"
+		 "  {\"rule\": \"aws-access-key-id\", \"path\": \"a.env\", \"hash\": \"%s\"},\n"
+		 "  {\"rule\": \"github-pat\", \"path\": \"deploy/b.yaml\", \"hash\": \"%s\"}\n"
+		 "]}\n",
+		 h1, h2);
+	assert_string_equal(read_file(path), want);
+	assert_null(strstr(read_file(path), "ghp_one"));
+
+	opsc_baseline b = { 0 };
+	char *err = NULL;
+	assert_int_equal(opsc_baseline_load(&b, path, &err), 0);
+	assert_int_equal(b.entries.len, 2);
+	/* the line does not matter; rule, path and secret do */
+	opsc_finding moved = secret("github-pat", "deploy/b.yaml", 99, "ghp_one");
+	assert_true(opsc_baseline_has(&b, &moved));
+	opsc_finding other_secret = secret("github-pat", "deploy/b.yaml", 12, "ghp_two");
+	assert_false(opsc_baseline_has(&b, &other_secret));
+	opsc_finding other_path = secret("github-pat", "deploy/c.yaml", 12, "ghp_one");
+	assert_false(opsc_baseline_has(&b, &other_path));
+	opsc_baseline_dispose(&b);
+
+	assert_int_equal(opsc_baseline_write(path, NULL, 0), 0);
+	assert_string_equal(read_file(path), "{\"version\": 1, \"findings\": []}\n");
+	unlink(path);
+}
+
+static void expect_error(const char *text, const char *want_suffix)
+{
+	char path[512];
+	temp_path(path, sizeof path);
+	write_file(path, text);
+	opsc_baseline b = { 0 };
+	char *err = NULL;
+	assert_true(opsc_baseline_load(&b, path, &err) < 0);
+	assert_non_null(err);
+	assert_memory_equal(err, path, strlen(path));
+	assert_string_equal(err + strlen(path), want_suffix);
+	opsc_free(err);
+	opsc_baseline_dispose(&b);
+	unlink(path);
+}
+
+static void test_baseline__bad_files(void **state)
+{
+	(void)state;
+	expect_error("{\"version\": 1, \"findings\": [}", ":1:29: unexpected token near '}'");
+	expect_error("[1, 2]", ": not an opsc baseline (expected {\"version\": 1, \"findings\": [...]})");
+	expect_error("{\"version\": 1, \"findings\": [{\"rule\": \"x\", \"path\": \"y\", \"hash\": \"zz\"}]}",
+		     ": finding 1: expected {\"rule\": ..., \"path\": ..., \"hash\": 64 hex digits}");
+	opsc_baseline b = { 0 };
+	char *err = NULL;
+	assert_true(opsc_baseline_load(&b, "/nonexistent/baseline.json", &err) < 0);
+	assert_non_null(strstr(err, "/nonexistent/baseline.json: unable to open"));
+	opsc_free(err);
+	opsc_baseline_dispose(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_baseline__fingerprints),
+		cmocka_unit_test(test_baseline__round_trip),
+		cmocka_unit_test(test_baseline__bad_files),
+	};
+	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
+}
