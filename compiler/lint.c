@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "lint.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,10 @@ typedef struct {
 	opsc_repo_changes changes; /* OPSC_LINT_BASE */
 	const opsc_repo_commit *commit; /* the blob being read, history only */
 	const char *error;
+	pthread_t rules_tid; /* load_rules, while the targets open */
+	bool rules_threaded;
+	int rules_rc;
+	const char *rules_error;
 } lint_run;
 
 static int fail(lint_run *run, const char *what, const char *detail)
@@ -78,27 +83,57 @@ static bool defined_by_user(const opsc_model *user, const char *id)
 	return false;
 }
 
-/* The user's policies: an explicit --policies, else policies/ at the root
- * of the first target. */
-static const char *user_policies(lint_run *run, const target *first)
+/* The top of the working tree holding `path` (the nearest directory with a
+ * .git entry), ending in '/', or "" when there is none. Found by hand
+ * rather than through libgit2 so the rules can compile while libgit2
+ * initialises (see start_rules). */
+static const char *worktree_top(opsc_arena *arena, const char *path)
+{
+	struct stat st;
+	char *dir = realpath(path, NULL);
+	const char *top = "";
+	if (dir && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		*strrchr(dir, '/') = '\0';
+	for (char *end = dir ? dir + strlen(dir) : NULL; end; end = strrchr(dir, '/')) {
+		*end = '\0';
+		const char *git = opsc_arena_printf(arena, "%s/.git", dir);
+		if (lstat(git, &st) == 0) {
+			top = opsc_arena_printf(arena, "%s/", dir);
+			break;
+		}
+		if (end == dir)
+			break;
+	}
+	free(dir); /* realpath's, from the C library */
+	return top;
+}
+
+/* The user's policies: an explicit --policies, else policies/ at the top
+ * of the working tree holding the first PATH (or of the current directory
+ * outside any repository). */
+static const char *user_policies(lint_run *run)
 {
 	struct stat st;
 	if (run->opts->policies)
 		return run->opts->policies;
-	const char *root = first->repo ? opsc_repo_workdir(first->repo) : "";
-	const char *dir = opsc_arena_printf(run->ctx->arena, "%spolicies", root);
+	const char *first = run->opts->npaths ? run->opts->paths[0] : ".";
+	const char *dir = opsc_arena_printf(run->ctx->arena, "%spolicies", worktree_top(run->ctx->arena, first));
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? dir : NULL;
 }
 
 /* Registry and scanner: the user's rules first, so a user rule with a
- * built-in's id replaces it. */
-static int load_rules(lint_run *run, const target *first)
+ * built-in's id replaces it. Touches only the ctx, the rules and the
+ * scanner, so it may run beside open_targets; a failure is recorded in
+ * rules_error (a static string). */
+static int load_rules(lint_run *run)
 {
 	rule_list all = { 0 };
-	const char *policies = user_policies(run, first);
+	const char *policies = user_policies(run);
 	opsc_rules_init(run->rules);
-	if (policies && opsc_compile(&run->user, run->ctx, &policies, 1) < 0)
-		return fail(run, policies, "cannot compile");
+	if (policies && opsc_compile(&run->user, run->ctx, &policies, 1) < 0) {
+		run->rules_error = "cannot compile the .ops files";
+		return -1;
+	}
 	opsc_rules_add_model(run->rules, &run->user);
 	for (uint32_t i = 0; i < run->user.nsecret_rules; i++)
 		opsc_array_push(&all, run->user.secret_rules[i]);
@@ -112,7 +147,37 @@ static int load_rules(lint_run *run, const target *first)
 		opsc_rules_apply_project(run->rules, &run->user.project, &run->ctx->diags);
 	int rc = opsc_scanner_new(&run->scanner, all.items, kept, &run->ctx->diags);
 	opsc_array_free(&all);
-	return rc < 0 ? fail(run, "secret rules", "cannot compile the scanner") : 0;
+	if (rc < 0)
+		run->rules_error = "cannot compile the secret rules";
+	return rc;
+}
+
+static void *rules_thread(void *arg)
+{
+	lint_run *run = arg;
+	run->rules_rc = load_rules(run);
+	return NULL;
+}
+
+/* Compiling the rules and initialising libgit2 (which loads the system's
+ * certificates) each take several milliseconds: on a pre-commit hook that
+ * is most of the run, so they overlap. Without a thread, the rules are
+ * compiled in finish_rules. */
+static void start_rules(lint_run *run)
+{
+	run->rules_threaded = pthread_create(&run->rules_tid, NULL, rules_thread, run) == 0;
+}
+
+static int finish_rules(lint_run *run)
+{
+	if (run->rules_threaded)
+		pthread_join(run->rules_tid, NULL);
+	else
+		run->rules_rc = load_rules(run);
+	run->rules_threaded = false;
+	if (run->rules_rc < 0)
+		return fail(run, "rules", run->rules_error);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- findings */
@@ -393,9 +458,11 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 	uint32_t n = opts->npaths ? opts->npaths : 1;
 	lint_run run = { .out = out, .ctx = ctx, .opts = opts, .rules = rules };
 	target *targets = opsc_calloc(n, sizeof *targets);
+	start_rules(&run);
 	int rc = open_targets(&run, targets, n, paths);
+	int rules_rc = finish_rules(&run);
 	if (rc == 0)
-		rc = load_rules(&run, &targets[0]);
+		rc = rules_rc;
 	if (rc == 0 && !ctx->diags.errors)
 		rc = run_finders(&run, targets, n);
 	if (rc == 0 && opts->baseline)
