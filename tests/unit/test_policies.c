@@ -64,12 +64,15 @@ static int collect(void *user, const opsc_policy_finding *f)
 	return 0;
 }
 
-/* Every built-in policy over the user's Model; the findings as text. */
+/* Every built-in policy, then the user's own, over the user's Model; the
+ * findings as text. */
 static const char *eval(fixture *fx)
 {
 	for (uint32_t m = 0; m < fx->nbuiltin; m++)
 		for (uint32_t p = 0; p < fx->builtin[m].npolicies; p++)
 			assert_int_equal(opsc_policy_eval(&fx->ctx, &fx->user, &fx->builtin[m].policies[p], collect, fx), 0);
+	for (uint32_t p = 0; p < fx->user.npolicies; p++)
+		assert_int_equal(opsc_policy_eval(&fx->ctx, &fx->user, &fx->user.policies[p], collect, fx), 0);
 	if (fx->ctx.diags.errors)
 		opsc_diag_render_text(stderr, &fx->ctx.sources, &fx->ctx.diags, &(opsc_render_opts){ 0 });
 	assert_int_equal(fx->ctx.diags.errors, 0); /* no runtime error in any rule */
