@@ -70,7 +70,8 @@ static void test_stdlib__every_template(void **state)
 	}
 	assert_string_equal(m.alerts[0].name.s, "HighCPUUsage");
 	assert_non_null(strstr(m.alerts[0].expr.s, "> 80"));
-	assert_string_equal(m.alerts[0].group.s, "std.alerts.infrastructure");
+	assert_string_equal(m.alerts[0].group.s, "infrastructure");
+	assert_string_equal(m.alerts[14].group.s, "storage");
 	const opsc_alert *err = NULL;
 	for (uint32_t i = 0; i < m.nalerts; i++)
 		if (strcmp(m.alerts[i].name.s, "HighErrorRate") == 0)
