@@ -14,9 +14,10 @@ static const char *const uses =
 	"use std.network.baseline {}\n"
 	"use std.network.internet-egress { envs = [env.production] }\n"
 	"use std.network.storage-access { envs = [env.production, env.staging] }\n"
-	"use std.quota.small { env_name = \"dev\"  cluster = \"air\" }\n"
-	"use std.quota.medium { env_name = \"staging\"  cluster = \"pro\" }\n"
-	"use std.quota.large { env_name = \"production\"  cluster = \"studio\" }\n"
+	"use std.quota.small { env_name = \"dev\"  cluster = \"air\"  namespace = \"app-dev\" }\n"
+	"use std.quota.medium { env_name = \"staging\"  cluster = \"pro\"  namespace = \"app-staging\" }\n"
+	"use std.quota.large { env_name = \"production\"  cluster = \"studio\"  namespace = \"app\"\n"
+	"  labels = { tier = \"critical\" } }\n"
 	"use std.backup.tiers { critical = [env.production] }\n"
 	"use std.alerts.infrastructure { runbook_base = \"https://r\" }\n"
 	"use std.alerts.applications { runbook_base = \"https://r\"  error_rate = 10% }\n"
@@ -36,6 +37,9 @@ static void test_stdlib__every_template(void **state)
 	assert_int_equal(ctx.diags.warnings, 0);
 	assert_int_equal(m.nenvs, 3);
 	assert_string_equal(m.envs[2].quota.limits.default_memory.text, "4Gi");
+	assert_string_equal(m.envs[2].namespace_.s, "app");
+	assert_string_equal(m.envs[2].labels.items[0].value.s, "critical");
+	assert_int_equal(m.envs[0].labels.len, 0);
 	assert_int_equal(m.nbackups, 3);
 	assert_int_equal(m.backups[2].retain_s, 90 * 86400);
 	assert_int_equal(m.backups[2].nenvs, 1);
@@ -66,7 +70,8 @@ static void test_stdlib__every_template(void **state)
 	}
 	assert_string_equal(m.alerts[0].name.s, "HighCPUUsage");
 	assert_non_null(strstr(m.alerts[0].expr.s, "> 80"));
-	assert_string_equal(m.alerts[0].group.s, "std.alerts.infrastructure");
+	assert_string_equal(m.alerts[0].group.s, "infrastructure");
+	assert_string_equal(m.alerts[14].group.s, "storage");
 	const opsc_alert *err = NULL;
 	for (uint32_t i = 0; i < m.nalerts; i++)
 		if (strcmp(m.alerts[i].name.s, "HighErrorRate") == 0)
@@ -77,10 +82,53 @@ static void test_stdlib__every_template(void **state)
 	opsc_ctx_dispose(&ctx);
 }
 
+/* The backup tiers one at a time, the ingress-controller policy and the
+ * monitoring quota. */
+static const char *const one_by_one =
+	"import \"std/backup\"\nimport \"std/network\"\nimport \"std/quota\"\n"
+	"use std.quota.monitoring { env_name = \"monitoring\"  cluster = \"pro\"  namespace = \"monitoring\" }\n"
+	"environment \"web\" { cluster = \"pro\" }\n"
+	"use std.backup.daily { envs = [env.web]  storage = \"minio\" }\n"
+	"use std.backup.weekly { retention = 60d }\n"
+	"use std.backup.monthly { critical = [env.web]  select = { app = \"db\" } }\n"
+	"use std.network.ingress-controller { envs = [env.web]  ports = [8080/tcp] }\n";
+
+static void test_stdlib__one_tier_at_a_time(void **state)
+{
+	(void)state;
+	opsc_ctx ctx;
+	opsc_program prog;
+	opsc_model m;
+	opsc_ctx_init(&ctx);
+	assert_int_equal(opsc_load_text(&prog, &ctx, "t.ops", one_by_one, strlen(one_by_one)), 0);
+	assert_int_equal(opsc_sema_check(&m, &ctx, &prog), 0);
+	assert_int_equal(ctx.diags.errors, 0);
+	assert_int_equal(ctx.diags.warnings, 0);
+	assert_int_equal(m.nenvs, 2);
+	assert_string_equal(m.envs[0].quota.limits.max_memory.text, "16Gi");
+	assert_int_equal(m.nbackups, 3);
+	assert_string_equal(m.backups[0].schedule.s, "0 2 * * *");
+	assert_string_equal(m.backups[0].storage.s, "minio");
+	assert_int_equal(m.backups[0].nenvs, 1);
+	assert_false(m.backups[0].all_envs);
+	assert_string_equal(m.backups[1].schedule.s, "0 3 * * 0");
+	assert_int_equal(m.backups[1].retain_s, 60 * 86400);
+	assert_true(m.backups[1].all_envs);
+	assert_string_equal(m.backups[1].storage.s, "default");
+	assert_string_equal(m.backups[2].schedule.s, "0 4 1 * *");
+	assert_string_equal(m.backups[2].select.items[0].key.s, "app");
+	assert_int_equal(m.nnetpols, 1);
+	assert_string_equal(m.netpols[0].name.s, "allow-ingress-controller");
+	assert_string_equal(m.netpols[0].rules[0].peers[0].name.s, "ingress-nginx");
+	assert_int_equal(m.netpols[0].rules[0].ports[0].port, 8080);
+	opsc_ctx_dispose(&ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stdlib__every_template),
+		cmocka_unit_test(test_stdlib__one_tier_at_a_time),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
