@@ -5,9 +5,9 @@
  * The working tree is the index's entries plus what `git status` reports
  * for the working directory alone: untracked files not ignored (added),
  * deletions (dropped) and type changes (checked with lstat, since a file
- * may have become a symbolic link). That costs one status walk, the same
- * as asking status for every unmodified file too, but keeps each path's
- * type known without an lstat per file (see bench/README.md).
+ * may have become a symbolic link). The index already knows every tracked
+ * path's type, so only new and changed paths need an lstat, and status
+ * never has to list the unmodified files.
  */
 #define _GNU_SOURCE
 #include "repo_internal.h"
