@@ -414,13 +414,12 @@ static void test_scan__catastrophic_pattern_is_bounded(void **state)
 	memset(text, 'a', n);
 	text[n] = '!';
 	text[n + 1] = 0;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Without the match and depth limits this pattern backtracks for
+	 * longer than the universe lasts; returning at all (within meson's
+	 * test timeout) is the check. No wall-clock assertion: it would
+	 * fail under valgrind on a busy machine. */
 	hits hs = scan_with(sc, "a", text);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_int_equal(hs.n, 0);
-	assert_true(s < 5.0);
 	opsc_free(text);
 	opsc_scanner_free(sc);
 	opsc_diags_dispose(&diags);
