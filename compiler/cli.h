@@ -17,6 +17,7 @@ typedef struct {
 	int (*run)(int argc, char **argv);
 } opsc_command;
 
+int opsc_cmd_build(int argc, char **argv);
 int opsc_cmd_check(int argc, char **argv);
 int opsc_cmd_fmt(int argc, char **argv);
 int opsc_cmd_explain(int argc, char **argv);

@@ -13,6 +13,7 @@
 #include "cli.h"
 
 static const opsc_command commands[] = {
+	{ "build", "write the manifests the .ops files describe", opsc_cmd_build },
 	{ "check", "check .ops files and report every problem", opsc_cmd_check },
 	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
 	{ "explain", "explain a lint rule and how to fix its findings", opsc_cmd_explain },

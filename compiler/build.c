@@ -1,0 +1,286 @@
+/*
+ * build.c - the plan and the atomic write of `opsc build` (see build.h).
+ *
+ * The swap: the new tree is assembled in a sibling directory (files opsc
+ * did not write are hard-linked into it, so they stay the same files), then
+ * renameat2(RENAME_EXCHANGE) trades it with the old tree in one step and
+ * the old tree is deleted. Readers, Flux and a kill -9 only ever see one
+ * whole tree.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "build_int.h"
+
+#define fail opsc_build_fail_
+#define join opsc_build_join_
+
+static _Thread_local char build_err[1024];
+
+const char *opsc_build_error(void)
+{
+	return build_err;
+}
+
+int opsc_build_fail_(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(build_err, sizeof(build_err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int opsc_build_hash(char hex[41], const char *data, size_t len)
+{
+	git_oid oid;
+	git_libgit2_init();
+	int rc = git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB);
+	if (rc == 0)
+		git_oid_tostr(hex, 41, &oid);
+	git_libgit2_shutdown();
+	return rc < 0 ? fail("cannot hash: %s", git_error_last() ? git_error_last()->message : "?") : 0;
+}
+
+char *opsc_build_join_(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = opsc_malloc(la + lb + 2);
+	memcpy(s, a, la);
+	s[la] = '/';
+	memcpy(s + la + 1, b, lb + 1);
+	return s;
+}
+
+/* Reads a whole regular file; *data is NULL when it does not exist. */
+static int read_file(char **data, size_t *len, const char *path)
+{
+	*data = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : fail("%s: %s", path, strerror(errno));
+	int rc = -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		rc = fail("%s: %s", path, strerror(errno));
+		goto done;
+	}
+	char *buf = opsc_malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	rc = 0;
+done:
+	close(fd);
+	return rc;
+}
+
+/* --------------------------------------------------------------- manifest */
+
+/* path -> blob id of every file the last build wrote. */
+static int manifest_load(json_t **files, const char *out)
+{
+	*files = NULL;
+	char *path = join(out, OPSC_BUILD_MANIFEST);
+	int rc = 0;
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		*files = json_object();
+		goto done;
+	}
+	json_error_t err;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	json_t *f = root ? json_object_get(root, "files") : NULL;
+	if (!json_is_object(f)) {
+		rc = fail("%s:%d: not an opsc manifest (%s); remove it to start over", path, err.line,
+			  root ? "no \"files\" object" : err.text);
+	} else {
+		*files = json_incref(f);
+	}
+	json_decref(root);
+done:
+	opsc_free(path);
+	return rc;
+}
+
+int opsc_build_manifest_write_(const char *dir, const opsc_outputs *outputs)
+{
+	json_t *files = json_object();
+	for (uint32_t i = 0; i < outputs->files.len; i++) {
+		const opsc_output *o = &outputs->files.items[i];
+		char hex[41];
+		if (opsc_build_hash(hex, o->data, o->len) < 0) {
+			json_decref(files);
+			return -1;
+		}
+		json_object_set_new(files, o->path, json_string(hex));
+	}
+	json_t *root = json_pack("{s:s, s:o}", "generator", "opsc", "files", files);
+	char *path = join(dir, OPSC_BUILD_MANIFEST);
+	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS) < 0
+			 ? fail("%s: cannot write", path)
+			 : 0;
+	opsc_free(path);
+	json_decref(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- plan */
+
+/* Every directory between `out` and the file must be a real directory:
+ * writing through a symlink could land anywhere. */
+static bool symlink_in_path(const char *out, const char *rel)
+{
+	char *p = join(out, rel);
+	bool bad = false;
+	for (char *s = p + strlen(out) + 1; (s = strchr(s, '/')) && !bad; s++) {
+		*s = '\0';
+		struct stat st;
+		bad = lstat(p, &st) == 0 && !S_ISDIR(st.st_mode);
+		*s = '/';
+	}
+	opsc_free(p);
+	return bad;
+}
+
+static void push(opsc_build_plan *plan, const char *path, opsc_change_kind kind,
+		 const opsc_output *o)
+{
+	opsc_change c = { opsc_strdup(path), kind, o == NULL, o };
+	opsc_array_push(&plan->changes, c);
+}
+
+/* What happens to one output, from the disk and the manifest. */
+static int plan_output(opsc_build_plan *plan, const char *out, json_t *old,
+		       const opsc_output *o, bool force)
+{
+	if (symlink_in_path(out, o->path)) {
+		push(plan, o->path, OPSC_CHANGE_BLOCKED, o);
+		return 0;
+	}
+	char *path = join(out, o->path);
+	struct stat st;
+	int rc = 0;
+	opsc_change_kind kind = OPSC_CHANGE_ADD;
+	if (lstat(path, &st) == 0) {
+		char *data;
+		size_t len;
+		char disk[41], want[41];
+		const char *recorded = json_string_value(json_object_get(old, o->path));
+		if (!S_ISREG(st.st_mode)) {
+			kind = OPSC_CHANGE_BLOCKED;
+		} else if ((rc = read_file(&data, &len, path)) == 0) {
+			rc = opsc_build_hash(disk, data, len);
+			opsc_free(data);
+			if (rc == 0)
+				rc = opsc_build_hash(want, o->data, o->len);
+			if (rc == 0 && strcmp(disk, want) == 0)
+				kind = OPSC_CHANGE_UNCHANGED;
+			else if (!recorded)
+				kind = force ? OPSC_CHANGE_UPDATE : OPSC_CHANGE_FOREIGN;
+			else
+				kind = strcmp(recorded, disk) == 0 || force ? OPSC_CHANGE_UPDATE
+									     : OPSC_CHANGE_EDITED;
+		}
+	}
+	opsc_free(path);
+	if (rc == 0)
+		push(plan, o->path, kind, o);
+	return rc;
+}
+
+static bool in_outputs(const opsc_outputs *outputs, const char *path)
+{
+	uint32_t lo = 0, hi = outputs->files.len;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(outputs->files.items[mid].path, path);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* A file the last build wrote and this one does not. */
+static int plan_removal(opsc_build_plan *plan, const char *out, const char *rel,
+			const char *recorded, bool force)
+{
+	char *path = join(out, rel);
+	char *data = NULL;
+	size_t len;
+	int rc = symlink_in_path(out, rel) ? 0 : read_file(&data, &len, path);
+	opsc_free(path);
+	if (rc < 0 || !data) /* already gone (or not ours to follow) */
+		return rc;
+	char disk[41];
+	rc = opsc_build_hash(disk, data, len);
+	opsc_free(data);
+	if (rc == 0)
+		push(plan, rel, strcmp(disk, recorded) == 0 || force ? OPSC_CHANGE_REMOVE : OPSC_CHANGE_EDITED,
+		     NULL);
+	return rc;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const opsc_change *)a)->path, ((const opsc_change *)b)->path);
+}
+
+int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outputs *outputs,
+			 bool force)
+{
+	memset(plan, 0, sizeof(*plan));
+	json_t *old = NULL;
+	int rc = manifest_load(&old, out);
+	for (uint32_t i = 0; rc == 0 && i < outputs->files.len; i++)
+		rc = plan_output(plan, out, old, &outputs->files.items[i], force);
+	const char *key;
+	json_t *value;
+	json_object_foreach(old, key, value)
+	{
+		if (rc == 0 && !in_outputs(outputs, key) && json_is_string(value))
+			rc = plan_removal(plan, out, key, json_string_value(value), force);
+	}
+	json_decref(old);
+	qsort(plan->changes.items, plan->changes.len, sizeof(opsc_change), cmp_change);
+	for (uint32_t i = 0; i < plan->changes.len; i++) {
+		switch (plan->changes.items[i].kind) {
+		case OPSC_CHANGE_ADD: plan->added++; break;
+		case OPSC_CHANGE_UPDATE: plan->updated++; break;
+		case OPSC_CHANGE_UNCHANGED: plan->unchanged++; break;
+		case OPSC_CHANGE_REMOVE: plan->removed++; break;
+		default: plan->refused++; break;
+		}
+	}
+	return rc;
+}
+
+void opsc_build_plan_dispose(opsc_build_plan *plan)
+{
+	for (uint32_t i = 0; i < plan->changes.len; i++)
+		opsc_free(plan->changes.items[i].path);
+	opsc_array_free(&plan->changes);
+}

@@ -1,0 +1,308 @@
+/*
+ * cmd_build.c - `opsc build`: the product's main job.
+ *
+ *   compile (Model) -> emit (outputs in memory) -> plan against the output
+ *   directory -> apply (one atomic swap) -> one-line summary
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "cli.h"
+#include "compile.h"
+#include "repo.h"
+
+static const char build_help[] =
+	"usage: opsc build [options] [PATH...]\n"
+	"\n"
+	"Compile the .ops files and write every manifest they describe: Kubernetes\n"
+	"namespaces, RBAC, network policies and quotas, Velero schedules,\n"
+	"PrometheusRules and AlertmanagerConfigs (with plain Prometheus and\n"
+	"Alertmanager files), GitHub environment settings and Flux Kustomizations.\n"
+	"\n"
+	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
+	"exists, else .). The output goes to the project's `output` directory\n"
+	"(default \"clusters\"), relative to the project directory: the parent of\n"
+	"policies/, else the directory of PATH. It must be inside a Git repository.\n"
+	"\n"
+	"The new tree replaces the old one in a single rename: an interrupted build\n"
+	"leaves the previous tree whole. Files opsc wrote before and no longer\n"
+	"writes are removed (they are listed, with hashes, in .opsc-manifest.json);\n"
+	"files opsc did not write are never touched; a generated file edited by\n"
+	"hand is not overwritten without --force.\n"
+	"\n"
+	"options:\n"
+	"  -o, --out DIR   write to DIR instead of the project's output directory\n"
+	"  -n, --dry-run   list what would change; write nothing\n"
+	"      --check     write nothing; exit 1 when the output is not current\n"
+	"      --force     overwrite or remove generated files edited by hand\n"
+	"  -q, --quiet     print nothing but problems\n"
+	"  -h, --help      show this help\n"
+	"\n"
+	"exit status: 0 built (or current), 1 errors in the input, refused files,\n"
+	"or (--check) output not current, 2 usage or internal error.\n";
+
+typedef struct {
+	const char *out;
+	bool dry_run, check, force, quiet;
+	opsc_array(const char *) paths;
+} build_args;
+
+static int parse_args(build_args *a, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+			fputs(build_help, stdout);
+			return 1;
+		} else if ((strcmp(s, "-o") == 0 || strcmp(s, "--out") == 0) && i + 1 < argc) {
+			a->out = argv[++i];
+		} else if (strncmp(s, "--out=", 6) == 0) {
+			a->out = s + 6;
+		} else if (strcmp(s, "-n") == 0 || strcmp(s, "--dry-run") == 0) {
+			a->dry_run = true;
+		} else if (strcmp(s, "--check") == 0) {
+			a->check = true;
+		} else if (strcmp(s, "--force") == 0) {
+			a->force = true;
+		} else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
+			a->quiet = true;
+		} else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0) {
+			fprintf(stderr, "opsc build: unknown option or missing value '%s'\n\n%s", s, build_help);
+			return -1;
+		} else if (strcmp(s, "--") != 0) {
+			opsc_array_push(&a->paths, s);
+		}
+	}
+	if (a->paths.len == 0) {
+		struct stat st;
+		opsc_array_push(&a->paths, stat("policies", &st) == 0 && S_ISDIR(st.st_mode) ? "policies" : ".");
+	}
+	return 0;
+}
+
+/* The project directory: the parent of policies/, else PATH's directory. */
+static char *project_dir(const char *path)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real))
+		return NULL;
+	struct stat st;
+	if (stat(real, &st) == 0 && !S_ISDIR(st.st_mode))
+		*strrchr(real, '/') = '\0';
+	char *base = strrchr(real, '/');
+	if (base && strcmp(base + 1, "policies") == 0 && base != real)
+		*base = '\0';
+	return opsc_strdup(real[0] ? real : "/");
+}
+
+/* Resolves `rel` lexically against `base` ("a/../b" -> "b"); NULL when it
+ * climbs above the root. */
+static char *resolve(const char *base, const char *rel)
+{
+	char *buf = opsc_malloc(strlen(base) + strlen(rel) + 3);
+	if (rel[0] == '/')
+		strcpy(buf, "");
+	else
+		strcpy(buf, strcmp(base, "/") == 0 ? "" : base);
+	char *copy = opsc_strdup(rel), *save = NULL;
+	for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			char *s = strrchr(buf, '/');
+			if (s)
+				*s = '\0';
+			continue;
+		}
+		strcat(buf, "/");
+		strcat(buf, seg);
+	}
+	opsc_free(copy);
+	if (!buf[0])
+		strcpy(buf, "/");
+	return buf;
+}
+
+/* The output directory must be inside the repository, below its root, and
+ * reached without a symlink: otherwise a build could write anywhere. */
+static char *check_out_dir(const char *out, const char *workdir)
+{
+	size_t wlen = strlen(workdir); /* ends in '/' */
+	if (strncmp(out, workdir, wlen) != 0 || !out[wlen]) {
+		fprintf(stderr, "opsc build: %s is outside the repository %s (or is its root): "
+				"the output must be a directory inside it\n", out, workdir);
+		return NULL;
+	}
+	char *probe = opsc_strdup(out);
+	for (char *s = probe + wlen; s; s = strchr(s + 1, '/')) {
+		char save = *s;
+		*s = '\0';
+		struct stat st;
+		char real[PATH_MAX];
+		if (lstat(probe, &st) == 0 && (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))) {
+			bool link = S_ISLNK(st.st_mode);
+			fprintf(stderr, "opsc build: %s is %s%s; opsc writes only into real directories "
+					"inside the repository\n", probe,
+				link ? "a symbolic link" : "not a directory",
+				link && realpath(probe, real) ? " leading out of place" : "");
+			opsc_free(probe);
+			return NULL;
+		}
+		*s = save;
+		if (!save)
+			break;
+	}
+	return probe;
+}
+
+static const char *const change_words[] = {
+	[OPSC_CHANGE_ADD] = "add", [OPSC_CHANGE_UPDATE] = "update",
+	[OPSC_CHANGE_UNCHANGED] = "unchanged", [OPSC_CHANGE_REMOVE] = "remove",
+	[OPSC_CHANGE_EDITED] = "edited by hand", [OPSC_CHANGE_FOREIGN] = "not written by opsc",
+	[OPSC_CHANGE_BLOCKED] = "symlink or not a file",
+};
+
+static void report_refused(const opsc_build_plan *plan, const char *shown)
+{
+	for (uint32_t i = 0; i < plan->changes.len; i++) {
+		const opsc_change *c = &plan->changes.items[i];
+		if (c->kind == OPSC_CHANGE_EDITED)
+			fprintf(stderr, "opsc build: %s/%s: edited by hand since opsc wrote it (drift); "
+					"move the change into the .ops source, or run `opsc build --force` "
+					"to %s it\n", shown, c->path, c->removal ? "remove" : "overwrite");
+		else if (c->kind == OPSC_CHANGE_FOREIGN)
+			fprintf(stderr, "opsc build: %s/%s: exists and was not written by opsc; move it "
+					"away, or run `opsc build --force` to replace it\n", shown, c->path);
+		else if (c->kind == OPSC_CHANGE_BLOCKED)
+			fprintf(stderr, "opsc build: %s/%s: a symbolic link or not a regular file is in "
+					"the way; opsc never writes through links\n", shown, c->path);
+	}
+}
+
+static void list_changes(const opsc_build_plan *plan, const char *shown)
+{
+	for (uint32_t i = 0; i < plan->changes.len; i++) {
+		const opsc_change *c = &plan->changes.items[i];
+		if (c->kind != OPSC_CHANGE_UNCHANGED)
+			printf("%-10s %s/%s\n", change_words[c->kind], shown, c->path);
+	}
+}
+
+/* The output directory as the user would type it: relative to the cwd. */
+static const char *shown_path(const char *abs)
+{
+	static char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		return abs;
+	size_t n = strlen(cwd);
+	if (strncmp(abs, cwd, n) == 0 && abs[n] == '/')
+		return abs + n + 1;
+	return abs;
+}
+
+static int run(build_args *a, opsc_ctx *ctx)
+{
+	opsc_model model = { 0 };
+	if (opsc_compile(&model, ctx, a->paths.items, a->paths.len) < 0)
+		return OPSC_EXIT_USAGE;
+	if (ctx->diags.errors)
+		return OPSC_EXIT_FINDINGS;
+	int exit = OPSC_EXIT_USAGE;
+	opsc_repo *repo = NULL;
+	opsc_outputs outputs = { 0 };
+	opsc_build_plan plan = { 0 };
+	char *proj = project_dir(a->paths.items[0]), *out = NULL, *want = NULL;
+	if (!proj) {
+		fprintf(stderr, "opsc build: %s: %s\n", a->paths.items[0], strerror(errno));
+		goto done;
+	}
+	if (opsc_repo_open(&repo, proj) < 0) {
+		fprintf(stderr, "opsc build: %s\n", opsc_repo_error());
+		goto done;
+	}
+	if (!repo) {
+		fprintf(stderr, "opsc build: %s is not inside a Git repository; opsc build writes "
+				"into one (run `git init` first)\n", proj);
+		goto done;
+	}
+	char cwd[PATH_MAX];
+	const char *dir = model.has_project && model.project.output.s ? model.project.output.s : "clusters";
+	want = a->out ? resolve(getcwd(cwd, sizeof(cwd)) ? cwd : ".", a->out) : resolve(proj, dir);
+	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))))
+		goto done;
+	if (opsc_emit_all(&outputs, ctx, &model, proj) < 0) {
+		fprintf(stderr, "opsc build: internal error while emitting\n");
+		goto done;
+	}
+	if (ctx->diags.errors) {
+		exit = OPSC_EXIT_FINDINGS;
+		goto done;
+	}
+	if (opsc_build_plan_make(&plan, out, &outputs, a->force) < 0) {
+		fprintf(stderr, "opsc build: %s\n", opsc_build_error());
+		goto done;
+	}
+	const char *shown = shown_path(out);
+	report_refused(&plan, shown);
+	uint32_t changed = plan.added + plan.updated + plan.removed;
+	if (a->dry_run || a->check) {
+		list_changes(&plan, shown);
+		if (!a->quiet || changed || plan.refused)
+			fprintf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s\n", shown,
+				plan.added + plan.updated, plan.unchanged, plan.removed,
+				a->check && (changed || plan.refused) ? " (not current: run `opsc build`)" : "");
+		exit = a->check && (changed || plan.refused) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
+		goto done;
+	}
+	if (plan.refused) {
+		fprintf(stderr, "opsc build: nothing written: %u file%s refused\n", plan.refused,
+			plan.refused == 1 ? "" : "s");
+		exit = OPSC_EXIT_FINDINGS;
+		goto done;
+	}
+	if (changed && opsc_build_apply(&plan, out, &outputs) < 0) {
+		fprintf(stderr, "opsc build: %s; the previous output is unchanged\n", opsc_build_error());
+		goto done;
+	}
+	if (!a->quiet)
+		fprintf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed\n", shown,
+			plan.added + plan.updated, plan.unchanged, plan.removed);
+	exit = OPSC_EXIT_OK;
+done:
+	opsc_build_plan_dispose(&plan);
+	opsc_outputs_dispose(&outputs);
+	opsc_repo_free(repo);
+	opsc_free(proj);
+	opsc_free(out);
+	opsc_free(want);
+	return exit;
+}
+
+int opsc_cmd_build(int argc, char **argv)
+{
+	build_args a = { 0 };
+	int rc = parse_args(&a, argc, argv);
+	if (rc != 0) {
+		opsc_array_free(&a.paths);
+		return rc > 0 ? OPSC_EXIT_OK : OPSC_EXIT_USAGE;
+	}
+	opsc_ctx ctx;
+	opsc_ctx_init(&ctx);
+	int exit = run(&a, &ctx);
+	opsc_diags_sort(&ctx.diags);
+	opsc_diags_dedupe(&ctx.diags);
+	opsc_render_opts ro = { opsc_diag_want_color(stderr) };
+	opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
+	if (ctx.diags.errors)
+		fprintf(stderr, "opsc build: %u error%s, nothing written\n", ctx.diags.errors,
+			ctx.diags.errors == 1 ? "" : "s");
+	opsc_ctx_dispose(&ctx);
+	opsc_array_free(&a.paths);
+	return exit;
+}
