@@ -236,7 +236,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	want = a->out ? resolve(getcwd(cwd, sizeof(cwd)) ? cwd : ".", a->out) : resolve(proj, dir);
 	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))))
 		goto done;
-	if (opsc_emit_all(&outputs, ctx, &model, proj) < 0) {
+	if (opsc_emit_all(&outputs, ctx, &model, proj, out + strlen(opsc_repo_workdir(repo))) < 0) {
 		fprintf(stderr, "opsc build: internal error while emitting\n");
 		goto done;
 	}

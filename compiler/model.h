@@ -74,6 +74,10 @@ typedef struct {
 	opsc_rule_setting *rules;
 	uint32_t nrules;
 	opsc_str break_glass; /* the one declared cluster-admin binding name, may be NULL */
+	/* Flux: the GitRepository the Kustomizations read ("flux-system"), and
+	 * the Kustomizations installing Velero ("velero") and the Prometheus
+	 * operator ("kube-prometheus-stack"), which CRD-backed objects wait for. */
+	opsc_str flux_source, flux_velero, flux_monitoring;
 } opsc_project;
 
 /* ------------------------------------------------------------- environments */

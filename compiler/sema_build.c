@@ -747,6 +747,9 @@ static void build_project(builder *b, const sema_item *it, opsc_project *p)
 	get_str(b, it, "output", &p->output);
 	get_str(b, it, "timezone", &p->timezone);
 	get_str(b, it, "break_glass", &p->break_glass);
+	get_str(b, it, "flux_source", &p->flux_source);
+	get_str(b, it, "flux_velero", &p->flux_velero);
+	get_str(b, it, "flux_monitoring", &p->flux_monitoring);
 	if (p->repo.s && (!strchr(p->repo.s, '/') || strchr(p->repo.s, '/') != strrchr(p->repo.s, '/')))
 		opsc_diag_error(&b->s->ctx->diags, "bad-repo", p->repo.span, "`repo` is a GitHub \"owner/name\", found \"%s\"", p->repo.s);
 	const opsc_expr *e = attr(it, "reviewers");

@@ -11,7 +11,9 @@
 
 static const sema_attr project_attrs[] = {
 	{ "repo", A_STRING, false }, { "output", A_STRING, false }, { "timezone", A_STRING, false },
-	{ "reviewers", A_ID_MAP, false }, { "break_glass", A_STRING, false }, END,
+	{ "reviewers", A_ID_MAP, false }, { "break_glass", A_STRING, false },
+	{ "flux_source", A_STRING, false }, { "flux_velero", A_STRING, false },
+	{ "flux_monitoring", A_STRING, false }, END,
 };
 static const sema_attr environment_attrs[] = {
 	{ "cluster", A_STRING, true }, { "namespace", A_STRING, false }, { "production", A_BOOL, false },

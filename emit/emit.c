@@ -172,10 +172,11 @@ static int cmp_output(const void *a, const void *b)
 }
 
 static opsc_emit emit_init(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model,
-			   const char *root)
+			   const char *root, const char *out_rel)
 {
-	const char *dir = model->has_project && model->project.output.s ? model->project.output.s
-									: "clusters";
+	const char *dir = out_rel                                          ? out_rel
+			  : model->has_project && model->project.output.s ? model->project.output.s
+									   : "clusters";
 	opsc_emit em = { out, ctx, model, source_names(ctx, root), dir };
 	return em;
 }
@@ -183,15 +184,16 @@ static opsc_emit emit_init(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *m
 int opsc_emit_one(const opsc_emitter *e, opsc_outputs *out, opsc_ctx *ctx,
 		  const opsc_model *model, const char *root)
 {
-	opsc_emit em = emit_init(out, ctx, model, root);
+	opsc_emit em = emit_init(out, ctx, model, root, NULL);
 	if (!check_names(&em))
 		return 0;
 	return e->emit(&em);
 }
 
-int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, const char *root)
+int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, const char *root,
+		  const char *out_rel)
 {
-	opsc_emit em = emit_init(out, ctx, model, root);
+	opsc_emit em = emit_init(out, ctx, model, root, out_rel);
 	if (!check_names(&em))
 		return 0;
 	for (const opsc_emitter *const *e = opsc_emitters; *e; e++) {

@@ -35,7 +35,7 @@ typedef struct {
 	 * std module name), so headers do not change with the directory opsc
 	 * runs from. */
 	const char **src_names;
-	const char *output_dir; /* the output directory, relative to the root */
+	const char *output_dir; /* the output directory, relative to the repository root */
 } opsc_emit;
 
 typedef struct {
@@ -47,9 +47,12 @@ typedef struct {
  * emitter runs last: it lists the files the others wrote. */
 extern const opsc_emitter *const opsc_emitters[];
 
-/* Runs every emitter, then sorts outputs by path. `root` is the repository
- * root (NULL: paths are named as given). Returns 0 or negative. */
-int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, const char *root);
+/* Runs every emitter, then sorts outputs by path. `root` is the project
+ * directory headers name sources from (NULL: as given); `out_rel` the output
+ * directory relative to the repository root, for Flux paths (NULL: the
+ * project's `output`). Returns 0 or negative. */
+int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, const char *root,
+		  const char *out_rel);
 void opsc_outputs_dispose(opsc_outputs *outputs);
 /* Runs one emitter alone (tests); outputs are left in emission order. */
 int opsc_emit_one(const opsc_emitter *e, opsc_outputs *out, opsc_ctx *ctx,

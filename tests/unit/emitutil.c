@@ -15,7 +15,7 @@ uint32_t opsc_test_emit(opsc_emit_fixture *f, const opsc_emitter *e, const char 
 	assert_int_equal(opsc_sema_check(&f->model, &f->ctx, &prog), 0);
 	if (f->ctx.diags.errors == 0) {
 		int rc = e ? opsc_emit_one(e, &f->out, &f->ctx, &f->model, NULL)
-			   : opsc_emit_all(&f->out, &f->ctx, &f->model, NULL);
+			   : opsc_emit_all(&f->out, &f->ctx, &f->model, NULL, NULL);
 		assert_int_equal(rc, 0);
 	}
 	opsc_diags_sort(&f->ctx.diags);
