@@ -140,17 +140,16 @@ static char *check_out_dir(const char *out, const char *workdir)
 		return NULL;
 	}
 	char *probe = opsc_strdup(out);
-	for (char *s = probe + wlen; s; s = strchr(s + 1, '/')) {
+	for (char *s = probe + wlen;; s++) {
+		if (*s && *s != '/')
+			continue;
 		char save = *s;
 		*s = '\0';
 		struct stat st;
-		char real[PATH_MAX];
 		if (lstat(probe, &st) == 0 && (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))) {
-			bool link = S_ISLNK(st.st_mode);
-			fprintf(stderr, "opsc build: %s is %s%s; opsc writes only into real directories "
+			fprintf(stderr, "opsc build: %s is %s; opsc writes only into real directories "
 					"inside the repository\n", probe,
-				link ? "a symbolic link" : "not a directory",
-				link && realpath(probe, real) ? " leading out of place" : "");
+				S_ISLNK(st.st_mode) ? "a symbolic link" : "not a directory");
 			opsc_free(probe);
 			return NULL;
 		}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# `opsc build` end to end, in throw-away Git repositories:
+#   goldens of both examples, determinism, idempotence, hand edits, files
+#   opsc did not write, removals, --dry-run/--check, refusals (outside the
+#   repository, symlinks), and a build killed at random moments.
+#
+#   run.sh OPSC            check
+#   run.sh OPSC --update   rewrite tests/golden/* (review the diff!)
+set -uo pipefail
+opsc=$(realpath "$1")
+update=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 HOME=$work
+fail=0 n=0
+
+ok() { n=$((n + 1)); printf 'ok   %s\n' "$1"; }
+bad() { n=$((n + 1)); fail=$((fail + 1)); printf 'FAIL %s\n' "$1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/     /'; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+# repo NAME EXAMPLE: a fresh repository with the example's policies/.
+repo() {
+  local dir=$work/$1
+  mkdir -p "$dir" && git init -q "$dir" && cp -r "$top/examples/$2/policies" "$dir/"
+  echo "$dir"
+}
+
+# A listing of a tree: every path with its type and content hash.
+snapshot() {
+  (cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort | while read -r p; do
+     if [ -L "$p" ]; then echo "$p link $(readlink "$p")"
+     elif [ -d "$p" ]; then echo "$p dir"
+     else echo "$p $(sha256sum < "$p" | cut -c1-16)"; fi
+   done)
+}
+
+# ------------------------------------------------------------------ goldens
+for ex in homelab saas; do
+  r=$(repo "golden-$ex" "$ex")
+  out=$(cd "$r" && "$opsc" build 2>&1); rc=$?
+  if [ "$update" = --update ]; then
+    rm -rf "$top/tests/golden/$ex" && mkdir -p "$top/tests/golden" && cp -r "$r/clusters" "$top/tests/golden/$ex"
+  fi
+  if [ $rc -ne 0 ]; then bad "golden $ex: build exit $rc" "$out"
+  elif d=$(diff -r "$top/tests/golden/$ex" "$r/clusters" 2>&1); then ok "golden $ex"
+  else bad "golden $ex: output differs from tests/golden/$ex" "$(printf '%s\n' "$d" | head -40)"; fi
+done
+
+# ------------------------------------------------------------- determinism
+r1=$work/golden-homelab
+r2=$(repo det homelab)
+files=$(cd "$r2" && ls policies/*.ops | LC_ALL=C sort -r)
+(cd "$r2/policies" && LC_ALL=C.UTF-8 TZ=Pacific/Auckland LANG=de_DE.UTF-8 "$opsc" build -q $(printf '%s\n' $files | sed 's|policies/||') 2>&1)
+check "same bytes whatever the file order, locale, time zone and directory" \
+  diff -r "$r1/clusters" "$r2/clusters"
+
+out=$(cd "$r1" && "$opsc" build 2>&1)
+check "a second build changes nothing" grep -q ' 0 written, [0-9]* unchanged, 0 removed' <<<"$out"
+(cd "$r1" && "$opsc" build --check -q >/dev/null 2>&1)
+check "--check passes on current output" test $? -eq 0
+
+# -------------------------------------------------------------- hand edits
+f=$r1/clusters/studio/production/policy/rbac.yaml
+echo "# tweak" >> "$f"
+before=$(snapshot "$r1/clusters")
+out=$(cd "$r1" && "$opsc" build 2>&1); rc=$?
+check "a hand-edited file stops the build (exit 1)" test $rc -eq 1
+check "... and says which file drifted" grep -q "clusters/studio/production/policy/rbac.yaml: edited by hand since opsc wrote it" <<<"$out"
+check "... and writes nothing" test "$before" = "$(snapshot "$r1/clusters")"
+(cd "$r1" && "$opsc" build --check -q >/dev/null 2>&1)
+check "--check fails on drift" test $? -eq 1
+out=$(cd "$r1" && "$opsc" build --force 2>&1)
+check "--force overwrites it" sh -c "! grep -q tweak '$f'"
+
+# ------------------------------------------------- files opsc did not write
+mkdir -p "$r1/clusters/studio/flux-system"
+echo "kind: GitRepository" > "$r1/clusters/studio/flux-system/gotk-sync.yaml"
+ino=$(stat -c %i "$r1/clusters/studio/flux-system/gotk-sync.yaml")
+sed -i 's/cpu = 8/cpu = 9/' "$r1/policies/environments.ops" 2>/dev/null
+(cd "$r1" && "$opsc" build -q 2>&1)
+check "a user's file in the output is never touched (same inode)" \
+  test "$(stat -c %i "$r1/clusters/studio/flux-system/gotk-sync.yaml" 2>/dev/null)" = "$ino"
+mkdir -p "$r1/clusters/pi/pi-edge/policy"
+rm -f "$r1/clusters/pi/pi-edge/policy/rbac.yaml"
+echo "mine" > "$r1/clusters/pi/pi-edge/policy/rbac.yaml.keep"
+out=$(cd "$r1" && "$opsc" build 2>&1); rc=$?
+check "a missing generated file is written again" test -z "$(cd "$r1" && "$opsc" build --dry-run 2>/dev/null)"
+
+# ----------------------------------------------------------------- removals
+r3=$(repo removal homelab)
+(cd "$r3" && "$opsc" build -q)
+echo "user" > "$r3/clusters/studio/cluster/NOTES.md"
+rm "$r3/policies/rbac.ops"
+out=$(cd "$r3" && "$opsc" build --dry-run 2>&1)
+check "--dry-run lists the removals" grep -q "^remove .*clusters/studio/production/policy/rbac.yaml" <<<"$out"
+out=$(cd "$r3" && "$opsc" build 2>&1); rc=$?
+if [ $rc -ne 0 ]; then bad "build after removing the RBAC file" "$out"; else
+  check "files no longer generated are removed" test ! -e "$r3/clusters/studio/production/policy/rbac.yaml"
+  check "... with the directories they alone filled" test ! -e "$r3/clusters/pi/cluster"
+  check "... but not the user's file beside them" test -f "$r3/clusters/studio/cluster/NOTES.md"
+  check "... and the summary counts them" grep -q ' [1-9][0-9]* removed' <<<"$out"
+fi
+
+# ---------------------------------------------------------------- dry run
+r4=$(repo dry homelab)
+out=$(cd "$r4" && "$opsc" build --dry-run 2>&1)
+check "--dry-run writes nothing" test ! -e "$r4/clusters"
+check "--dry-run lists what it would add" grep -q '^add .*clusters/studio/production/namespace/namespace.yaml' <<<"$out"
+
+# --------------------------------------------------------------- refusals
+r5=$(repo refuse homelab)
+out=$(cd "$r5" && "$opsc" build --out "$work/elsewhere" 2>&1); rc=$?
+check "an output outside the repository is refused (exit 2)" test $rc -eq 2
+check "... with a clear message" grep -q "is outside the repository" <<<"$out"
+check "... and nothing is written there" test ! -e "$work/elsewhere"
+mkdir -p "$work/target"
+ln -s "$work/target" "$r5/clusters"
+out=$(cd "$r5" && "$opsc" build 2>&1); rc=$?
+check "an output directory that is a symlink is refused" test $rc -eq 2
+check "... saying so" grep -q "is a symbolic link" <<<"$out"
+check "... and nothing is written through it" test -z "$(ls -A "$work/target")"
+rm "$r5/clusters" && mkdir -p "$r5/clusters" && ln -s "$work/target" "$r5/clusters/studio"
+out=$(cd "$r5" && "$opsc" build 2>&1); rc=$?
+check "a symlink inside the output is not written through (exit 1)" test $rc -eq 1
+check "... and nothing lands behind it" test -z "$(ls -A "$work/target")"
+mkdir -p "$work/norepo" && cp -r "$top/examples/homelab/policies" "$work/norepo/"
+out=$(cd "$work/norepo" && "$opsc" build 2>&1); rc=$?
+check "outside any Git repository: refused (exit 2)" test $rc -eq 2
+check "... saying why" grep -q "is not inside a Git repository" <<<"$out"
+out=$("$opsc" build --bogus 2>&1); rc=$?
+check "an unknown option is a usage error (exit 2)" test $rc -eq 2
+
+# ------------------------------------------------------ killed mid-build
+# A large project, built once (tree A); a change to every environment gives
+# tree B. Builds killed at random moments must leave exactly A or exactly B.
+r6=$work/kill; mkdir -p "$r6/policies" && git init -q "$r6"
+python3 "$top/bench/gen_policy.py" 300 "$r6/policies/big.ops" >/dev/null
+(cd "$r6" && "$opsc" build -q) || bad "kill test: first build"
+snapA=$(snapshot "$r6/clusters"); cp -a "$r6/clusters" "$work/treeA"
+sed -i 's/pods = \([0-9]*\)/pods = 1\1/' "$r6/policies/big.ops"
+cp -a "$r6" "$work/kill-b" && (cd "$work/kill-b" && "$opsc" build -q)
+snapB=$(snapshot "$work/kill-b/clusters")
+if [ "$snapA" = "$snapB" ]; then bad "kill test: the change changed nothing"; fi
+mixed=0 sawA=0 sawB=0
+for i in $(seq 1 25); do
+  rm -rf "$r6/clusters" && cp -a "$work/treeA" "$r6/clusters"
+  (cd "$r6" && exec "$opsc" build -q) & pid=$!
+  sleep "0.0$((RANDOM % 60))"
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  s=$(snapshot "$r6/clusters")
+  if [ "$s" = "$snapA" ]; then sawA=$((sawA + 1)); elif [ "$s" = "$snapB" ]; then sawB=$((sawB + 1)); else mixed=$((mixed + 1)); fi
+done
+echo "     kill test: $sawA old trees, $sawB new trees, $mixed mixed"
+check "a build killed at any moment leaves the old or the new tree whole" test $mixed -eq 0
+(cd "$r6" && "$opsc" build -q)
+check "... and the next build finishes the job" test "$(snapshot "$r6/clusters")" = "$snapB"
+check "... leaving no half-built tree behind" test -z "$(ls -A "$r6" | grep opsc-new)"
+
+echo "$n checks, $fail failed"
+[ "$fail" -eq 0 ]
