@@ -12,7 +12,6 @@
  * until the next run).
  */
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
