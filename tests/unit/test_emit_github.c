@@ -327,6 +327,21 @@ static void test_emit_github__reviewer_without_id(void **state)
 			"  help: add it to project: reviewers = { \"dora\" = <id> }\n");
 }
 
+/* Sema rejects that first; a Model that skipped it is still not written. */
+static void test_emit_github__unmapped_handle_in_model(void **state)
+{
+	(void)state;
+	opsc_emit_fixture f;
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_github, one_env("reviewers = [\"a\", \"b\"]")), 0);
+	f.out.files.len = 0;
+	f.model.project.nreviewers = 1; /* only "a" keeps its id */
+	assert_int_equal(opsc_emit_one(&opsc_emit_github, &f.out, &f.ctx, &f.model, NULL), 0);
+	assert_string_equal(diags_text(&f), "3:31 error: reviewer `b` has no GitHub id: add it to the project's reviewers map\n"
+					    "  note 1:1: the project is here\n");
+	assert_int_equal(f.out.files.len, 0);
+	opsc_test_emit_done(&f);
+}
+
 static void test_emit_github__too_many_reviewers(void **state)
 {
 	(void)state;
@@ -405,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_emit_github__team_approvals_warn),
 		cmocka_unit_test(test_emit_github__no_repository),
 		cmocka_unit_test(test_emit_github__reviewer_without_id),
+		cmocka_unit_test(test_emit_github__unmapped_handle_in_model),
 		cmocka_unit_test(test_emit_github__too_many_reviewers),
 		cmocka_unit_test(test_emit_github__wait_timer),
 		cmocka_unit_test(test_emit_github__self_review_without_reviewers),
