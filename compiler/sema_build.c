@@ -225,6 +225,22 @@ static void build_protect(builder *b, const sema_item *env_it, const opsc_block 
 		p->approvals = 1;
 }
 
+/* More approvals than reviewers: a team may hold enough people (a warning),
+ * users alone never can (an error: the deployment could never proceed). */
+static void check_approvers(opsc_diags *d, const opsc_protect *p)
+{
+	bool team = false;
+	for (uint32_t i = 0; i < p->reviewers.len && !team; i++)
+		team = p->reviewers.items[i].s[0] == '@';
+	if (team)
+		opsc_diag_warning(d, "approvals", p->approvals_span,
+				  "%d approvals are required but only %u reviewers are listed", p->approvals, p->reviewers.len);
+	else
+		opsc_diag_error(d, "approvals", p->approvals_span,
+				"%d approvals are required but only %u reviewer%s can approve: list more people or a team",
+				p->approvals, p->reviewers.len, p->reviewers.len == 1 ? "" : "s");
+}
+
 /* GitHub's own limits, checked here so nothing fails half-applied with 422. */
 static void check_protect(builder *b, const opsc_protect *p)
 {
@@ -243,8 +259,7 @@ static void check_protect(builder *b, const opsc_protect *p)
 		opsc_diag_error(d, "github-limit", p->branches.items[0].span,
 				"GitHub accepts either `protected_branches = true` or custom `branches`, not both");
 	if (p->approvals > 0 && (uint32_t)p->approvals > p->reviewers.len && p->reviewers.len)
-		opsc_diag_warning(d, "approvals", p->approvals_span,
-				  "%d approvals are required but only %u reviewers are listed", p->approvals, p->reviewers.len);
+		check_approvers(d, p);
 }
 
 static const struct {

@@ -12,6 +12,7 @@
  *   <cluster>/flux/              Flux Kustomizations for all of the above
  *   prometheus/, alertmanager/   plain rule files and alertmanager.yml
  *   github/                      GitHub REST request bodies
+ *   github-rulesets/             GitHub repository rulesets (see docs/targets-github.md)
  */
 #include <limits.h>
 #include <stdlib.h>
