@@ -147,6 +147,18 @@ static void check_alerts(proof *p)
 	}
 }
 
+/* A route with a pattern that does not compile matches nothing; its error
+ * is report enough. */
+static bool has_bad_regex(proof *p, const opsc_route *r)
+{
+	for (uint32_t i = 0; i < r->nmatchers; i++) {
+		const opsc_match_op op = r->matchers[i].op;
+		if ((op == OPSC_MATCH_RE || op == OPSC_MATCH_NRE) && !regex_of(p, &r->matchers[i]))
+			return true;
+	}
+	return false;
+}
+
 /* Only the topmost unreached route is reported: its children are
  * unreachable because it is. */
 static void check_dead(proof *p, const opsc_route *r)
@@ -157,6 +169,8 @@ static void check_dead(proof *p, const opsc_route *r)
 			check_dead(p, c);
 			continue;
 		}
+		if (has_bad_regex(p, c))
+			continue;
 		opsc_diag_warning(&p->em->ctx->diags, "dead-route", c->span,
 				  "no declared alert reaches this route: its conditions match none of "
 				  "them, or an earlier route without `continue = true` takes them first");
