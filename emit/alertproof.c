@@ -148,7 +148,7 @@ static void check_alerts(proof *p)
 }
 
 /* A route with a pattern that does not compile matches nothing; its error
- * is report enough. */
+ * is the one report it needs. */
 static bool has_bad_regex(proof *p, const opsc_route *r)
 {
 	for (uint32_t i = 0; i < r->nmatchers; i++) {
