@@ -35,7 +35,7 @@ static const char *const match_ops[] = {
 };
 _Static_assert(sizeof match_ops / sizeof *match_ops == OPSC_MATCH_NRE + 1, "one operator per opsc_match_op");
 
-/* ------------------------------------------------------------- helpers */
+/* ------------------------------------------------------------ formatting */
 
 /* Seconds as a Prometheus duration, largest units first: 5400 -> "1h30m". */
 static const char *prom_duration(opsc_emit *em, int64_t s)

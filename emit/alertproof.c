@@ -62,11 +62,14 @@ static pcre2_code *regex_of(proof *p, const opsc_matcher *m)
 	return code;
 }
 
-static bool regex_matches(proof *p, const opsc_matcher *m, const char *value)
+/* A pattern that does not compile holds for no value, with =~ or !~. */
+static bool regex_holds(proof *p, const opsc_matcher *m, const char *value)
 {
 	pcre2_code *code = regex_of(p, m);
-	return code && pcre2_match(code, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, p->md,
-				   NULL) >= 0;
+	if (!code)
+		return false;
+	bool hit = pcre2_match(code, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, p->md, NULL) >= 0;
+	return m->op == OPSC_MATCH_RE ? hit : !hit;
 }
 
 static bool matcher_holds(proof *p, const opsc_matcher *m, const opsc_alert *al)
@@ -78,9 +81,8 @@ static bool matcher_holds(proof *p, const opsc_matcher *m, const opsc_alert *al)
 	case OPSC_MATCH_NE:
 		return strcmp(v, m->value.s) != 0;
 	case OPSC_MATCH_RE:
-		return regex_matches(p, m, v);
 	case OPSC_MATCH_NRE:
-		return !regex_matches(p, m, v);
+		return regex_holds(p, m, v);
 	}
 	return false;
 }

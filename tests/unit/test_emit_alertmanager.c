@@ -274,6 +274,13 @@ static void test_emit_alertmanager__bad_regex(void **state)
 		   "  when alertname =~ \"(\" { to = receiver.slack }\n}\n",
 		   "bad-route-regex",
 		   "`(` is not a valid regular expression: missing closing parenthesis", 8);
+	/* Not even `!~` holds with a broken pattern: the route takes nothing. */
+	expect_one("alert \"A\" { expr = `x`  severity = critical }\n"
+		   "route {\n  to = receiver.slack\n"
+		   "  when alertname !~ \"[\" { to = receiver.slack }\n"
+		   "  when severity == critical { to = receiver.pager }\n}\n",
+		   "bad-route-regex",
+		   "`[` is not a valid regular expression: missing terminating ] for character class", 7);
 }
 
 static void test_emit_alertmanager__unused_receiver(void **state)
