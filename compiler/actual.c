@@ -1,0 +1,420 @@
+/*
+ * actual.c - the actual-state Model from manifests: the driver, the shared
+ * readers of manifest fields, namespaces, quotas and RBAC (see actual.h).
+ */
+#include "actual_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "units.h"
+
+#define NONE ((opsc_str){ NULL, OPSC_NO_SPAN })
+
+/* ------------------------------------------------------------------ fields */
+
+opsc_span opsc_actual_span(const opsc_actual *a, const opsc_yamldoc_node *n)
+{
+	if (!n)
+		return OPSC_NO_SPAN;
+	uint32_t end = n->offset;
+	if (n->kind == OPSC_YAMLDOC_SCALAR && n->scalar.style == OPSC_YAMLDOC_PLAIN)
+		end += n->scalar.len;
+	return opsc_source_span(&a->ctx->sources, a->file, n->offset, end);
+}
+
+void opsc_actual_invalid(opsc_actual *a, const opsc_yamldoc_node *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = opsc_arena_vprintf(a->ctx->arena, fmt, ap);
+	va_end(ap);
+	opsc_diag_error(&a->ctx->diags, "invalid-manifest", opsc_actual_span(a, n), "%s", msg);
+}
+
+static opsc_str scalar_str(opsc_actual *a, const opsc_yamldoc_node *n, const char *what)
+{
+	if (!n || opsc_yamldoc_is_null(n))
+		return NONE;
+	if (n->kind != OPSC_YAMLDOC_SCALAR) {
+		opsc_actual_invalid(a, n, "`%s` must be a string", what);
+		return NONE;
+	}
+	return (opsc_str){ n->scalar.value, opsc_actual_span(a, n) };
+}
+
+opsc_str opsc_actual_str(opsc_actual *a, const opsc_yamldoc_node *node, const char *path)
+{
+	return scalar_str(a, opsc_yamldoc_path(node, path), path);
+}
+
+const opsc_yamldoc_node *opsc_actual_seq(opsc_actual *a, const opsc_yamldoc_node *node,
+					  const char *path)
+{
+	const opsc_yamldoc_node *n = opsc_yamldoc_path(node, path);
+	if (!n || opsc_yamldoc_is_null(n))
+		return NULL;
+	if (n->kind != OPSC_YAMLDOC_SEQUENCE) {
+		opsc_actual_invalid(a, n, "`%s` must be a list", path);
+		return NULL;
+	}
+	return n;
+}
+
+opsc_strs opsc_actual_strs(opsc_actual *a, const opsc_yamldoc_node *node, const char *path)
+{
+	const opsc_yamldoc_node *seq = opsc_actual_seq(a, node, path);
+	opsc_strs out = { 0 };
+	if (!seq || !seq->sequence.len)
+		return out;
+	out.items = opsc_arena_alloc(a->ctx->arena, seq->sequence.len * sizeof *out.items);
+	for (uint32_t i = 0; i < seq->sequence.len; i++) {
+		opsc_str s = scalar_str(a, seq->sequence.items[i], path);
+		if (s.s)
+			out.items[out.len++] = s;
+	}
+	return out;
+}
+
+opsc_kvs opsc_actual_kvs(opsc_actual *a, const opsc_yamldoc_node *node, const char *path)
+{
+	const opsc_yamldoc_node *m = opsc_yamldoc_path(node, path);
+	opsc_kvs out = { 0 };
+	if (!m || opsc_yamldoc_is_null(m))
+		return out;
+	if (m->kind != OPSC_YAMLDOC_MAPPING) {
+		opsc_actual_invalid(a, m, "`%s` must be a mapping", path);
+		return out;
+	}
+	if (!m->mapping.len)
+		return out;
+	out.items = opsc_arena_alloc(a->ctx->arena, m->mapping.len * sizeof *out.items);
+	for (uint32_t i = 0; i < m->mapping.len; i++) {
+		opsc_kv kv = { scalar_str(a, m->mapping.pairs[i].key, path),
+			       scalar_str(a, m->mapping.pairs[i].value, path) };
+		if (kv.key.s) {
+			if (!kv.value.s) /* `key:` is the empty string in a label map */
+				kv.value = (opsc_str){ "", kv.key.span };
+			out.items[out.len++] = kv;
+		}
+	}
+	return out;
+}
+
+/* ------------------------------------------------------------ environments */
+
+uint32_t opsc_actual_env(opsc_actual *a, opsc_str ns)
+{
+	for (uint32_t i = 0; i < a->envs.len; i++)
+		if (strcmp(a->envs.items[i].namespace_.s, ns.s) == 0)
+			return i;
+	opsc_env e = { .span = ns.span, .name = ns, .namespace_ = ns };
+	e.cluster = (opsc_str){ "", OPSC_NO_SPAN }; /* manifests do not say which cluster */
+	e.production = strcmp(ns.s, "production") == 0;
+	opsc_array_push(&a->envs, e);
+	return a->envs.len - 1;
+}
+
+actual_envs opsc_actual_doc_envs(opsc_actual *a, const opsc_yamldoc_node *doc)
+{
+	actual_envs out = { 0 };
+	opsc_str ns = opsc_actual_str(a, doc, "metadata.namespace");
+	if (!ns.s)
+		return out;
+	out.idx = opsc_arena_alloc(a->ctx->arena, sizeof *out.idx);
+	out.idx[0] = opsc_actual_env(a, ns);
+	out.n = 1;
+	return out;
+}
+
+/* Namespace -> env. Its labels say whether it is production: tier or
+ * environment = production, as the emitters write them. */
+static void read_namespace(opsc_actual *a, const opsc_yamldoc_node *doc)
+{
+	opsc_str name = opsc_actual_str(a, doc, "metadata.name");
+	if (!name.s) {
+		opsc_actual_invalid(a, doc, "a Namespace needs metadata.name");
+		return;
+	}
+	uint32_t i = opsc_actual_env(a, name); /* may grow envs: index first */
+	opsc_env *e = &a->envs.items[i];
+	e->span = opsc_actual_span(a, doc);
+	e->name = e->namespace_ = name;
+	e->labels = opsc_actual_kvs(a, doc, "metadata.labels");
+	for (uint32_t l = 0; l < e->labels.len; l++) {
+		const opsc_kv *kv = &e->labels.items[l];
+		if ((strcmp(kv->key.s, "tier") == 0 || strcmp(kv->key.s, "environment") == 0) &&
+		    strcmp(kv->value.s, "production") == 0)
+			e->production = true;
+	}
+}
+
+/* ResourceQuota -> the quota of its namespace. Several quotas in one
+ * namespace all apply, so their entries add up in one list. */
+static void read_quota(opsc_actual *a, const opsc_yamldoc_node *doc)
+{
+	actual_envs where = opsc_actual_doc_envs(a, doc);
+	if (!where.n) {
+		opsc_actual_invalid(a, doc, "a ResourceQuota needs metadata.namespace");
+		return;
+	}
+	opsc_quota *q = &a->envs.items[where.idx[0]].quota;
+	opsc_array(opsc_quota_entry) entries = { 0 };
+	for (uint32_t i = 0; i < q->nhard; i++)
+		opsc_array_push(&entries, q->hard[i]);
+	opsc_kvs kvs = opsc_actual_kvs(a, doc, "spec.hard");
+	for (uint32_t i = 0; i < kvs.len; i++) {
+		opsc_quota_entry e = { kvs.items[i].key, { kvs.items[i].value.s, 0, kvs.items[i].value.span } };
+		const char *why = NULL;
+		if (opsc_units_quantity(e.value.text, &e.value.milli, &why))
+			opsc_array_push(&entries, e);
+		else
+			opsc_diag_error(&a->ctx->diags, "invalid-manifest", e.value.span,
+					"quota `%s`: %s", e.resource.s, why);
+	}
+	if (!q->present)
+		q->span = opsc_actual_span(a, doc);
+	q->present = true;
+	q->nhard = entries.len;
+	q->hard = opsc_array_to_arena(a->ctx->arena, &entries);
+}
+
+/* -------------------------------------------------------------------- RBAC */
+
+/* rules: [{apiGroups, resources, verbs, resourceNames, nonResourceURLs}] */
+static void read_role(opsc_actual *a, const opsc_yamldoc_node *doc)
+{
+	opsc_role r = { .span = opsc_actual_span(a, doc) };
+	r.name = opsc_actual_str(a, doc, "metadata.name");
+	r.cluster = strcmp(opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind")), "ClusterRole") == 0;
+	const opsc_yamldoc_node *rules = opsc_actual_seq(a, doc, "rules");
+	uint32_t n = rules ? rules->sequence.len : 0;
+	r.rules = n ? opsc_arena_alloc(a->ctx->arena, n * sizeof *r.rules) : NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		const opsc_yamldoc_node *rule = rules->sequence.items[i];
+		opsc_rbac_rule *out = &r.rules[r.nrules++];
+		out->span = opsc_actual_span(a, rule);
+		out->api_groups = opsc_actual_strs(a, rule, "apiGroups");
+		out->resources = opsc_actual_strs(a, rule, "resources");
+		out->verbs = opsc_actual_strs(a, rule, "verbs");
+		out->resource_names = opsc_actual_strs(a, rule, "resourceNames");
+		out->non_resource_urls = opsc_actual_strs(a, rule, "nonResourceURLs");
+	}
+	opsc_array_push(&a->roles, r);
+}
+
+static const struct {
+	const char *kind;
+	opsc_subject_kind subject;
+} subject_kinds[] = {
+	{ "User", OPSC_SUBJECT_USER },
+	{ "Group", OPSC_SUBJECT_GROUP },
+	{ "ServiceAccount", OPSC_SUBJECT_SERVICE_ACCOUNT },
+};
+
+static bool read_subject(opsc_actual *a, const opsc_yamldoc_node *n, opsc_subject *out)
+{
+	opsc_str kind = opsc_actual_str(a, n, "kind");
+	size_t k = 0;
+	while (k < sizeof subject_kinds / sizeof *subject_kinds &&
+	       (!kind.s || strcmp(kind.s, subject_kinds[k].kind) != 0))
+		k++;
+	if (k == sizeof subject_kinds / sizeof *subject_kinds) {
+		opsc_actual_invalid(a, n, "a subject's kind must be User, Group or ServiceAccount");
+		return false;
+	}
+	*out = (opsc_subject){ .span = opsc_actual_span(a, n), .kind = subject_kinds[k].subject };
+	out->name = opsc_actual_str(a, n, "name");
+	out->namespace_ = opsc_actual_str(a, n, "namespace");
+	return true;
+}
+
+/* A RoleBinding applies in its namespace; a ClusterRoleBinding everywhere. */
+static void read_binding(opsc_actual *a, const opsc_yamldoc_node *doc)
+{
+	opsc_binding b = { .span = opsc_actual_span(a, doc) };
+	b.name = opsc_actual_str(a, doc, "metadata.name");
+	b.role_name = opsc_actual_str(a, doc, "roleRef.name");
+	if (!b.role_name.s)
+		opsc_actual_invalid(a, doc, "a binding needs roleRef.name");
+	const opsc_yamldoc_node *subjects = opsc_actual_seq(a, doc, "subjects");
+	uint32_t n = subjects ? subjects->sequence.len : 0;
+	b.subjects = n ? opsc_arena_alloc(a->ctx->arena, n * sizeof *b.subjects) : NULL;
+	for (uint32_t i = 0; i < n; i++)
+		b.nsubjects += read_subject(a, subjects->sequence.items[i], &b.subjects[b.nsubjects]);
+	bool cluster = strcmp(opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind")), "ClusterRoleBinding") == 0;
+	actual_envs envs = cluster ? (actual_envs){ 0 } : opsc_actual_doc_envs(a, doc);
+	opsc_array_push(&a->bindings, b);
+	opsc_array_push(&a->binding_envs, envs);
+}
+
+/* ------------------------------------------------------------------ driver */
+
+typedef void (*kind_reader)(opsc_actual *a, const opsc_yamldoc_node *doc);
+
+/* kind, and the apiVersion it must have (a prefix: any version of the group) */
+static const struct {
+	const char *kind;
+	const char *api;
+	kind_reader read;
+} readers[] = {
+	{ "Namespace", "v1", read_namespace },
+	{ "ResourceQuota", "v1", read_quota },
+	{ "Role", "rbac.authorization.k8s.io/", read_role },
+	{ "ClusterRole", "rbac.authorization.k8s.io/", read_role },
+	{ "RoleBinding", "rbac.authorization.k8s.io/", read_binding },
+	{ "ClusterRoleBinding", "rbac.authorization.k8s.io/", read_binding },
+	{ "NetworkPolicy", "networking.k8s.io/", opsc_actual_netpol },
+	{ "Schedule", "velero.io/", opsc_actual_backup },
+	{ "PrometheusRule", "monitoring.coreos.com/", opsc_actual_alerts },
+};
+
+/* Documents without kind and apiVersion (Helm values, Kustomizations'
+ * patches, empty documents) are not objects: they are skipped quietly. */
+static void read_doc(opsc_actual *a, const opsc_yamldoc_node *doc)
+{
+	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
+	const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
+	if (!kind || !api)
+		return;
+	if (strcmp(kind, "List") == 0) {
+		const opsc_yamldoc_node *items = opsc_actual_seq(a, doc, "items");
+		for (uint32_t i = 0; items && i < items->sequence.len; i++)
+			read_doc(a, items->sequence.items[i]);
+		return;
+	}
+	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
+		if (strcmp(kind, readers[i].kind) == 0 &&
+		    strncmp(api, readers[i].api, strlen(readers[i].api)) == 0) {
+			readers[i].read(a, doc);
+			return;
+		}
+}
+
+static void add_stream(opsc_actual *a, const opsc_yamldoc_stream *s)
+{
+	for (uint32_t i = 0; i < s->nerrors; i++) {
+		uint32_t off = s->errors[i].offset;
+		opsc_diag_error(&a->ctx->diags, "invalid-yaml",
+				opsc_source_span(&a->ctx->sources, a->file, off, off), "%s",
+				s->errors[i].message);
+	}
+	for (uint32_t i = 0; i < s->ndocs; i++)
+		read_doc(a, s->docs[i]);
+}
+
+int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len)
+{
+	opsc_yamldoc_stream s;
+	size_t keep = len > OPSC_YAMLDOC_DEFAULT_MAX_BYTES ? 0 : len; /* no copy of what is refused */
+	a->file = opsc_sources_add(&a->ctx->sources, path, text, keep, false);
+	const opsc_source *src = opsc_sources_get(&a->ctx->sources, a->file);
+	int rc = opsc_yamldoc_parse(&s, a->ctx->arena, src->path, keep == len ? src->text : text,
+				    len, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
+	if (rc == 0)
+		add_stream(a, &s);
+	return rc;
+}
+
+int opsc_actual_add_file(opsc_actual *a, const char *path)
+{
+	opsc_yamldoc_stream s;
+	int rc = opsc_yamldoc_read_file(&s, a->ctx->arena, path, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
+	a->file = opsc_sources_add(&a->ctx->sources, path, s.text ? s.text : "", s.text ? s.len : 0,
+				   false);
+	if (rc < 0) {
+		a->ctx->sources.files.items[a->file]->unreadable = true;
+		opsc_span whole = { a->file, 0, 0, 0, 0, 0, 0 }; /* line 0: the file, not a place */
+		opsc_diag_error(&a->ctx->diags, "cannot-read", whole, "cannot read %s: %s", path,
+				strerror(-rc));
+		return rc;
+	}
+	add_stream(a, &s);
+	return 0;
+}
+
+opsc_actual *opsc_actual_new(opsc_ctx *ctx)
+{
+	opsc_actual *a = opsc_calloc(1, sizeof *a);
+	a->ctx = ctx;
+	a->file = OPSC_NO_FILE;
+	return a;
+}
+
+void opsc_actual_free(opsc_actual *a)
+{
+	if (!a)
+		return;
+	opsc_array_free(&a->envs);
+	opsc_array_free(&a->roles);
+	opsc_array_free(&a->bindings);
+	opsc_array_free(&a->binding_envs);
+	opsc_array_free(&a->netpols);
+	opsc_array_free(&a->netpol_envs);
+	opsc_array_free(&a->backups);
+	opsc_array_free(&a->backup_envs);
+	opsc_array_free(&a->alerts);
+	opsc_array_free(&a->alert_envs);
+	opsc_free(a);
+}
+
+/* ------------------------------------------------------------------ finish */
+
+static const opsc_env **env_ptrs(opsc_arena *arena, const opsc_model *m, actual_envs e)
+{
+	if (!e.n)
+		return NULL;
+	const opsc_env **out = opsc_arena_alloc(arena, e.n * sizeof *out);
+	for (uint32_t i = 0; i < e.n; i++)
+		out[i] = &m->envs[e.idx[i]];
+	return out;
+}
+
+/* A binding's roleRef names a role of the same kind of scope when there is
+ * one; built-ins (cluster-admin, view) have none and stay NULL. */
+static const opsc_role *find_role(const opsc_model *m, const char *name)
+{
+	for (uint32_t i = 0; name && i < m->nroles; i++)
+		if (m->roles[i].name.s && strcmp(m->roles[i].name.s, name) == 0)
+			return &m->roles[i];
+	return NULL;
+}
+
+void opsc_actual_finish(opsc_actual *a, opsc_model *out)
+{
+	opsc_arena *arena = a->ctx->arena;
+	memset(out, 0, sizeof *out);
+	out->nenvs = a->envs.len;
+	out->envs = opsc_array_to_arena(arena, &a->envs);
+	out->nroles = a->roles.len;
+	out->roles = opsc_array_to_arena(arena, &a->roles);
+	out->nbindings = a->bindings.len;
+	out->bindings = opsc_array_to_arena(arena, &a->bindings);
+	for (uint32_t i = 0; i < out->nbindings; i++) {
+		opsc_binding *b = &out->bindings[i];
+		b->role = find_role(out, b->role_name.s);
+		b->nenvs = a->binding_envs.items[i].n;
+		b->envs = env_ptrs(arena, out, a->binding_envs.items[i]);
+	}
+	out->nnetpols = a->netpols.len;
+	out->netpols = opsc_array_to_arena(arena, &a->netpols);
+	for (uint32_t i = 0; i < out->nnetpols; i++) {
+		out->netpols[i].nenvs = a->netpol_envs.items[i].n;
+		out->netpols[i].envs = env_ptrs(arena, out, a->netpol_envs.items[i]);
+	}
+	out->nbackups = a->backups.len;
+	out->backups = opsc_array_to_arena(arena, &a->backups);
+	for (uint32_t i = 0; i < out->nbackups; i++) {
+		out->backups[i].all_envs = a->backup_envs.items[i].all;
+		out->backups[i].nenvs = a->backup_envs.items[i].n;
+		out->backups[i].envs = env_ptrs(arena, out, a->backup_envs.items[i]);
+	}
+	out->nalerts = a->alerts.len;
+	out->alerts = opsc_array_to_arena(arena, &a->alerts);
+	for (uint32_t i = 0; i < out->nalerts; i++) {
+		out->alerts[i].nenvs = a->alert_envs.items[i].n;
+		out->alerts[i].envs = env_ptrs(arena, out, a->alert_envs.items[i]);
+	}
+	opsc_actual_free(a);
+}

@@ -1,0 +1,50 @@
+/*
+ * actual.h - the actual state: an opsc_model built from Kubernetes
+ * manifests, for drift and policy checks against the intended one.
+ *
+ *   opsc_actual *a = opsc_actual_new(ctx);
+ *   opsc_actual_add_file(a, "deploy/rbac.yaml");     (any number of files)
+ *   opsc_actual_finish(a, &model);                   (frees a)
+ *
+ * Each file is registered in ctx->sources, so every span of the Model
+ * points into the manifest it came from. YAML problems and manifests that
+ * do not have the shape Kubernetes requires become diagnostics in
+ * ctx->diags; the rest of the file is still read.
+ *
+ * What is read:
+ *   Namespace                      -> env (name = namespace, cluster "")
+ *   ResourceQuota                  -> the quota of its namespace's env
+ *   Role, ClusterRole              -> role with its rules
+ *   RoleBinding, ClusterRoleBinding-> binding (role resolved by name)
+ *   NetworkPolicy                  -> netpol (deny flags from policyTypes)
+ *   velero.io Schedule             -> backup
+ *   monitoring.coreos.com PrometheusRule -> one alert per alerting rule
+ * A namespace named by any of these without a Namespace manifest still
+ * gets an env (spanning the first metadata.namespace that named it).
+ *
+ * The Model lives in ctx->arena; the builder itself is heap memory.
+ */
+#ifndef OPSC_ACTUAL_H
+#define OPSC_ACTUAL_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+#include "model.h"
+
+typedef struct opsc_actual opsc_actual;
+
+opsc_actual *opsc_actual_new(opsc_ctx *ctx);
+/* Frees a builder that was not finished; accepts NULL. */
+void opsc_actual_free(opsc_actual *a);
+
+/* Reads `path` (up to OPSC_YAMLDOC_DEFAULT_MAX_BYTES). Returns 0, or
+ * -errno when it cannot be read (also reported as a diagnostic). */
+int opsc_actual_add_file(opsc_actual *a, const char *path);
+/* Adds manifests held in memory, registered as source `path`. */
+int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len);
+
+/* Resolves names (binding roles, namespaces), fills *out and frees `a`. */
+void opsc_actual_finish(opsc_actual *a, opsc_model *out);
+
+#endif
