@@ -239,30 +239,38 @@ int64_t opsc_units_cron_max_interval(const char *text)
 	char why[8];
 	if (!cron_parse(text, &s, why, sizeof why))
 		return 0;
+	/* The minutes of a day it fires at are the same every day: find them
+	 * once, then walk days, not minutes. */
+	int64_t day_first = -1, day_last = -1, gap = 0;
+	for (int h = 0, prev = -1; h < 24; h++)
+		for (int mi = 0; mi < 60; mi++) {
+			if (!(s.bits[1] >> h & 1) || !(s.bits[0] >> mi & 1))
+				continue;
+			int at = h * 60 + mi;
+			if (prev >= 0 && at - prev > gap)
+				gap = at - prev;
+			if (day_first < 0)
+				day_first = at;
+			day_last = prev = at;
+		}
+	if (day_first < 0)
+		return 0;
 	bool dom_star = s.bits[2] == 0xFFFFFFFEull, dow_star = (s.bits[4] & 0x7F) == 0x7F;
-	int64_t minute = 0, first = -1, last = -1, gap = 0;
+	int64_t day_start = 0, last = -1;
 	int wday = 1;
 	for (int y = 0; y < 5; y++)
 		for (int m = 1; m <= 12; m++)
-			for (int d = 1; d <= days_in_month(m, y); d++, wday = (wday + 1) % 7) {
+			for (int d = 1; d <= days_in_month(m, y); d++, wday = (wday + 1) % 7, day_start += 1440) {
 				bool dom = s.bits[2] >> d & 1, dow = s.bits[4] >> wday & 1;
 				bool day = (dom_star || dow_star) ? (dom && dow) : (dom || dow);
-				if (!(s.bits[3] >> m & 1) || !day) {
-					minute += 1440;
+				if (!(s.bits[3] >> m & 1) || !day)
 					continue;
-				}
-				for (int h = 0; h < 24; h++)
-					for (int mi = 0; mi < 60; mi++, minute++) {
-						if (!(s.bits[1] >> h & 1) || !(s.bits[0] >> mi & 1))
-							continue;
-						if (last >= 0 && minute - last > gap)
-							gap = minute - last;
-						if (first < 0)
-							first = minute;
-						last = minute;
-					}
+				if (last >= 0 && day_start + day_first - last > gap)
+					gap = day_start + day_first - last;
+				last = day_start + day_last;
 			}
-	(void)first;
+	if (last < 0)
+		return 0;
 	return gap * 60;
 }
 

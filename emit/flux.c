@@ -207,6 +207,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int cmp_dir(const void *a, const void *b)
+{
+	return strcmp(((const flux_dir *)a)->dir, ((const flux_dir *)b)->dir);
+}
+
 static int emit_flux(opsc_emit *em)
 {
 	flux_dirs dirs = { 0 };
@@ -221,7 +226,10 @@ static int emit_flux(opsc_emit *em)
 		opsc_array_push(&d->files, o->path + strlen(dir) + 1);
 		add_source(em, d, o);
 	}
-	for (uint32_t i = 0; i < dirs.len; i++) /* emission order is not path order */
+	/* Emission order is not path order: sort, so the output does not
+	 * depend on the order emitters run in. */
+	qsort(dirs.items, dirs.len, sizeof(flux_dir), cmp_dir);
+	for (uint32_t i = 0; i < dirs.len; i++)
 		qsort(dirs.items[i].files.items, dirs.items[i].files.len, sizeof(const char *), cmp_str);
 	order(em, &dirs);
 	int rc = 0;

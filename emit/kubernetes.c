@@ -124,40 +124,43 @@ static int emit_namespace(opsc_emit *em, const opsc_env *env)
 
 /* --------------------------------------------------------------------- RBAC */
 
-/* A role is a ClusterRole when declared so or bound cluster-wide. */
-static bool role_is_cluster(const opsc_model *m, const opsc_role *role)
+/* Which roles are ClusterRoles, and a scratch mark per role, computed once:
+ * asking every binding about every role in every namespace would cost
+ * envs x roles x bindings. */
+typedef struct {
+	bool *cluster; /* declared so, or bound cluster-wide */
+	uint32_t *mark; /* == gen: used in the namespace or cluster at hand */
+	uint32_t gen;
+} rbac_index;
+
+static uint32_t role_index(const opsc_model *m, const opsc_role *role)
 {
-	if (role->cluster)
+	return role && role >= m->roles && role < m->roles + m->nroles ? (uint32_t)(role - m->roles)
+									: UINT32_MAX;
+}
+
+static void rbac_index_init(rbac_index *ix, opsc_emit *em)
+{
+	const opsc_model *m = em->model;
+	ix->cluster = opsc_arena_alloc(em->ctx->arena, (m->nroles + 1) * sizeof(bool));
+	ix->mark = opsc_arena_alloc(em->ctx->arena, (m->nroles + 1) * sizeof(uint32_t));
+	ix->gen = 0;
+	for (uint32_t i = 0; i < m->nroles; i++)
+		ix->cluster[i] = m->roles[i].cluster;
+	for (uint32_t i = 0; i < m->nbindings; i++) {
+		uint32_t r = role_index(m, m->bindings[i].role);
+		if (r != UINT32_MAX && m->bindings[i].nenvs == 0)
+			ix->cluster[r] = true;
+	}
+}
+
+static bool binding_on(const opsc_binding *b, const char *cluster)
+{
+	if (b->nenvs == 0)
 		return true;
-	for (uint32_t i = 0; i < m->nbindings; i++)
-		if (m->bindings[i].role == role && m->bindings[i].nenvs == 0)
+	for (uint32_t j = 0; j < b->nenvs; j++)
+		if (strcmp(b->envs[j]->cluster.s, cluster) == 0)
 			return true;
-	return false;
-}
-
-static bool bound_in(const opsc_model *m, const opsc_role *role, const opsc_env *env)
-{
-	for (uint32_t i = 0; i < m->nbindings; i++) {
-		const opsc_binding *b = &m->bindings[i];
-		if (b->role == role && b->nenvs && opsc_emit_env_in(b->envs, b->nenvs, false, env))
-			return true;
-	}
-	return false;
-}
-
-/* Used on a cluster: bound cluster-wide, or in one of its environments. */
-static bool used_on(const opsc_model *m, const opsc_role *role, const char *cluster)
-{
-	for (uint32_t i = 0; i < m->nbindings; i++) {
-		const opsc_binding *b = &m->bindings[i];
-		if (b->role != role)
-			continue;
-		if (b->nenvs == 0)
-			return true;
-		for (uint32_t j = 0; j < b->nenvs; j++)
-			if (strcmp(b->envs[j]->cluster.s, cluster) == 0)
-				return true;
-	}
 	return false;
 }
 
@@ -192,10 +195,11 @@ static void role_object(k8s_file *f, const opsc_role *role, const char *ns)
 	object_end(f);
 }
 
-static void binding_object(k8s_file *f, const opsc_model *m, const opsc_binding *b,
-			   const char *ns)
+static void binding_object(k8s_file *f, const rbac_index *ix, const opsc_model *m,
+			   const opsc_binding *b, const char *ns)
 {
-	bool cluster_role = !b->role || role_is_cluster(m, b->role);
+	uint32_t r = role_index(m, b->role);
+	bool cluster_role = r == UINT32_MAX || ix->cluster[r];
 	object(f, b->span, RBAC_API, ns ? "RoleBinding" : "ClusterRoleBinding", b->name.s, ns);
 	opsc_yw *w = &f->w;
 	opsc_yw_key_map(w, "roleRef");
@@ -222,33 +226,46 @@ static void binding_object(k8s_file *f, const opsc_model *m, const opsc_binding 
 	object_end(f);
 }
 
-static int emit_env_rbac(opsc_emit *em, const opsc_env *env)
+static int emit_env_rbac(opsc_emit *em, rbac_index *ix, const opsc_env *env)
 {
 	const opsc_model *m = em->model;
+	ix->gen++;
+	for (uint32_t i = 0; i < m->nbindings; i++) {
+		const opsc_binding *b = &m->bindings[i];
+		uint32_t r = role_index(m, b->role);
+		if (r != UINT32_MAX && b->nenvs && opsc_emit_env_in(b->envs, b->nenvs, false, env))
+			ix->mark[r] = ix->gen;
+	}
 	k8s_file f;
 	file_open(&f, em);
 	for (uint32_t i = 0; i < m->nroles; i++)
-		if (!role_is_cluster(m, &m->roles[i]) && bound_in(m, &m->roles[i], env))
+		if (!ix->cluster[i] && ix->mark[i] == ix->gen)
 			role_object(&f, &m->roles[i], env->namespace_.s);
 	for (uint32_t i = 0; i < m->nbindings; i++) {
 		const opsc_binding *b = &m->bindings[i];
 		if (b->nenvs && opsc_emit_env_in(b->envs, b->nenvs, false, env))
-			binding_object(&f, m, b, env->namespace_.s);
+			binding_object(&f, ix, m, b, env->namespace_.s);
 	}
 	return file_close(&f, opsc_emit_env_path(em, env, "policy", "rbac.yaml"));
 }
 
-static int emit_cluster_rbac(opsc_emit *em, const char *cluster)
+static int emit_cluster_rbac(opsc_emit *em, rbac_index *ix, const char *cluster)
 {
 	const opsc_model *m = em->model;
+	ix->gen++;
+	for (uint32_t i = 0; i < m->nbindings; i++) {
+		uint32_t r = role_index(m, m->bindings[i].role);
+		if (r != UINT32_MAX && binding_on(&m->bindings[i], cluster))
+			ix->mark[r] = ix->gen;
+	}
 	k8s_file f;
 	file_open(&f, em);
 	for (uint32_t i = 0; i < m->nroles; i++)
-		if (role_is_cluster(m, &m->roles[i]) && used_on(m, &m->roles[i], cluster))
+		if (ix->cluster[i] && ix->mark[i] == ix->gen)
 			role_object(&f, &m->roles[i], NULL);
 	for (uint32_t i = 0; i < m->nbindings; i++)
 		if (m->bindings[i].nenvs == 0)
-			binding_object(&f, m, &m->bindings[i], NULL);
+			binding_object(&f, ix, m, &m->bindings[i], NULL);
 	return file_close(&f, opsc_arena_printf(em->ctx->arena, "%s/cluster/rbac.yaml", cluster));
 }
 
@@ -431,16 +448,21 @@ static int emit_env_quota(opsc_emit *em, const opsc_env *env)
 static int emit_kubernetes(opsc_emit *em)
 {
 	typedef int (*env_part)(opsc_emit *, const opsc_env *);
-	static const env_part parts[] = { emit_namespace, emit_env_rbac, emit_env_network,
-					  emit_env_quota };
-	for (uint32_t i = 0; i < em->model->nenvs; i++)
+	static const env_part parts[] = { emit_namespace, emit_env_network, emit_env_quota };
+	rbac_index ix;
+	rbac_index_init(&ix, em);
+	for (uint32_t i = 0; i < em->model->nenvs; i++) {
+		const opsc_env *env = &em->model->envs[i];
+		if (emit_env_rbac(em, &ix, env) < 0)
+			return -1;
 		for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
-			if (parts[p](em, &em->model->envs[i]) < 0)
+			if (parts[p](em, env) < 0)
 				return -1;
+	}
 	uint32_t nclusters;
 	const char **clusters = opsc_emit_clusters(em, &nclusters);
 	for (uint32_t i = 0; i < nclusters; i++)
-		if (emit_cluster_rbac(em, clusters[i]) < 0)
+		if (emit_cluster_rbac(em, &ix, clusters[i]) < 0)
 			return -1;
 	return 0;
 }
