@@ -90,24 +90,26 @@ static int carry_file(const char *from, const char *to, const struct stat *st)
 	return rc;
 }
 
-static bool planned(const opsc_build_plan *plan, const char *rel)
+/* The plan's entry for `rel`, or NULL when the plan does not name it. */
+static const opsc_change *planned(const opsc_build_plan *plan, const char *rel)
 {
 	uint32_t lo = 0, hi = plan->changes.len;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(plan->changes.items[mid].path, rel);
 		if (c == 0)
-			return true;
+			return &plan->changes.items[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return strcmp(rel, OPSC_BUILD_MANIFEST) == 0;
+	return NULL;
 }
 
-/* Copies the old tree's structure into `to`, leaving out every file the
- * plan is about to write or remove: what is left is the user's. */
+/* Copies the old tree's structure into `to`: the user's files, and the
+ * generated files that do not change (linked: no new inode, no write);
+ * left out are the files the plan writes anew or removes. */
 static int carry_tree(const opsc_build_plan *plan, const char *from, const char *to,
 		      const char *rel)
 {
@@ -133,8 +135,10 @@ static int carry_tree(const opsc_build_plan *plan, const char *from, const char 
 			if (n >= 0)
 				target[n] = '\0';
 			rc = n < 0 || symlink(target, dst) < 0 ? fail_errno("copy link", src) : 0;
-		} else if (!planned(plan, sub)) {
-			rc = S_ISREG(st.st_mode) ? carry_file(src, dst, &st) : 0;
+		} else if (S_ISREG(st.st_mode) && strcmp(sub, OPSC_BUILD_MANIFEST) != 0) {
+			const opsc_change *c = planned(plan, sub);
+			if (!c || c->kind == OPSC_CHANGE_UNCHANGED)
+				rc = carry_file(src, dst, &st);
 		}
 		opsc_free(src);
 		opsc_free(dst);
@@ -176,6 +180,9 @@ static int fill_tree(const opsc_build_plan *plan, const char *tmp, const opsc_ou
 {
 	for (uint32_t i = 0; i < outputs->files.len; i++) {
 		const opsc_output *o = &outputs->files.items[i];
+		const opsc_change *c = planned(plan, o->path);
+		if (c && c->kind == OPSC_CHANGE_UNCHANGED)
+			continue; /* carried over from the old tree */
 		char *path = join(tmp, o->path);
 		int rc = mkdirs_for(path, strlen(tmp) + 1);
 		if (rc == 0)

@@ -11,7 +11,8 @@ opsc=$(realpath "$1")
 update=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-work=$(mktemp -d)
+# tmpfs when there is one: thousands of small files, created and deleted
+work=$(mktemp -d -p "$( [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
 trap 'rm -rf "$work"' EXIT
 export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 HOME=$work
 fail=0 n=0
@@ -29,11 +30,10 @@ repo() {
 
 # A listing of a tree: every path with its type and content hash.
 snapshot() {
-  (cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort | while read -r p; do
-     if [ -L "$p" ]; then echo "$p link $(readlink "$p")"
-     elif [ -d "$p" ]; then echo "$p dir"
-     else echo "$p $(sha256sum < "$p" | cut -c1-16)"; fi
-   done)
+  (cd "$1" && {
+    find . -path ./.git -prune -o -type d -printf '%p dir\n' -o -type l -printf '%p link %l\n'
+    find . -path ./.git -prune -o -type f -print0 | xargs -0 -r sha256sum | awk '{ print $2, substr($1, 1, 16) }'
+  } | LC_ALL=C sort)
 }
 
 # ------------------------------------------------------------------ goldens
@@ -136,18 +136,21 @@ check "an unknown option is a usage error (exit 2)" test $rc -eq 2
 # A large project, built once (tree A); a change to every environment gives
 # tree B. Builds killed at random moments must leave exactly A or exactly B.
 r6=$work/kill; mkdir -p "$r6/policies" && git init -q "$r6"
-python3 "$top/bench/gen_policy.py" 300 "$r6/policies/big.ops" >/dev/null
+python3 "$top/bench/gen_policy.py" 100 "$r6/policies/big.ops" >/dev/null
 (cd "$r6" && "$opsc" build -q) || bad "kill test: first build"
 snapA=$(snapshot "$r6/clusters"); cp -a "$r6/clusters" "$work/treeA"
 sed -i 's/pods = \([0-9]*\)/pods = 1\1/' "$r6/policies/big.ops"
-cp -a "$r6" "$work/kill-b" && (cd "$work/kill-b" && "$opsc" build -q)
+cp -a "$r6" "$work/kill-b"
+t0=$(date +%s.%N); (cd "$work/kill-b" && "$opsc" build -q); t1=$(date +%s.%N)
 snapB=$(snapshot "$work/kill-b/clusters")
 if [ "$snapA" = "$snapB" ]; then bad "kill test: the change changed nothing"; fi
 mixed=0 sawA=0 sawB=0
 for i in $(seq 1 25); do
   rm -rf "$r6/clusters" && cp -a "$work/treeA" "$r6/clusters"
   (cd "$r6" && exec "$opsc" build -q) & pid=$!
-  sleep "0.0$((RANDOM % 60))"
+  # anywhere from the start to past the end of a whole build (builds in
+  # this loop run slower than the timed one: the file system is busy)
+  sleep "$(awk -v a="$t0" -v b="$t1" -v r=$RANDOM 'BEGIN { printf "%.3f", (b - a) * 3 * r / 32767 }')"
   kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
   s=$(snapshot "$r6/clusters")
   if [ "$s" = "$snapA" ]; then sawA=$((sawA + 1)); elif [ "$s" = "$snapB" ]; then sawB=$((sawB + 1)); else mixed=$((mixed + 1)); fi
