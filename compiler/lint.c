@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "lint.h"
+#include "lint_int.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -23,30 +24,6 @@
 #include "repo.h"
 #include "scan.h"
 #include "sema.h"
-
-/* One PATH of the command line. */
-typedef struct {
-	const char *path;
-	opsc_repo *repo; /* NULL outside a repository */
-} target;
-
-typedef struct {
-	opsc_lint_result *out;
-	opsc_ctx *ctx;
-	const opsc_lint_opts *opts;
-	opsc_rules *rules;
-	opsc_model user; /* the user's .ops, when there are any */
-	opsc_scanner *scanner;
-	opsc_scan_state *state; /* for blobs, made on first use */
-	const target *t;
-	opsc_repo_changes changes; /* OPSC_LINT_BASE */
-	const opsc_repo_commit *commit; /* the blob being read, history only */
-	const char *error;
-	pthread_t rules_tid; /* load_rules, while the targets open */
-	bool rules_threaded;
-	int rules_rc;
-	const char *rules_error;
-} lint_run;
 
 static int fail(lint_run *run, const char *what, const char *detail)
 {
@@ -394,6 +371,8 @@ static const struct {
 	int (*run)(lint_run *run);
 } finders[] = {
 	{ OPSC_FINDING_SECRET, find_secrets },
+	{ OPSC_FINDING_DRIFT, opsc_lint_find_drift },
+	{ OPSC_FINDING_POLICY, opsc_lint_find_policy },
 };
 
 static const char *const mode_flags[] = { "", "--staged", "--base", "--history" };

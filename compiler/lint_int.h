@@ -1,0 +1,44 @@
+/*
+ * lint_int.h - what lint.c shares with the finders in other files
+ * (lint_drift.c, lint_policy.c): one run's state and the finder signature.
+ */
+#ifndef OPSC_LINT_INT_H
+#define OPSC_LINT_INT_H
+
+#include <pthread.h>
+
+#include "lint.h"
+#include "model.h"
+#include "repo.h"
+#include "scan.h"
+
+/* One PATH of the command line. */
+typedef struct {
+	const char *path;
+	opsc_repo *repo; /* NULL outside a repository */
+} target;
+
+typedef struct lint_run {
+	opsc_lint_result *out;
+	opsc_ctx *ctx;
+	const opsc_lint_opts *opts;
+	opsc_rules *rules;
+	opsc_model user; /* the user's .ops, when there are any */
+	opsc_scanner *scanner;
+	opsc_scan_state *state; /* for blobs, made on first use */
+	const target *t;
+	opsc_repo_changes changes; /* OPSC_LINT_BASE */
+	const opsc_repo_commit *commit; /* the blob being read, history only */
+	const char *error;
+	pthread_t rules_tid; /* load_rules, while the targets open */
+	bool rules_threaded;
+	int rules_rc;
+	const char *rules_error;
+} lint_run;
+
+/* Finders: each turns run->t (one target) into findings of its kind,
+ * appended to run->out. Return 0, or negative with run->error set. */
+int opsc_lint_find_drift(lint_run *run);
+int opsc_lint_find_policy(lint_run *run);
+
+#endif
