@@ -265,7 +265,8 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 			rc = plan_removal(plan, out, key, json_string_value(value), force);
 	}
 	json_decref(old);
-	qsort(plan->changes.items, plan->changes.len, sizeof(opsc_change), cmp_change);
+	if (plan->changes.len)
+		qsort(plan->changes.items, plan->changes.len, sizeof(opsc_change), cmp_change);
 	for (uint32_t i = 0; i < plan->changes.len; i++) {
 		switch (plan->changes.items[i].kind) {
 		case OPSC_CHANGE_ADD: plan->added++; break;

@@ -202,7 +202,8 @@ int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, con
 		if (rc < 0)
 			return rc;
 	}
-	qsort(out->files.items, out->files.len, sizeof(opsc_output), cmp_output);
+	if (out->files.len)
+		qsort(out->files.items, out->files.len, sizeof(opsc_output), cmp_output);
 	for (uint32_t i = 1; i < out->files.len; i++)
 		if (strcmp(out->files.items[i - 1].path, out->files.items[i].path) == 0)
 			return -1; /* two emitters claim one file: a bug, not bad input */

@@ -228,7 +228,8 @@ static int emit_flux(opsc_emit *em)
 	}
 	/* Emission order is not path order: sort, so the output does not
 	 * depend on the order emitters run in. */
-	qsort(dirs.items, dirs.len, sizeof(flux_dir), cmp_dir);
+	if (dirs.len)
+		qsort(dirs.items, dirs.len, sizeof(flux_dir), cmp_dir);
 	for (uint32_t i = 0; i < dirs.len; i++)
 		qsort(dirs.items[i].files.items, dirs.items[i].files.len, sizeof(const char *), cmp_str);
 	order(em, &dirs);
