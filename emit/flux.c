@@ -34,30 +34,20 @@ typedef opsc_array(flux_dir) flux_dirs;
 
 /* The directory part of an output path with objects Flux applies, or NULL
  * for files that are not Kubernetes objects (prometheus/, github/, ...). */
-static const char *object_dir(opsc_emit *em, const char *path, const char **cluster)
+static const char *object_dir(opsc_emit *em, const char *path, const char *const *clusters,
+			      uint32_t nclusters, const char **cluster)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash)
 		return NULL;
-	for (uint32_t i = 0; i < em->model->nenvs; i++) {
-		const char *c = em->model->envs[i].cluster.s;
-		size_t n = strlen(c);
-		if (strncmp(path, c, n) == 0 && path[n] == '/') {
-			*cluster = c;
+	for (uint32_t i = 0; i < nclusters; i++) {
+		size_t n = strlen(clusters[i]);
+		if (strncmp(path, clusters[i], n) == 0 && path[n] == '/') {
+			*cluster = clusters[i];
 			return opsc_arena_strndup(em->ctx->arena, path, (size_t)(slash - path));
 		}
 	}
 	return NULL;
-}
-
-static flux_dir *dir_for(flux_dirs *dirs, const char *dir, const char *cluster)
-{
-	for (uint32_t i = 0; i < dirs->len; i++)
-		if (strcmp(dirs->items[i].dir, dir) == 0)
-			return &dirs->items[i];
-	flux_dir d = { .dir = dir, .cluster = cluster };
-	opsc_array_push(dirs, d);
-	return opsc_array_last(dirs);
 }
 
 static const char *str_or(opsc_str s, const char *fallback)
@@ -65,11 +55,20 @@ static const char *str_or(opsc_str s, const char *fallback)
 	return s.s ? s.s : fallback;
 }
 
+/* dirs is in path order (see collect). */
 static bool has_dir(const flux_dirs *dirs, const char *dir)
 {
-	for (uint32_t i = 0; i < dirs->len; i++)
-		if (strcmp(dirs->items[i].dir, dir) == 0)
+	uint32_t lo = 0, hi = dirs->len;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(dirs->items[mid].dir, dir);
+		if (c == 0)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
@@ -202,42 +201,48 @@ static void add_source(opsc_emit *em, flux_dir *d, const opsc_output *o)
 			opsc_srcs_add(&d->srcs, (opsc_span){ .file = i });
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_output_path(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp((*(const opsc_output *const *)a)->path, (*(const opsc_output *const *)b)->path);
 }
 
-static int cmp_dir(const void *a, const void *b)
+/* The directories of objects, in path order, each with its files in order:
+ * the outputs sorted by path group each directory's files together. */
+static void collect(opsc_emit *em, flux_dirs *dirs, const char *const *clusters, uint32_t nclusters)
 {
-	return strcmp(((const flux_dir *)a)->dir, ((const flux_dir *)b)->dir);
+	uint32_t n = em->out->files.len;
+	if (n == 0)
+		return;
+	const opsc_output **sorted = opsc_malloc(n * sizeof(*sorted));
+	for (uint32_t i = 0; i < n; i++)
+		sorted[i] = &em->out->files.items[i];
+	qsort(sorted, n, sizeof(*sorted), cmp_output_path);
+	for (uint32_t i = 0; i < n; i++) {
+		const char *cluster = NULL;
+		const char *dir = object_dir(em, sorted[i]->path, clusters, nclusters, &cluster);
+		if (!dir)
+			continue;
+		if (dirs->len == 0 || strcmp(opsc_array_last(dirs)->dir, dir) != 0) {
+			flux_dir d = { .dir = dir, .cluster = cluster };
+			opsc_array_push(dirs, d);
+		}
+		flux_dir *d = opsc_array_last(dirs);
+		opsc_array_push(&d->files, sorted[i]->path + strlen(dir) + 1);
+		add_source(em, d, sorted[i]);
+	}
+	opsc_free(sorted);
 }
 
 static int emit_flux(opsc_emit *em)
 {
 	flux_dirs dirs = { 0 };
-	uint32_t nout = em->out->files.len;
-	for (uint32_t i = 0; i < nout; i++) {
-		const opsc_output *o = &em->out->files.items[i];
-		const char *cluster = NULL;
-		const char *dir = object_dir(em, o->path, &cluster);
-		if (!dir)
-			continue;
-		flux_dir *d = dir_for(&dirs, dir, cluster);
-		opsc_array_push(&d->files, o->path + strlen(dir) + 1);
-		add_source(em, d, o);
-	}
-	/* Emission order is not path order: sort, so the output does not
-	 * depend on the order emitters run in. */
-	if (dirs.len)
-		qsort(dirs.items, dirs.len, sizeof(flux_dir), cmp_dir);
-	for (uint32_t i = 0; i < dirs.len; i++)
-		qsort(dirs.items[i].files.items, dirs.items[i].files.len, sizeof(const char *), cmp_str);
+	uint32_t nclusters;
+	const char **clusters = opsc_emit_clusters(em, &nclusters);
+	collect(em, &dirs, clusters, nclusters);
 	order(em, &dirs);
 	int rc = 0;
 	for (uint32_t i = 0; rc == 0 && i < dirs.len; i++)
 		rc = kustomization_file(em, &dirs.items[i]);
-	uint32_t nclusters;
-	const char **clusters = opsc_emit_clusters(em, &nclusters);
 	for (uint32_t i = 0; rc == 0 && i < nclusters; i++)
 		rc = cluster_files(em, &dirs, clusters[i]);
 	for (uint32_t i = 0; i < dirs.len; i++) {

@@ -55,11 +55,15 @@ typedef struct {
 	uint32_t ngroups;
 } cluster_rules;
 
-static bool deployed_to(const opsc_model *m, const opsc_alert *al, const char *cluster)
+/* An alert without `in` goes everywhere, and every cluster has an
+ * environment (clusters are named by environments); one with `in` goes to
+ * the clusters of those environments. */
+static bool deployed_to(const opsc_alert *al, const char *cluster)
 {
-	for (uint32_t i = 0; i < m->nenvs; i++)
-		if (strcmp(m->envs[i].cluster.s, cluster) == 0 &&
-		    opsc_emit_env_in(al->envs, al->nenvs, false, &m->envs[i]))
+	if (al->nenvs == 0)
+		return true;
+	for (uint32_t i = 0; i < al->nenvs; i++)
+		if (strcmp(al->envs[i]->cluster.s, cluster) == 0)
 			return true;
 	return false;
 }
@@ -73,7 +77,7 @@ static void collect(opsc_emit *em, const char *cluster, cluster_rules *cr, opsc_
 	cr->nalerts = cr->ngroups = 0;
 	for (uint32_t i = 0; i < m->nalerts; i++) {
 		const opsc_alert *al = &m->alerts[i];
-		if (!deployed_to(m, al, cluster))
+		if (!deployed_to(al, cluster))
 			continue;
 		cr->alerts[cr->nalerts++] = al;
 		cr->groups[cr->ngroups++] = al->group.s ? al->group.s : "opsc";

@@ -175,7 +175,8 @@ bool opsc_yw_needs_quotes(const char *s)
 {
 	if (!*s)
 		return true;
-	for (size_t i = 0; i < sizeof(yaml_words) / sizeof(yaml_words[0]); i++)
+	size_t len = strlen(s);
+	for (size_t i = 0; len <= 5 && i < sizeof(yaml_words) / sizeof(yaml_words[0]); i++)
 		if (strcmp(s, yaml_words[i]) == 0)
 			return true;
 	return looks_numeric(s);
