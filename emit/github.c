@@ -199,7 +199,10 @@ static int emit_github(opsc_emit *em)
 	bool ok = true;
 	for (uint32_t i = 0; i < m->nenvs; i++) {
 		const opsc_protect *p = &m->envs[i].protect;
-		ok &= check_ids(em, p) & check_approvers(em, p) & check_ruleset(em, p);
+		/* every check runs, so each problem is reported in one pass */
+		bool ids = check_ids(em, p), approvers = check_approvers(em, p);
+		bool ruleset = check_ruleset(em, p);
+		ok = ok && ids && approvers && ruleset;
 	}
 	for (uint32_t i = 0; i < m->nenvs && ok; i++) {
 		int rc = emit_env(em, &m->envs[i]);
