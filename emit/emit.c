@@ -70,8 +70,14 @@ const char *opsc_emit_header(opsc_emit *em, const opsc_srcs *srcs)
 void opsc_emit_add(opsc_emit *em, const char *path, const char *data, size_t len,
 		   const opsc_srcs *srcs)
 {
+	opsc_emit_add_docs(em, path, data, len, srcs, NULL, 0);
+}
+
+void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_t len,
+			const opsc_srcs *srcs, const opsc_span *spans, uint32_t ndocs)
+{
 	const char *source = srcs && srcs->files.len ? em->src_names[srcs->files.items[0]] : "";
-	opsc_output o = { path, data, len, source };
+	opsc_output o = { path, data, len, source, spans, ndocs };
 	opsc_array_push(&em->out->files, o);
 }
 
