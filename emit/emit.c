@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "project.h"
 
 const opsc_emitter *const opsc_emitters[] = {
 	&opsc_emit_kubernetes,
@@ -181,9 +182,7 @@ static int cmp_output(const void *a, const void *b)
 static opsc_emit emit_init(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model,
 			   const char *root, const char *out_rel)
 {
-	const char *dir = out_rel                                          ? out_rel
-			  : model->has_project && model->project.output.s ? model->project.output.s
-									   : "clusters";
+	const char *dir = out_rel ? out_rel : opsc_project_output(model);
 	opsc_emit em = { out, ctx, model, source_names(ctx, root), dir };
 	return em;
 }
