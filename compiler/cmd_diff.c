@@ -23,7 +23,7 @@ static const char diff_help[] =
 	"\n"
 	"  clusters/home/prod/policy/rbac.yaml:21: rules[0].verbs[2]: want watch, found list\n"
 	"  clusters/home/prod/policy/quota.yaml: missing (opsc build writes it)\n"
-	"  clusters/old/namespace.yaml: stale (opsc build removes it)\n"
+	"  clusters/old/namespace.yaml: stale (opsc no longer generates it)\n"
 	"\n"
 	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
 	"exists, else .); the output directory is found as `opsc build` finds it.\n"
@@ -74,7 +74,7 @@ static void print_drift(opsc_arena *a, const opsc_drift_expect *e, const char *c
 	if (d->kind == OPSC_DRIFT_MISSING)
 		printf("%s: missing (opsc build writes it)\n", path);
 	else if (d->kind == OPSC_DRIFT_STALE)
-		printf("%s: stale (opsc build removes it)\n", path);
+		printf("%s: stale (opsc no longer generates it)\n", path);
 	else if (d->problem)
 		printf("%s:%u: %s\n", path, d->line, d->problem);
 	else
