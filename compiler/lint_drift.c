@@ -152,6 +152,22 @@ static bool under_prefix(drift_job *j, const opsc_finding *f)
 	       (f->nrelated && strncmp(f->related[0].path, prefix, n) == 0);
 }
 
+/* The object's span; for one the standard library declares (a Role of
+ * std/rbac), the first document of the file the user's .ops produce (the
+ * binding that brings it in), which a reviewer can change. */
+static opsc_span related_span(drift_job *j, const opsc_drift *d)
+{
+	const opsc_sources *srcs = &j->run->ctx->sources;
+	const opsc_source *src = d->span.file != OPSC_NO_FILE ? opsc_sources_get(srcs, d->span.file) : NULL;
+	for (uint32_t i = 0; src && src->embedded && d->output && i < d->output->ndocs; i++) {
+		opsc_span s = d->output->doc_spans[i];
+		const opsc_source *other = s.file != OPSC_NO_FILE ? opsc_sources_get(srcs, s.file) : NULL;
+		if (other && !other->embedded)
+			return s;
+	}
+	return d->span;
+}
+
 static void add_finding(drift_job *j, const opsc_drift *d)
 {
 	const opsc_rule *rule = opsc_rules_find(j->run->rules, rule_ids[d->kind]);
@@ -165,9 +181,10 @@ static void add_finding(drift_job *j, const opsc_drift *d)
 		.message = message(j, d),
 		.help = rule && rule->fix ? opsc_arena_strdup(j->run->out->arena, rule->fix) : NULL,
 	};
-	if (d->span.file != OPSC_NO_FILE) {
-		f.related[0] = (opsc_location){ source_path(j, d->span.file), d->span.line, d->span.col,
-						d->span.line, d->span.col, "produced here" };
+	opsc_span span = related_span(j, d);
+	if (span.file != OPSC_NO_FILE) {
+		f.related[0] = (opsc_location){ source_path(j, span.file), span.line, span.col, span.line,
+						span.col, "produced here" };
 		f.nrelated = 1;
 	}
 	if (!in_change(j, f.where.path, &f) || !under_prefix(j, &f))
