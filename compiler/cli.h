@@ -19,6 +19,7 @@ typedef struct {
 
 int opsc_cmd_build(int argc, char **argv);
 int opsc_cmd_check(int argc, char **argv);
+int opsc_cmd_diff(int argc, char **argv);
 int opsc_cmd_fmt(int argc, char **argv);
 int opsc_cmd_explain(int argc, char **argv);
 int opsc_cmd_lint(int argc, char **argv);

@@ -15,6 +15,7 @@
 #include "build.h"
 #include "cli.h"
 #include "compile.h"
+#include "project.h"
 #include "repo.h"
 
 static const char build_help[] =
@@ -84,49 +85,6 @@ static int parse_args(build_args *a, int argc, char **argv)
 		opsc_array_push(&a->paths, stat("policies", &st) == 0 && S_ISDIR(st.st_mode) ? "policies" : ".");
 	}
 	return 0;
-}
-
-/* The project directory: the parent of policies/, else PATH's directory. */
-static char *project_dir(const char *path)
-{
-	char real[PATH_MAX];
-	if (!realpath(path, real))
-		return NULL;
-	struct stat st;
-	if (stat(real, &st) == 0 && !S_ISDIR(st.st_mode))
-		*strrchr(real, '/') = '\0';
-	char *base = strrchr(real, '/');
-	if (base && strcmp(base + 1, "policies") == 0 && base != real)
-		*base = '\0';
-	return opsc_strdup(real[0] ? real : "/");
-}
-
-/* Resolves `rel` lexically against `base` ("a/../b" -> "b"); NULL when it
- * climbs above the root. */
-static char *resolve(const char *base, const char *rel)
-{
-	char *buf = opsc_malloc(strlen(base) + strlen(rel) + 3);
-	if (rel[0] == '/')
-		strcpy(buf, "");
-	else
-		strcpy(buf, strcmp(base, "/") == 0 ? "" : base);
-	char *copy = opsc_strdup(rel), *save = NULL;
-	for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-		if (strcmp(seg, ".") == 0)
-			continue;
-		if (strcmp(seg, "..") == 0) {
-			char *s = strrchr(buf, '/');
-			if (s)
-				*s = '\0';
-			continue;
-		}
-		strcat(buf, "/");
-		strcat(buf, seg);
-	}
-	opsc_free(copy);
-	if (!buf[0])
-		strcpy(buf, "/");
-	return buf;
 }
 
 /* The output directory must be inside the repository, below its root, and
@@ -216,7 +174,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	opsc_repo *repo = NULL;
 	opsc_outputs outputs = { 0 };
 	opsc_build_plan plan = { 0 };
-	char *proj = project_dir(a->paths.items[0]), *out = NULL, *want = NULL;
+	char *proj = opsc_project_dir(a->paths.items[0]), *out = NULL, *want = NULL;
 	if (!proj) {
 		fprintf(stderr, "opsc build: %s: %s\n", a->paths.items[0], strerror(errno));
 		goto done;
@@ -231,8 +189,8 @@ static int run(build_args *a, opsc_ctx *ctx)
 		goto done;
 	}
 	char cwd[PATH_MAX];
-	const char *dir = model.has_project && model.project.output.s ? model.project.output.s : "clusters";
-	want = a->out ? resolve(getcwd(cwd, sizeof(cwd)) ? cwd : ".", a->out) : resolve(proj, dir);
+	want = a->out ? opsc_project_resolve(getcwd(cwd, sizeof(cwd)) ? cwd : ".", a->out)
+		      : opsc_project_out_dir(&model, proj);
 	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))))
 		goto done;
 	if (opsc_emit_all(&outputs, ctx, &model, proj, out + strlen(opsc_repo_workdir(repo))) < 0) {

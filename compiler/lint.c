@@ -105,7 +105,7 @@ static const char *user_policies(lint_run *run)
 static int load_rules(lint_run *run)
 {
 	rule_list all = { 0 };
-	const char *policies = user_policies(run);
+	const char *policies = run->policies = user_policies(run);
 	opsc_rules_init(run->rules);
 	if (policies && opsc_compile(&run->user, run->ctx, &policies, 1) < 0) {
 		run->rules_error = "cannot compile the .ops files";

@@ -24,6 +24,7 @@ typedef struct lint_run {
 	const opsc_lint_opts *opts;
 	opsc_rules *rules;
 	opsc_model user; /* the user's .ops, when there are any */
+	const char *policies; /* where they are: a file or directory, NULL for none */
 	opsc_scanner *scanner;
 	opsc_scan_state *state; /* for blobs, made on first use */
 	const target *t;

@@ -5,6 +5,7 @@
  *   check: load sources -> parse -> lower -> sema (Model) -> diagnostics
  *   fmt:   parse -> format -> write (or compare with --check)
  *   lint:  rules (.ops) + repository (libgit2) -> scan -> findings -> report
+ *   diff:  Model -> emit in memory -> compare with the output directory
  * Exit codes: 0 clean, 1 problems in the input, 2 usage or internal error.
  */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 static const opsc_command commands[] = {
 	{ "build", "write the manifests the .ops files describe", opsc_cmd_build },
 	{ "check", "check .ops files and report every problem", opsc_cmd_check },
+	{ "diff", "show how the committed manifests differ from what build would write", opsc_cmd_diff },
 	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
 	{ "explain", "explain a lint rule and how to fix its findings", opsc_cmd_explain },
 	{ "lint", "find leaked secrets, drift and policy violations in a repository", opsc_cmd_lint },

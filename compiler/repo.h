@@ -89,6 +89,12 @@ typedef int (*opsc_repo_blob_cb)(void *user, const opsc_repo_blob *blob);
  * submodules are left out. `max_size` 0 means no limit. */
 int opsc_repo_each_staged(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb cb, void *user);
 
+/* Every stage-0 entry of the index under the repository-relative
+ * directory `dir` ("" for all), in index (path) order, with its content,
+ * whatever the prefix. */
+int opsc_repo_each_index(opsc_repo *repo, const char *dir, uint64_t max_size, opsc_repo_blob_cb cb,
+			 void *user);
+
 typedef int (*opsc_repo_progress_cb)(void *user, uint32_t commits, uint32_t blobs);
 
 typedef struct {

@@ -45,11 +45,12 @@ static const opsc_rule builtins[] = {
 		"The .ops sources produce this file but it is not committed, so Flux never applies it: the "
 		"cluster lacks an object the policy declares (a network policy, a backup schedule, an alert).",
 		"Run `opsc build` and commit the generated files with the .ops change."),
-	BUILTIN("drift-stale", DRIFT, ERROR, "a generated file is out of date with the .ops sources",
-		"The file is what an earlier `opsc build` wrote, but the .ops sources have changed since and now "
-		"produce different content, or no longer produce the file at all. The repository says two "
-		"different things, and Flux applies the old one.",
-		"Run `opsc build` and commit its output together with the .ops change."),
+	BUILTIN("drift-stale", DRIFT, ERROR, "a generated file the .ops sources no longer produce",
+		"The file was written by an earlier `opsc build` (its header or the build manifest says so), but "
+		"the .ops sources no longer produce it: an environment, role or backup was removed or renamed "
+		"and the old output stayed. Flux keeps applying an object the policy no longer declares.",
+		"Run `opsc build` (it removes the files it recorded writing) or delete the file, and commit the "
+		"result with the .ops change."),
 	BUILTIN("kubeconfig-credential", SECRET, ERROR, "kubeconfig user credential",
 		"A kubeconfig with a user credential (`client-key-data`, `token` or `password`) is committed: "
 		"whoever can read the repository, or any clone of it, can act on the cluster as that user.",

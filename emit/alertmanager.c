@@ -348,6 +348,9 @@ static int emit_alertmanager(opsc_emit *em)
 	opsc_srcs srcs = { 0 };
 	add_sources(&srcs, em->model);
 	const char *header = opsc_emit_header(em, &srcs);
+	/* Both files are one document, produced by the root route. */
+	opsc_span *route = opsc_arena_alloc(em->ctx->arena, sizeof(*route));
+	*route = em->model->route.span;
 	const char *data;
 	size_t len;
 	if ((rc = write_crd(em, header, &data, &len)) < 0)
@@ -355,13 +358,13 @@ static int emit_alertmanager(opsc_emit *em)
 	uint32_t nclusters;
 	const char **clusters = opsc_emit_clusters(em, &nclusters);
 	for (uint32_t i = 0; i < nclusters; i++)
-		opsc_emit_add(em,
-			      opsc_arena_printf(em->ctx->arena, "%s/monitoring/alertmanager-config.yaml",
-						clusters[i]),
-			      data, len, &srcs);
+		opsc_emit_add_docs(em,
+				   opsc_arena_printf(em->ctx->arena, "%s/monitoring/alertmanager-config.yaml",
+						     clusters[i]),
+				   data, len, &srcs, route, 1);
 	if ((rc = write_plain(em, header, &data, &len)) < 0)
 		goto done;
-	opsc_emit_add(em, "alertmanager/alertmanager.yml", data, len, &srcs);
+	opsc_emit_add_docs(em, "alertmanager/alertmanager.yml", data, len, &srcs, route, 1);
 done:
 	opsc_srcs_free(&srcs);
 	return rc;

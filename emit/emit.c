@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "project.h"
 
 const opsc_emitter *const opsc_emitters[] = {
 	&opsc_emit_kubernetes,
@@ -70,8 +71,14 @@ const char *opsc_emit_header(opsc_emit *em, const opsc_srcs *srcs)
 void opsc_emit_add(opsc_emit *em, const char *path, const char *data, size_t len,
 		   const opsc_srcs *srcs)
 {
+	opsc_emit_add_docs(em, path, data, len, srcs, NULL, 0);
+}
+
+void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_t len,
+			const opsc_srcs *srcs, const opsc_span *spans, uint32_t ndocs)
+{
 	const char *source = srcs && srcs->files.len ? em->src_names[srcs->files.items[0]] : "";
-	opsc_output o = { path, data, len, source };
+	opsc_output o = { path, data, len, source, spans, ndocs };
 	opsc_array_push(&em->out->files, o);
 }
 
@@ -175,9 +182,7 @@ static int cmp_output(const void *a, const void *b)
 static opsc_emit emit_init(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model,
 			   const char *root, const char *out_rel)
 {
-	const char *dir = out_rel                                          ? out_rel
-			  : model->has_project && model->project.output.s ? model->project.output.s
-									   : "clusters";
+	const char *dir = out_rel ? out_rel : opsc_project_output(model);
 	opsc_emit em = { out, ctx, model, source_names(ctx, root), dir };
 	return em;
 }

@@ -20,6 +20,11 @@ typedef struct {
 	const char *data; /* file contents, header included */
 	size_t len;
 	const char *source; /* the .ops file that produced it (display path) */
+	/* The source map: the Model span behind each YAML document, in order
+	 * (OPSC_NO_SPAN for a document no one object produced); NULL, 0 for
+	 * files that are not YAML streams. In ctx's arena. */
+	const opsc_span *doc_spans;
+	uint32_t ndocs;
 } opsc_output;
 
 typedef struct {
@@ -74,6 +79,9 @@ const char *opsc_emit_header(opsc_emit *em, const opsc_srcs *srcs);
 /* Appends one output (path and data must live in the ctx arena). */
 void opsc_emit_add(opsc_emit *em, const char *path, const char *data, size_t len,
 		   const opsc_srcs *srcs);
+/* The same with the file's source map (`spans` in the ctx arena, one per document). */
+void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_t len,
+			const opsc_srcs *srcs, const opsc_span *spans, uint32_t ndocs);
 
 /* Where an environment's files go: "<cluster>/<env>/<part>/<file>". */
 const char *opsc_emit_env_path(opsc_emit *em, const opsc_env *env, const char *part,

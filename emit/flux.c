@@ -103,6 +103,12 @@ static void order(opsc_emit *em, flux_dirs *dirs)
 	}
 }
 
+/* Flux objects follow from the layout, which the project block decides. */
+static opsc_span project_span(const opsc_emit *em)
+{
+	return em->model->has_project ? em->model->project.span : OPSC_NO_SPAN;
+}
+
 static int add_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs *srcs)
 {
 	const char *body;
@@ -110,7 +116,7 @@ static int add_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs
 	if (opsc_yw_close(w, em->ctx, &body, &len) < 0)
 		return -1;
 	const char *data = opsc_arena_printf(em->ctx->arena, "%s%s", opsc_emit_header(em, srcs), body);
-	opsc_emit_add(em, path, data, strlen(data), srcs);
+	opsc_emit_add_docs(em, path, data, strlen(data), srcs, w->doc_spans, w->docs);
 	return 0;
 }
 
@@ -118,7 +124,7 @@ static int kustomization_file(opsc_emit *em, const flux_dir *d)
 {
 	opsc_yw w;
 	opsc_yw_open(&w, NULL);
-	opsc_yw_doc(&w);
+	opsc_yw_doc_at(&w, project_span(em));
 	opsc_yw_map(&w);
 	opsc_yw_kv(&w, "apiVersion", "kustomize.config.k8s.io/v1beta1");
 	opsc_yw_kv(&w, "kind", "Kustomization");
@@ -135,7 +141,7 @@ static int kustomization_file(opsc_emit *em, const flux_dir *d)
 static void flux_kustomization(opsc_emit *em, opsc_yw *w, const flux_dir *d)
 {
 	const opsc_project *p = &em->model->project;
-	opsc_yw_doc(w);
+	opsc_yw_doc_at(w, project_span(em));
 	opsc_yw_map(w);
 	opsc_yw_kv(w, "apiVersion", "kustomize.toolkit.fluxcd.io/v1");
 	opsc_yw_kv(w, "kind", "Kustomization");

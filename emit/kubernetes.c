@@ -42,7 +42,7 @@ static void object(k8s_file *f, opsc_span span, const char *api, const char *kin
 	opsc_srcs_add(&f->srcs, span);
 	f->any = true;
 	opsc_yw *w = &f->w;
-	opsc_yw_doc(w);
+	opsc_yw_doc_at(w, span);
 	opsc_yw_map(w);
 	opsc_yw_kv(w, "apiVersion", api);
 	opsc_yw_kv(w, "kind", kind);
@@ -70,7 +70,7 @@ static int file_close(k8s_file *f, const char *path)
 	if (rc == 0 && f->any) {
 		const char *head = opsc_emit_header(f->em, &f->srcs);
 		const char *data = opsc_arena_printf(f->em->ctx->arena, "%s%s", head, body);
-		opsc_emit_add(f->em, path, data, strlen(data), &f->srcs);
+		opsc_emit_add_docs(f->em, path, data, strlen(data), &f->srcs, f->w.doc_spans, f->w.docs);
 	}
 	opsc_srcs_free(&f->srcs);
 	return rc;
@@ -103,7 +103,7 @@ static int emit_namespace(opsc_emit *em, const opsc_env *env)
 	opsc_srcs_add(&f.srcs, env->span);
 	f.any = true;
 	opsc_yw *w = &f.w;
-	opsc_yw_doc(w);
+	opsc_yw_doc_at(w, env->span);
 	opsc_yw_map(w);
 	opsc_yw_kv(w, "apiVersion", "v1");
 	opsc_yw_kv(w, "kind", "Namespace");

@@ -167,9 +167,16 @@ static void write_groups(opsc_emit *em, opsc_yw *w, const cluster_rules *cr)
 	opsc_yw_end(w);
 }
 
+/* A rule file holds every alert of a cluster: its documents point at the
+ * first one. */
+static opsc_span first_alert(const cluster_rules *cr)
+{
+	return cr->nalerts ? cr->alerts[0]->span : OPSC_NO_SPAN;
+}
+
 static void write_prometheus_rule(opsc_emit *em, opsc_yw *w, const cluster_rules *cr)
 {
-	opsc_yw_doc(w);
+	opsc_yw_doc_at(w, first_alert(cr));
 	opsc_yw_map(w);
 	opsc_yw_kv(w, "apiVersion", "monitoring.coreos.com/v1");
 	opsc_yw_kv(w, "kind", "PrometheusRule");
@@ -189,7 +196,7 @@ static void write_prometheus_rule(opsc_emit *em, opsc_yw *w, const cluster_rules
 
 static void write_rule_file(opsc_emit *em, opsc_yw *w, const cluster_rules *cr)
 {
-	opsc_yw_doc(w);
+	opsc_yw_doc_at(w, first_alert(cr));
 	opsc_yw_map(w);
 	write_groups(em, w, cr);
 	opsc_yw_end(w);
@@ -208,7 +215,7 @@ static int write_file(opsc_emit *em, const char *path, write_fn write, const clu
 	size_t len;
 	int rc = opsc_yw_close(&w, em->ctx, &data, &len);
 	if (rc == 0)
-		opsc_emit_add(em, path, data, len, srcs);
+		opsc_emit_add_docs(em, path, data, len, srcs, w.doc_spans, w.docs);
 	return rc;
 }
 

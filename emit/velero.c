@@ -175,7 +175,7 @@ static void write_template(opsc_emit *em, opsc_yw *w, const opsc_backup *bk,
 static void write_schedule(opsc_emit *em, opsc_yw *w, const opsc_backup *bk,
 			   const char *const *ns)
 {
-	opsc_yw_doc(w);
+	opsc_yw_doc_at(w, bk->span);
 	opsc_yw_map(w);
 	opsc_yw_kv(w, "apiVersion", "velero.io/v1");
 	opsc_yw_kv(w, "kind", "Schedule");
@@ -223,8 +223,8 @@ static int emit_cluster(opsc_emit *em, const char *cluster)
 	size_t len;
 	rc = opsc_yw_close(&w, em->ctx, &data, &len);
 	if (rc == 0)
-		opsc_emit_add(em, opsc_arena_printf(em->ctx->arena, "%s/velero/schedules.yaml", cluster),
-			      data, len, &srcs);
+		opsc_emit_add_docs(em, opsc_arena_printf(em->ctx->arena, "%s/velero/schedules.yaml", cluster),
+				   data, len, &srcs, w.doc_spans, w.docs);
 done:
 	opsc_srcs_free(&srcs);
 	opsc_array_free(&scheds);

@@ -61,8 +61,14 @@ static void yw_push(opsc_yw *w, char kind)
 
 void opsc_yw_doc(opsc_yw *w)
 {
+	opsc_yw_doc_at(w, OPSC_NO_SPAN);
+}
+
+void opsc_yw_doc_at(opsc_yw *w, opsc_span span)
+{
 	if (w->failed)
 		return;
+	opsc_array_push(&w->spans, span);
 	yaml_event_t ev;
 	/* The first document needs no `---`: the header comment precedes it. */
 	yw_emit(w, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, w->docs == 0));
@@ -262,8 +268,10 @@ int opsc_yw_close(opsc_yw *w, opsc_ctx *ctx, const char **data, size_t *len)
 		goto done;
 	*data = opsc_arena_strndup(ctx->arena, w->buf ? w->buf : "", w->len);
 	*len = w->len;
+	w->doc_spans = w->spans.len ? opsc_array_to_arena(ctx->arena, &w->spans) : NULL;
 	rc = 0;
 done:
+	opsc_array_free(&w->spans);
 	if (w->started)
 		yaml_emitter_delete(&w->emitter);
 	opsc_free(w->buf);

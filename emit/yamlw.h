@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
+#include "array.h"
 #include "ctx.h"
 
 typedef struct {
@@ -34,6 +35,12 @@ typedef struct {
 	char closers[64]; /* 'd', 'm' or 's' per open level */
 	bool started, failed;
 	uint32_t docs;
+	/* Per document, the Model span that produced it (OPSC_NO_SPAN where
+	 * opsc_yw_doc was used): drift findings point from a generated
+	 * document back to its .ops line. After opsc_yw_close they live in
+	 * ctx's arena, as doc_spans[0..docs). */
+	opsc_array(opsc_span) spans;
+	const opsc_span *doc_spans;
 } opsc_yw;
 
 void opsc_yw_open(opsc_yw *w, const char *header);
@@ -42,6 +49,8 @@ void opsc_yw_open(opsc_yw *w, const char *header);
 int opsc_yw_close(opsc_yw *w, opsc_ctx *ctx, const char **data, size_t *len);
 
 void opsc_yw_doc(opsc_yw *w);
+/* Starts a document produced by the Model object at `span`. */
+void opsc_yw_doc_at(opsc_yw *w, opsc_span span);
 void opsc_yw_map(opsc_yw *w);
 void opsc_yw_seq(opsc_yw *w);
 /* A sequence written inline, `[a, b]`, for short lists of plain words. */

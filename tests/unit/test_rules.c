@@ -157,16 +157,18 @@ static void test_rules__project_relevels_with_did_you_mean(void **state)
 
 	char *text = capture_explain(stale, &f.ctx.sources);
 	assert_string_equal(text,
-			    "drift-stale: a generated file is out of date with the .ops sources\n"
+			    "drift-stale: a generated file the .ops sources no longer produce\n"
 			    "\n"
 			    "kind:      drift\n"
 			    "severity:  warning (set by the project; default error)\n"
 			    "\n"
-			    "The file is what an earlier `opsc build` wrote, but the .ops sources have changed since "
-			    "and now produce different content, or no longer produce the file at all. The repository "
-			    "says two different things, and Flux applies the old one.\n"
+			    "The file was written by an earlier `opsc build` (its header or the build manifest says "
+			    "so), but the .ops sources no longer produce it: an environment, role or backup was removed "
+			    "or renamed and the old output stayed. Flux keeps applying an object the policy no longer "
+			    "declares.\n"
 			    "\n"
-			    "How to fix: Run `opsc build` and commit its output together with the .ops change.\n"
+			    "How to fix: Run `opsc build` (it removes the files it recorded writing) or delete the file, "
+			    "and commit the result with the .ops change.\n"
 			    "\n"
 			    "Re-level or disable it in the project block:\n"
 			    "  project \"NAME\" { rules { drift-stale = warning } }   # error, warning, note or off\n");
@@ -214,7 +216,7 @@ static void test_rules__list(void **state)
 			    "drift-contradicts       drift   error    a hand-written manifest contradicts the declared policy\n"
 			    "drift-edited            drift   error    a generated file was edited by hand\n"
 			    "drift-missing           drift   error    a file `opsc build` generates is not in the repository\n"
-			    "drift-stale             drift   error    a generated file is out of date with the .ops sources\n"
+			    "drift-stale             drift   error    a generated file the .ops sources no longer produce\n"
 			    "kubeconfig-credential   secret  error    kubeconfig user credential\n"
 			    "kubernetes-env-secret   secret  error    credential set as a plain environment variable value\n"
 			    "kubernetes-secret       secret  error    Kubernetes Secret committed with a plaintext value\n"
