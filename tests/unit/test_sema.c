@@ -149,6 +149,29 @@ static void test_sema__policies_type_checked(void **state)
 	done(&f);
 }
 
+static void test_sema__policy_functions_typed(void **state)
+{
+	(void)state;
+	fixture f;
+	compile(&f,
+		"policy \"p\" {\n  for e in environments {\n"
+		"    require contains(e.namespace, \"stag\") && contains(e.labels, \"team\") && contains(e.protect.reviewers, \"a\")\n"
+		"    require matches({ team = core }, e.labels) && matches(e.labels, {})\n"
+		"    require contains(e.protect.approvals, 1) || contains(e.labels, 2)\n"
+		"    require matches(e.labels, e.name) || len(e.production) > 0\n"
+		"    require match(e.labels, {})\n  }\n}\n");
+	assert_int_equal(f.ctx.diags.errors, 5);
+	const opsc_diag *d = f.ctx.diags.items.items;
+	assert_string_equal(d[0].message, "contains() looks in a list, a map or a string, found a number");
+	assert_string_equal(d[1].message, "contains() looks for a key (a string) in a map, found a number");
+	assert_string_equal(d[2].message, "matches() takes two maps, a selector and labels, found a string");
+	assert_int_equal(d[2].span.col, 31);
+	assert_string_equal(d[3].message, "len() counts a list, a map or a string, found a condition (bool)");
+	assert_string_equal(d[4].message, "unknown function `match` in a policy");
+	assert_string_equal(d[4].help, "did you mean `matches`?");
+	done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_sema__templates_substitute_params),
 		cmocka_unit_test(test_sema__errors_are_located_and_the_rest_is_built),
 		cmocka_unit_test(test_sema__policies_type_checked),
+		cmocka_unit_test(test_sema__policy_functions_typed),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
