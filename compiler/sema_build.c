@@ -79,9 +79,9 @@ opsc_str sema_item_str(builder *b, const sema_item *it)
 	return s;
 }
 
-const opsc_expr *sema_item_attr(const sema_item *it, const char *name)
+const opsc_expr *sema_item_attr(builder *b, const sema_item *it, const char *name)
 {
-	const opsc_stmt *a = sema_attr_find(it->block, name);
+	const opsc_stmt *a = sema_attr_given(b->s, it->block, name, it->scope);
 	return a ? a->attr.value : NULL;
 }
 
@@ -100,17 +100,39 @@ const opsc_block *sema_child_block(const opsc_block *b, const char *type, uint32
 	return NULL;
 }
 
-/* Places a named object; a second one with the same name is an error. */
+/* Notes at the `use` lines an object came through, innermost first: when a
+ * template is used twice, its objects collide inside it, and only the uses
+ * tell the two apart. */
+static void note_uses(builder *b, uint32_t d, const sema_scope *sc, const char *msg)
+{
+	for (; sc; sc = sc->caller)
+		opsc_diag_add_note(&b->s->ctx->diags, d, sc->use, "%s `use`", msg);
+}
+
+static bool same_span(opsc_span a, opsc_span b)
+{
+	return a.file == b.file && a.start == b.start && a.end == b.end;
+}
+
+/* Places a named object; a second one with the same name is an error.
+ * placed[slot] is the item already in each slot. */
 static bool place(builder *b, index_t *ix, const sema_item *it, uint32_t slot, const char *what,
-		  const opsc_span *spans)
+		  const sema_item *const *placed)
 {
 	const char *name = item_name(b, it);
 	uint32_t prev = index_put(ix, name, slot);
 	if (prev == UINT32_MAX)
 		return true;
-	uint32_t d = opsc_diag_error(&b->s->ctx->diags, "duplicate", it->block->labels[0].span,
-				     "%s `%s` is declared twice", what, name);
-	opsc_diag_add_note(&b->s->ctx->diags, d, spans[prev], "first declared here");
+	const sema_item *first = placed[prev];
+	opsc_span at = it->block->labels[0].span, first_at = first->block->labels[0].span;
+	uint32_t d = opsc_diag_error(&b->s->ctx->diags, "duplicate", at, "%s `%s` is declared twice", what, name);
+	note_uses(b, d, it->scope, "declared again through this");
+	if (!same_span(at, first_at))
+		opsc_diag_add_note(&b->s->ctx->diags, d, first_at, "first declared here");
+	note_uses(b, d, first->scope, "first declared through this");
+	if (same_span(at, first_at))
+		opsc_diag_help(&b->s->ctx->diags, d, "a template used twice needs a parameter in the name, like \"%s-${name}\"",
+			       name);
 	return false;
 }
 
@@ -167,7 +189,7 @@ void sema_env_list(builder *b, const sema_item *it, const opsc_expr *e, const op
 
 void sema_item_string(builder *b, const sema_item *it, const char *name, opsc_str *out)
 {
-	const opsc_expr *e = sema_item_attr(it, name);
+	const opsc_expr *e = sema_item_attr(b, it, name);
 	if (e)
 		sema_string(b->s, e, it->scope, out);
 }
@@ -194,9 +216,9 @@ static void place_all(builder *b, uint32_t *count, uint32_t **slot)
 	opsc_model *m = b->s->model;
 	opsc_arena *a = b->s->ctx->arena;
 	index_t other[K_COUNT];
-	opsc_span *spans[K_COUNT];
+	const sema_item **placed[K_COUNT];
 	for (int k = 0; k < K_COUNT; k++) {
-		spans[k] = opsc_calloc(count[k] + 1, sizeof(opsc_span));
+		placed[k] = opsc_calloc(count[k] + 1, sizeof *placed[k]);
 		index_init(&other[k], count[k]);
 	}
 	m->envs = opsc_arena_alloc(a, (count[K_ENV] + 1) * sizeof *m->envs);
@@ -210,12 +232,12 @@ static void place_all(builder *b, uint32_t *count, uint32_t **slot)
 		if (k == K_COUNT || k == K_ROUTE || k == K_BIND || it->block->nlabels != 1)
 			continue;
 		index_t *ix = k == K_ENV ? &b->envs : k == K_ROLE ? &b->roles : k == K_RECEIVER ? &b->receivers : &other[k];
-		spans[k][next[k]] = it->block->labels[0].span;
-		if (place(b, ix, it, next[k], kind_types[k], spans[k]))
+		placed[k][next[k]] = it;
+		if (place(b, ix, it, next[k], kind_types[k], placed[k]))
 			slot[0][i] = next[k]++;
 	}
 	for (int k = 0; k < K_COUNT; k++) {
-		opsc_free(spans[k]);
+		opsc_free(placed[k]);
 		index_free(&other[k]);
 	}
 }

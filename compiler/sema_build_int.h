@@ -24,8 +24,8 @@ typedef struct {
 
 /* The object's name (first label) and where it was written. */
 opsc_str sema_item_str(builder *b, const sema_item *it);
-/* The value of the item's attribute `name`, or NULL. */
-const opsc_expr *sema_item_attr(const sema_item *it, const char *name);
+/* The value of the item's attribute `name`, or NULL when absent or null. */
+const opsc_expr *sema_item_attr(builder *b, const sema_item *it, const char *name);
 /* Reads string attribute `name` into `out` when present. */
 void sema_item_string(builder *b, const sema_item *it, const char *name, opsc_str *out);
 /* The next nested block of `type` at or after *from (NULL: the first). */

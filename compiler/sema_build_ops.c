@@ -17,7 +17,7 @@ void sema_build_role(builder *b, const sema_item *it, opsc_role *role)
 	role->span = it->block->type_span;
 	role->name = sema_item_str(b, it);
 	role->origin = it->scope ? it->scope->origin : NULL;
-	const opsc_expr *e = sema_item_attr(it, "cluster");
+	const opsc_expr *e = sema_item_attr(b, it, "cluster");
 	if (e)
 		sema_bool(b->s, e, it->scope, &role->cluster);
 	opsc_array(opsc_rbac_rule) rules = { 0 };
@@ -31,7 +31,7 @@ void sema_build_role(builder *b, const sema_item *it, opsc_role *role)
 			{ "names", &r.resource_names }, { "urls", &r.non_resource_urls },
 		};
 		for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-			if ((e = sema_item_attr(&a, lists[i].name)))
+			if ((e = sema_item_attr(b, &a, lists[i].name)))
 				sema_strings(b->s, e, it->scope, lists[i].out);
 		opsc_array_push(&rules, r);
 	}
@@ -82,7 +82,7 @@ void sema_build_binding(builder *b, const sema_item *it, opsc_binding *bd)
 				       best ? best : "");
 		}
 	}
-	const opsc_expr *to = sema_item_attr(it, "to");
+	const opsc_expr *to = sema_item_attr(b, it, "to");
 	if (to) {
 		uint32_t n;
 		const opsc_expr *const *xs = sema_items(b->s, to, it->scope, &n);
@@ -91,7 +91,7 @@ void sema_build_binding(builder *b, const sema_item *it, opsc_binding *bd)
 			if (xs[i]->kind == OPSC_EXPR_CALL)
 				build_subject(b, it, xs[i], &bd->subjects[bd->nsubjects++]);
 	}
-	sema_env_list(b, it, sema_item_attr(it, "in"), &bd->envs, &bd->nenvs, NULL);
+	sema_env_list(b, it, sema_item_attr(b, it, "in"), &bd->envs, &bd->nenvs, NULL);
 	opsc_str name = { NULL, bd->span };
 	sema_item_string(b, it, "name", &name);
 	if (!name.s)
@@ -141,8 +141,8 @@ static void build_net_rule(builder *b, const sema_item *it, const opsc_block *ab
 	if (strcmp(ab->labels[0].text, "ingress") != 0 && strcmp(ab->labels[0].text, "egress") != 0)
 		opsc_diag_error(&b->s->ctx->diags, "bad-labels", ab->labels[0].span, "expected ingress or egress, found `%s`", ab->labels[0].text);
 	r->name = (opsc_str){ sema_label(b->s, &ab->labels[1], it->scope), ab->labels[1].span };
-	const opsc_stmt *peers = sema_attr_find(ab, r->direction == OPSC_EGRESS ? "to" : "from");
-	const opsc_stmt *wrong = sema_attr_find(ab, r->direction == OPSC_EGRESS ? "from" : "to");
+	const opsc_stmt *peers = sema_attr_given(b->s, ab, r->direction == OPSC_EGRESS ? "to" : "from", it->scope);
+	const opsc_stmt *wrong = sema_attr_given(b->s, ab, r->direction == OPSC_EGRESS ? "from" : "to", it->scope);
 	if (wrong)
 		opsc_diag_error(&b->s->ctx->diags, "bad-direction", wrong->attr.name_span, "an %s rule takes `%s`, not `%s`",
 				r->direction == OPSC_EGRESS ? "egress" : "ingress", r->direction == OPSC_EGRESS ? "to" : "from",
@@ -157,7 +157,7 @@ static void build_net_rule(builder *b, const sema_item *it, const opsc_block *ab
 				build_peer(b, it, x, &r->peers[r->npeers++]);
 		}
 	}
-	const opsc_stmt *ports = sema_attr_find(ab, "ports");
+	const opsc_stmt *ports = sema_attr_given(b->s, ab, "ports", it->scope);
 	if (ports) {
 		uint32_t n;
 		const opsc_expr *const *xs = sema_items(b->s, ports->attr.value, it->scope, &n);
@@ -175,11 +175,11 @@ void sema_build_network(builder *b, const sema_item *it, opsc_netpol *np)
 {
 	np->span = it->block->type_span;
 	np->name = sema_item_str(b, it);
-	sema_env_list(b, it, sema_item_attr(it, "in"), &np->envs, &np->nenvs, &np->all_envs);
+	sema_env_list(b, it, sema_item_attr(b, it, "in"), &np->envs, &np->nenvs, &np->all_envs);
 	const opsc_expr *e;
-	if ((e = sema_item_attr(it, "select")))
+	if ((e = sema_item_attr(b, it, "select")))
 		sema_map(b->s, e, it->scope, &np->pod_selector);
-	if ((e = sema_item_attr(it, "deny"))) {
+	if ((e = sema_item_attr(b, it, "deny"))) {
 		uint32_t n;
 		const opsc_expr *const *xs = sema_items(b->s, e, it->scope, &n);
 		for (uint32_t i = 0; i < n; i++) {
@@ -211,15 +211,15 @@ void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 	sema_item_string(b, it, "timezone", &bk->timezone);
 	sema_item_string(b, it, "storage", &bk->storage);
 	const opsc_expr *e;
-	if ((e = sema_item_attr(it, "retain")) && sema_duration(b->s, e, it->scope, &bk->retain_s))
+	if ((e = sema_item_attr(b, it, "retain")) && sema_duration(b->s, e, it->scope, &bk->retain_s))
 		bk->retain_span = e->span;
-	if ((e = sema_item_attr(it, "rpo")) && sema_duration(b->s, e, it->scope, &bk->rpo_s))
+	if ((e = sema_item_attr(b, it, "rpo")) && sema_duration(b->s, e, it->scope, &bk->rpo_s))
 		bk->rpo_span = e->span;
-	if ((e = sema_item_attr(it, "select")))
+	if ((e = sema_item_attr(b, it, "select")))
 		sema_map(b->s, e, it->scope, &bk->select);
-	if ((e = sema_item_attr(it, "snapshot_volumes")))
+	if ((e = sema_item_attr(b, it, "snapshot_volumes")))
 		sema_bool(b->s, e, it->scope, &bk->snapshot_volumes);
-	sema_env_list(b, it, sema_item_attr(it, "in"), &bk->envs, &bk->nenvs, &bk->all_envs);
+	sema_env_list(b, it, sema_item_attr(b, it, "in"), &bk->envs, &bk->nenvs, &bk->all_envs);
 }
 
 void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
@@ -227,7 +227,7 @@ void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 	al->span = it->block->type_span;
 	al->name = sema_item_str(b, it);
 	sema_item_string(b, it, "expr", &al->expr);
-	const opsc_expr *e = sema_item_attr(it, "severity");
+	const opsc_expr *e = sema_item_attr(b, it, "severity");
 	if (e) {
 		e = sema_resolve(b->s, e, it->scope);
 		if (e->kind == OPSC_EXPR_IDENT)
@@ -240,18 +240,18 @@ void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 	sema_item_string(b, it, "runbook", &al->runbook);
 	al->group = (opsc_str){ it->scope && it->scope->origin ? it->scope->origin : "opsc", al->span };
 	sema_item_string(b, it, "group", &al->group);
-	if ((e = sema_item_attr(it, "for")))
+	if ((e = sema_item_attr(b, it, "for")))
 		sema_duration(b->s, e, it->scope, &al->for_s);
-	if ((e = sema_item_attr(it, "labels")))
+	if ((e = sema_item_attr(b, it, "labels")))
 		sema_map(b->s, e, it->scope, &al->labels);
-	sema_env_list(b, it, sema_item_attr(it, "in"), &al->envs, &al->nenvs, NULL);
+	sema_env_list(b, it, sema_item_attr(b, it, "in"), &al->envs, &al->nenvs, NULL);
 }
 
 /* ------------------------------------------------------ receivers, routes */
 
 static void secret_ref(builder *b, const sema_item *it, const opsc_block *nb, const char *name, opsc_secret_ref *out)
 {
-	const opsc_stmt *a = sema_attr_find(nb, name);
+	const opsc_stmt *a = sema_attr_given(b->s, nb, name, it->scope);
 	if (!a)
 		return;
 	const opsc_expr *x = sema_resolve(b->s, a->attr.value, it->scope);
@@ -287,7 +287,7 @@ void sema_build_receiver(builder *b, const sema_item *it, opsc_receiver *rc)
 		secret_ref(b, it, nb, "routing_key", &n.routing_key);
 		secret_ref(b, it, nb, "url", &n.url);
 		secret_ref(b, it, nb, "password", &n.auth_password);
-		const opsc_expr *e = sema_item_attr(&ni, "send_resolved");
+		const opsc_expr *e = sema_item_attr(b, &ni, "send_resolved");
 		if (e)
 			sema_bool(b->s, e, it->scope, &n.send_resolved);
 		opsc_array_push(&ns, n);
@@ -333,7 +333,7 @@ void sema_build_route(builder *b, const sema_item *it, const opsc_body *body, co
 	opsc_block blk = { "route", it->block->type_span, NULL, 0, *body };
 	sema_item ri = { &blk, it->scope, it->file };
 	r->span = cond ? cond->span : it->block->type_span;
-	const opsc_expr *e = sema_item_attr(&ri, "to");
+	const opsc_expr *e = sema_item_attr(b, &ri, "to");
 	if (e) {
 		e = sema_resolve(b->s, e, it->scope);
 		r->receiver_name = (opsc_str){ e->kind == OPSC_EXPR_MEMBER ? e->member.name : "", e->span };
@@ -341,15 +341,15 @@ void sema_build_route(builder *b, const sema_item *it, const opsc_body *body, co
 		if (k != UINT32_MAX)
 			r->receiver = &b->s->model->receivers[k];
 	}
-	if ((e = sema_item_attr(&ri, "group_by")))
+	if ((e = sema_item_attr(b, &ri, "group_by")))
 		sema_strings(b->s, e, it->scope, &r->group_by);
 	struct { const char *name; int64_t *out; } durs[] = {
 		{ "group_wait", &r->group_wait_s }, { "group_interval", &r->group_interval_s }, { "repeat_interval", &r->repeat_interval_s },
 	};
 	for (size_t i = 0; i < 3; i++)
-		if ((e = sema_item_attr(&ri, durs[i].name)))
+		if ((e = sema_item_attr(b, &ri, durs[i].name)))
 			sema_duration(b->s, e, it->scope, durs[i].out);
-	if ((e = sema_item_attr(&ri, "continue")))
+	if ((e = sema_item_attr(b, &ri, "continue")))
 		sema_bool(b->s, e, it->scope, &r->continue_);
 	matcher_list ms = { 0 };
 	if (cond)

@@ -19,21 +19,21 @@ static void build_protect(builder *b, const sema_item *env_it, const opsc_block 
 	int64_t v;
 	p->present = true;
 	p->span = pb->type_span;
-	if ((e = sema_item_attr(&it, "reviewers")))
+	if ((e = sema_item_attr(b, &it, "reviewers")))
 		sema_strings(b->s, e, it.scope, &p->reviewers);
-	if ((e = sema_item_attr(&it, "branches")))
+	if ((e = sema_item_attr(b, &it, "branches")))
 		sema_strings(b->s, e, it.scope, &p->branches);
-	if ((e = sema_item_attr(&it, "approvals")) && sema_int(b->s, e, it.scope, &v)) {
+	if ((e = sema_item_attr(b, &it, "approvals")) && sema_int(b->s, e, it.scope, &v)) {
 		p->approvals = (int)v;
 		p->approvals_span = e->span;
 	}
-	if ((e = sema_item_attr(&it, "wait")) && sema_duration(b->s, e, it.scope, &v)) {
+	if ((e = sema_item_attr(b, &it, "wait")) && sema_duration(b->s, e, it.scope, &v)) {
 		p->wait_s = v;
 		p->wait_span = e->span;
 	}
-	if ((e = sema_item_attr(&it, "protected_branches")))
+	if ((e = sema_item_attr(b, &it, "protected_branches")))
 		sema_bool(b->s, e, it.scope, &p->protected_branches);
-	if ((e = sema_item_attr(&it, "prevent_self_review"))) {
+	if ((e = sema_item_attr(b, &it, "prevent_self_review"))) {
 		sema_bool(b->s, e, it.scope, &p->prevent_self_review);
 		p->prevent_self_review_span = e->span;
 	}
@@ -94,7 +94,7 @@ static void build_quota(builder *b, const sema_item *env_it, const opsc_block *q
 	q->span = qb->type_span;
 	q->hard = opsc_arena_alloc(b->s->ctx->arena, nres * sizeof *q->hard);
 	for (size_t i = 0; i < nres; i++) {
-		const opsc_stmt *a = sema_attr_find(qb, quota_resources[i].attr);
+		const opsc_stmt *a = sema_attr_given(b->s, qb, quota_resources[i].attr, env_it->scope);
 		opsc_quota_entry *en = &q->hard[q->nhard];
 		if (a && sema_quantity(b->s, a->attr.value, env_it->scope, &en->value)) {
 			en->resource = (opsc_str){ quota_resources[i].resource, a->attr.name_span };
@@ -112,7 +112,7 @@ static void build_quota(builder *b, const sema_item *env_it, const opsc_block *q
 	l->present = true;
 	l->span = lb->type_span;
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-		const opsc_stmt *a = sema_attr_find(lb, fields[i].name);
+		const opsc_stmt *a = sema_attr_given(b->s, lb, fields[i].name, env_it->scope);
 		if (a)
 			sema_quantity(b->s, a->attr.value, env_it->scope, fields[i].out);
 	}
@@ -129,10 +129,10 @@ void sema_build_env(builder *b, const sema_item *it, opsc_env *env)
 		opsc_diag_error(&b->s->ctx->diags, "bad-name", env->namespace_.span,
 				"\"%s\" is not a valid namespace name: lowercase letters, digits and `-`, at most 63", env->namespace_.s);
 	env->production = strcmp(env->name.s, "production") == 0;
-	const opsc_expr *e = sema_item_attr(it, "production");
+	const opsc_expr *e = sema_item_attr(b, it, "production");
 	if (e)
 		sema_bool(b->s, e, it->scope, &env->production);
-	if ((e = sema_item_attr(it, "labels")))
+	if ((e = sema_item_attr(b, it, "labels")))
 		sema_map(b->s, e, it->scope, &env->labels);
 	const opsc_block *pb = sema_child_block(it->block, "protect", NULL);
 	if (pb) {
@@ -149,7 +149,7 @@ void sema_build_env(builder *b, const sema_item *it, opsc_env *env)
 
 static opsc_severity level_of(builder *b, const sema_item *it, opsc_severity def)
 {
-	const opsc_expr *e = sema_item_attr(it, "severity");
+	const opsc_expr *e = sema_item_attr(b, it, "severity");
 	if (!e)
 		return def;
 	e = sema_resolve(b->s, e, it->scope);
@@ -199,16 +199,16 @@ void sema_build_secret(builder *b, const sema_item *it, opsc_secret_rule *r)
 	sema_item_string(b, it, "pattern", &r->pattern);
 	const opsc_expr *e;
 	int64_t g;
-	if ((e = sema_item_attr(it, "group")) && sema_int(b->s, e, it->scope, &g))
+	if ((e = sema_item_attr(b, it, "group")) && sema_int(b->s, e, it->scope, &g))
 		r->group = (uint32_t)g;
-	if ((e = sema_item_attr(it, "entropy")))
+	if ((e = sema_item_attr(b, it, "entropy")))
 		sema_number(b->s, e, it->scope, &r->entropy);
 	check_pattern(b, r);
 	struct { const char *name; opsc_strs *out; } lists[] = {
 		{ "keywords", &r->keywords }, { "paths", &r->paths }, { "allow_paths", &r->allow_paths }, { "allow_values", &r->allow_values },
 	};
 	for (size_t i = 0; i < 4; i++)
-		if ((e = sema_item_attr(it, lists[i].name)))
+		if ((e = sema_item_attr(b, it, lists[i].name)))
 			sema_strings(b->s, e, it->scope, lists[i].out);
 }
 
@@ -225,7 +225,7 @@ void sema_build_project(builder *b, const sema_item *it, opsc_project *p)
 	sema_item_string(b, it, "flux_monitoring", &p->flux_monitoring);
 	if (p->repo.s && (!strchr(p->repo.s, '/') || strchr(p->repo.s, '/') != strrchr(p->repo.s, '/')))
 		opsc_diag_error(&b->s->ctx->diags, "bad-repo", p->repo.span, "`repo` is a GitHub \"owner/name\", found \"%s\"", p->repo.s);
-	const opsc_expr *e = sema_item_attr(it, "reviewers");
+	const opsc_expr *e = sema_item_attr(b, it, "reviewers");
 	if (e && (e = sema_resolve(b->s, e, it->scope))->kind == OPSC_EXPR_MAP) {
 		p->reviewers = opsc_arena_alloc(b->s->ctx->arena, (e->map.len + 1) * sizeof *p->reviewers);
 		for (uint32_t i = 0; i < e->map.len; i++) {
