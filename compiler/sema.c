@@ -118,13 +118,16 @@ static const opsc_expr *default_value(checker *c, const opsc_body *tb, uint32_t 
 		const opsc_stmt *later = &tb->items[i];
 		if (later->kind != OPSC_STMT_PARAM || strcmp(later->param.name, v->ident) != 0)
 			continue;
+		if (i == at) {
+			opsc_diag_error(&c->s.ctx->diags, "param-order", v->span, "the default of `%s` names itself",
+					p->param.name);
+			return v;
+		}
 		uint32_t d = opsc_diag_error(&c->s.ctx->diags, "param-order", v->span,
-					     "the default of `%s` names `%s`, which is declared %s", p->param.name, v->ident,
-					     i == at ? "by this very line" : "after it");
-		if (i != at)
-			opsc_diag_add_note(&c->s.ctx->diags, d, later->param.name_span, "declare it before `%s`", p->param.name);
+					     "the default of `%s` names `%s`, which is declared after it", p->param.name, v->ident);
+		opsc_diag_add_note(&c->s.ctx->diags, d, later->param.name_span, "declare it before `%s`", p->param.name);
 		/* its own default, so the value is not reported again as a bare word */
-		return later->param.default_value && i != at ? later->param.default_value : v;
+		return later->param.default_value ? later->param.default_value : v;
 	}
 	return v;
 }

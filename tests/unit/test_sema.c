@@ -255,7 +255,7 @@ static void test_sema__param_default_naming_a_later_param(void **state)
 	assert_string_equal(d[0].code, "param-order");
 	assert_string_equal(d[0].message, "the default of `sev` names `level`, which is declared after it");
 	assert_int_equal(d[0].notes.items[0].span.line, 3);
-	assert_string_equal(d[1].message, "the default of `x` names `x`, which is declared by this very line");
+	assert_string_equal(d[1].message, "the default of `x` names itself");
 	assert_string_equal(d[2].message, "expected a string, found a name"); /* x stays a bare word */
 	done(&f);
 }
