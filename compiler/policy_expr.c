@@ -455,6 +455,25 @@ static bool fn_endswith(opsc_eval *ev, const opsc_expr *e, const opsc_value *a, 
 	return affix(ev, e, a, out, true);
 }
 
+/* Every key/value of the selector is among the labels, as Kubernetes
+ * matchLabels selects: an empty selector matches everything. */
+static bool fn_matches(opsc_eval *ev, const opsc_expr *e, const opsc_value *a, opsc_value *out)
+{
+	for (int i = 0; i < 2; i++)
+		if (a[i].type != OPSC_PT_MAP)
+			return opsc_eval_fail(ev, e->call.args[i], "matches() needs maps, found a %s",
+					      opsc_eval_type_name(&a[i]));
+	bool all = true;
+	for (uint32_t i = 0; i < a[0].map->len && all; i++) {
+		const opsc_kv *kv = &a[0].map->items[i];
+		opsc_value v = map_get(a[1].map, kv->key.s);
+		all = v.type == OPSC_PT_STRING && strcmp(v.str, kv->value.s ? kv->value.s : "") == 0;
+	}
+	*out = v_bool(all);
+	return true;
+}
+
+/* Kept in step with the type checker's table (sema_policy.c). */
 static const struct {
 	const char *name;
 	uint32_t nargs;
@@ -464,6 +483,7 @@ static const struct {
 	{ "len", 1, fn_len },
 	{ "startswith", 2, fn_startswith },
 	{ "endswith", 2, fn_endswith },
+	{ "matches", 2, fn_matches },
 };
 
 static bool call(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
@@ -538,6 +558,25 @@ static bool list(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
 	return true;
 }
 
+/* A map literal: string values (symbols are their own text). */
+static bool map(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
+{
+	opsc_kvs *kvs = opsc_arena_alloc(ev->scratch, sizeof *kvs);
+	kvs->items = opsc_arena_alloc(ev->scratch, (e->map.len + 1) * sizeof *kvs->items);
+	kvs->len = e->map.len;
+	for (uint32_t i = 0; i < e->map.len; i++) {
+		const opsc_pair *p = &e->map.pairs[i];
+		opsc_value v;
+		if (!opsc_eval_expr(ev, p->value, &v))
+			return false;
+		if (v.type != OPSC_PT_STRING)
+			return opsc_eval_fail(ev, p->value, "a label value is a string, found a %s", opsc_eval_type_name(&v));
+		kvs->items[i] = (opsc_kv){ { p->key, p->key_span }, { v.str, p->value->span } };
+	}
+	*out = (opsc_value){ .type = OPSC_PT_MAP, .map = kvs };
+	return true;
+}
+
 static opsc_value port(opsc_eval *ev, const opsc_expr *e)
 {
 	if (e->port.to != e->port.from)
@@ -563,7 +602,7 @@ bool opsc_eval_expr(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
 	case OPSC_EXPR_UNARY: return unary(ev, e, out);
 	case OPSC_EXPR_BINARY: return binary(ev, e, out);
 	case OPSC_EXPR_QUANT: return quantifier(ev, e, out);
-	case OPSC_EXPR_MAP: break;
+	case OPSC_EXPR_MAP: return map(ev, e, out);
 	}
-	return opsc_eval_fail(ev, e, "a map is not a value in a policy condition");
+	return opsc_eval_fail(ev, e, "not a value in a policy condition");
 }

@@ -100,6 +100,38 @@ static const template_def *find_template(checker *c, const opsc_label *l)
 
 static void add_items(checker *c, const opsc_body *body, uint32_t file, const sema_scope *scope, int depth);
 
+/* A default may name an earlier parameter (`param b = a`): it is resolved
+ * in the scope built so far, which holds exactly the earlier ones. Naming a
+ * later one is an error rather than a silent bare word. Interpolations
+ * (`"${a}-x"`) need nothing here: strings are rendered in the template's
+ * scope. */
+static const opsc_expr *default_value(checker *c, const opsc_body *tb, uint32_t at, const sema_scope *sc)
+{
+	const opsc_stmt *p = &tb->items[at];
+	const opsc_expr *v = p->param.default_value;
+	if (!v)
+		return NULL;
+	v = sema_resolve(&c->s, v, sc);
+	if (v->kind != OPSC_EXPR_IDENT)
+		return v;
+	for (uint32_t i = at; i < tb->len; i++) {
+		const opsc_stmt *later = &tb->items[i];
+		if (later->kind != OPSC_STMT_PARAM || strcmp(later->param.name, v->ident) != 0)
+			continue;
+		if (i == at) {
+			opsc_diag_error(&c->s.ctx->diags, "param-order", v->span, "the default of `%s` names itself",
+					p->param.name);
+			return v;
+		}
+		uint32_t d = opsc_diag_error(&c->s.ctx->diags, "param-order", v->span,
+					     "the default of `%s` names `%s`, which is declared after it", p->param.name, v->ident);
+		opsc_diag_add_note(&c->s.ctx->diags, d, later->param.name_span, "declare it before `%s`", p->param.name);
+		/* its own default, so the value is not reported again as a bare word */
+		return later->param.default_value ? later->param.default_value : v;
+	}
+	return v;
+}
+
 /* use MODULE.TEMPLATE { param = value ... } */
 static void instantiate(checker *c, const opsc_block *use, const sema_scope *scope, int depth)
 {
@@ -117,6 +149,8 @@ static void instantiate(checker *c, const opsc_block *use, const sema_scope *sco
 	sema_scope *sc = opsc_arena_alloc(c->s.ctx->arena, sizeof *sc);
 	sc->outer = NULL;
 	sc->origin = t->name;
+	sc->use = use->labels[0].span;
+	sc->caller = scope;
 	sc->names = opsc_arena_alloc(c->s.ctx->arena, (tb->len + 1) * sizeof *sc->names);
 	sc->values = opsc_arena_alloc(c->s.ctx->arena, (tb->len + 1) * sizeof *sc->values);
 	const char *pnames[MAX_CANDIDATES];
@@ -128,7 +162,7 @@ static void instantiate(checker *c, const opsc_block *use, const sema_scope *sco
 		if (np < MAX_CANDIDATES)
 			pnames[np++] = p->param.name;
 		const opsc_stmt *given = sema_attr_find(use, p->param.name);
-		const opsc_expr *v = given ? sema_resolve(&c->s, given->attr.value, scope) : p->param.default_value;
+		const opsc_expr *v = given ? sema_resolve(&c->s, given->attr.value, scope) : default_value(c, tb, i, sc);
 		if (!v) {
 			uint32_t d = opsc_diag_error(&c->s.ctx->diags, "missing-param", use->labels[0].span,
 						     "template `%s` needs the parameter `%s`", t->name, p->param.name);
@@ -227,6 +261,16 @@ static const char *unknown_attr(checker *c, const opsc_stmt *a, const opsc_block
 	return best;
 }
 
+/* `null` omits an attribute, which a required one cannot be. */
+static void required_null(checker *c, const opsc_block *b, const opsc_stmt *a, const sema_scope *scope)
+{
+	uint32_t d = opsc_diag_error(&c->s.ctx->diags, "missing-attribute", a->attr.name_span,
+				     "`%s` needs `%s`: null would omit it", b->type, a->attr.name);
+	const opsc_expr *r = sema_resolve(&c->s, a->attr.value, scope);
+	if (r != a->attr.value)
+		opsc_diag_add_note(&c->s.ctx->diags, d, r->span, "the null comes from here");
+}
+
 static void check_attrs(checker *c, const opsc_block *b, const sema_schema *sc, const sema_scope *scope)
 {
 	const char *meant[8];
@@ -244,14 +288,20 @@ static void check_attrs(checker *c, const opsc_block *b, const sema_schema *sc, 
 				break;
 			}
 		}
+		bool null = sema_is_null(&c->s, a->attr.value, scope);
 		if (!sc->attrs) {
-			if (strcmp(b->type, "rules") == 0) {
+			if (strcmp(b->type, "rules") == 0 && !null) {
 				sema_attr level = { a->attr.name, A_LEVEL_OR_OFF, false };
 				sema_check_value(&c->s, &level, a->attr.value, scope);
 			}
 			continue; /* use: checked against the template */
 		}
 		const sema_attr *at = sema_schema_attr(sc, a->attr.name);
+		if (at && null) {
+			if (at->required)
+				required_null(c, b, a, scope);
+			continue;
+		}
 		if (at) {
 			sema_check_value(&c->s, at, a->attr.value, scope);
 			continue;

@@ -58,6 +58,8 @@ struct sema_scope {
 	const opsc_expr **values;
 	uint32_t len;
 	const char *origin; /* "std.alerts.kubernetes" */
+	opsc_span use; /* the `use` that instantiated the template (its label) */
+	const sema_scope *caller; /* the scope that `use` was written in; NULL at top level */
 };
 
 /* One top-level block to turn into Model nodes. */
@@ -88,6 +90,10 @@ bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sem
 const opsc_expr *const *sema_items(sema *s, const opsc_expr *e, const sema_scope *scope, uint32_t *n);
 /* The block's attribute `name`, or NULL. */
 const opsc_stmt *sema_attr_find(const opsc_block *b, const char *name);
+/* `null`, written or through a template parameter: the attribute is omitted. */
+bool sema_is_null(sema *s, const opsc_expr *e, const sema_scope *scope);
+/* The block's attribute `name`, or NULL when absent or null. */
+const opsc_stmt *sema_attr_given(sema *s, const opsc_block *b, const char *name, const sema_scope *scope);
 /* A label as text, with template parameters interpolated. */
 const char *sema_label(sema *s, const opsc_label *l, const sema_scope *scope);
 

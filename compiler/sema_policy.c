@@ -6,6 +6,7 @@
  * duration and a string, a `require` that is not a condition are errors at
  * compile time, with the fields of the record as suggestions.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "policy.h"
@@ -149,40 +150,120 @@ static ptype member_type(pcheck *c, const opsc_expr *e, const var *vars)
 	return field_type(c, e, check_expr(c, o, vars));
 }
 
-static ptype call_type(pcheck *c, const opsc_expr *e, const var *vars)
+/* Argument checks of the policy functions: `wrong` when the type is known
+ * and not one of the accepted ones (a mask of TY() bits). */
+#define TY(base) (1u << OPSC_PT_##base)
+
+static bool wrong(ptype t, unsigned accepted)
 {
-	static const char *const fns[] = { "contains", "len", "startswith", "endswith" };
-	static const uint32_t arity[] = { 2, 1, 2, 2 };
-	ptype args[4] = { ANY, ANY, ANY, ANY };
-	for (uint32_t i = 0; i < e->call.nargs; i++) {
-		ptype t = check_expr(c, e->call.args[i], vars);
-		if (i < 4)
-			args[i] = t;
-	}
-	for (int f = 0; f < 4; f++) {
-		if (strcmp(e->call.name, fns[f]) != 0)
-			continue;
-		if (e->call.nargs != arity[f]) {
-			opsc_diag_error(&c->s->ctx->diags, "policy-arity", e->span, "%s() takes %u argument%s", fns[f], arity[f],
-					arity[f] == 1 ? "" : "s");
-			return ANY;
-		}
-		if (f == 0 && args[0].known && args[0].t.base != OPSC_PT_LIST)
-			opsc_diag_error(&c->s->ctx->diags, "policy-type", e->call.args[0]->span,
-					"contains() looks in a list, found %s", type_name(args[0]));
-		if (f >= 2)
-			for (int a = 0; a < 2; a++)
-				if (args[a].known && args[a].t.base != OPSC_PT_STRING)
-					opsc_diag_error(&c->s->ctx->diags, "policy-type", e->call.args[a]->span,
-							"%s() compares strings, found %s", fns[f], type_name(args[a]));
-		return of(f == 1 ? OPSC_PT_NUMBER : OPSC_PT_BOOL);
-	}
+	return t.known && !(accepted & (1u << t.t.base));
+}
+
+static bool is(ptype t, opsc_ptype base)
+{
+	return t.known && t.t.base == base;
+}
+
+static void type_error(pcheck *c, const opsc_expr *at, const char *what, ptype found)
+{
+	opsc_diag_error(&c->s->ctx->diags, "policy-type", at->span, "%s, found %s", what, type_name(found));
+}
+
+/* contains(list, x), contains(map, key), contains(string, substring) */
+static void check_contains(pcheck *c, const opsc_expr *e, const ptype *args)
+{
+	if (wrong(args[0], TY(LIST) | TY(MAP) | TY(STRING)))
+		type_error(c, e->call.args[0], "contains() looks in a list, a map or a string", args[0]);
+	else if (is(args[0], OPSC_PT_STRING) && wrong(args[1], TY(STRING)))
+		type_error(c, e->call.args[1], "contains() looks for a substring in a string", args[1]);
+	else if (is(args[0], OPSC_PT_MAP) && wrong(args[1], TY(STRING)))
+		type_error(c, e->call.args[1], "contains() looks for a key (a string) in a map", args[1]);
+}
+
+static void check_len(pcheck *c, const opsc_expr *e, const ptype *args)
+{
+	if (wrong(args[0], TY(LIST) | TY(MAP) | TY(STRING)))
+		type_error(c, e->call.args[0], "len() counts a list, a map or a string", args[0]);
+}
+
+static void check_strings(pcheck *c, const opsc_expr *e, const ptype *args)
+{
+	char what[64];
+	snprintf(what, sizeof what, "%s() compares strings", e->call.name);
+	for (int a = 0; a < 2; a++)
+		if (wrong(args[a], TY(STRING)))
+			type_error(c, e->call.args[a], what, args[a]);
+}
+
+/* matches(selector, labels) */
+static void check_maps(pcheck *c, const opsc_expr *e, const ptype *args)
+{
+	for (int a = 0; a < 2; a++)
+		if (wrong(args[a], TY(MAP)))
+			type_error(c, e->call.args[a], "matches() takes two maps, a selector and labels", args[a]);
+}
+
+/* Kept in step with the evaluator's table (policy_expr.c). */
+static const struct {
+	const char *name;
+	uint32_t nargs;
+	opsc_ptype result;
+	void (*check)(pcheck *c, const opsc_expr *e, const ptype *args);
+} functions[] = {
+	{ "contains", 2, OPSC_PT_BOOL, check_contains },
+	{ "len", 1, OPSC_PT_NUMBER, check_len },
+	{ "startswith", 2, OPSC_PT_BOOL, check_strings },
+	{ "endswith", 2, OPSC_PT_BOOL, check_strings },
+	{ "matches", 2, OPSC_PT_BOOL, check_maps },
+};
+
+enum { NFUNCTIONS = sizeof functions / sizeof *functions };
+
+static void unknown_function(pcheck *c, const opsc_expr *e)
+{
+	const char *names[NFUNCTIONS];
+	for (size_t f = 0; f < NFUNCTIONS; f++)
+		names[f] = functions[f].name;
 	uint32_t d = opsc_diag_error(&c->s->ctx->diags, "unknown-function", e->call.name_span,
 				     "unknown function `%s` in a policy", e->call.name);
-	const char *best = opsc_suggest(e->call.name, fns, 4);
-	opsc_diag_help(&c->s->ctx->diags, d, best ? "did you mean `%s`?" : "policies can call contains, len, startswith and endswith%s",
+	const char *best = opsc_suggest(e->call.name, names, NFUNCTIONS);
+	opsc_diag_help(&c->s->ctx->diags, d,
+		       best ? "did you mean `%s`?" : "policies can call contains, len, startswith, endswith and matches%s",
 		       best ? best : "");
+}
+
+static ptype call_type(pcheck *c, const opsc_expr *e, const var *vars)
+{
+	ptype args[2] = { ANY, ANY };
+	for (uint32_t i = 0; i < e->call.nargs; i++) {
+		ptype t = check_expr(c, e->call.args[i], vars);
+		if (i < 2)
+			args[i] = t;
+	}
+	for (size_t f = 0; f < NFUNCTIONS; f++) {
+		if (strcmp(e->call.name, functions[f].name) != 0)
+			continue;
+		if (e->call.nargs != functions[f].nargs) {
+			opsc_diag_error(&c->s->ctx->diags, "policy-arity", e->span, "%s() takes %u argument%s",
+					functions[f].name, functions[f].nargs, functions[f].nargs == 1 ? "" : "s");
+			return ANY;
+		}
+		functions[f].check(c, e, args);
+		return of(functions[f].result);
+	}
+	unknown_function(c, e);
 	return ANY;
+}
+
+/* A map literal (`matches({ app = "web" }, e.labels)`): string values. */
+static ptype map_type(pcheck *c, const opsc_expr *e, const var *vars)
+{
+	for (uint32_t i = 0; i < e->map.len; i++) {
+		ptype t = check_expr(c, e->map.pairs[i].value, vars);
+		if (wrong(t, TY(STRING)))
+			type_error(c, e->map.pairs[i].value, "a label value is a string", t);
+	}
+	return of(OPSC_PT_MAP);
 }
 
 static ptype binary_type(pcheck *c, const opsc_expr *e, const var *vars)
@@ -257,6 +338,7 @@ static ptype check_expr(pcheck *c, const opsc_expr *e, const var *vars)
 		for (uint32_t i = 0; i < e->list.len; i++)
 			check_expr(c, e->list.items[i], vars);
 		return of(OPSC_PT_LIST);
+	case OPSC_EXPR_MAP: return map_type(c, e, vars);
 	case OPSC_EXPR_UNARY: {
 		ptype t = check_expr(c, e->unary.operand, vars);
 		if (e->unary.op == OPSC_OP_NOT)

@@ -262,6 +262,17 @@ const opsc_stmt *sema_attr_find(const opsc_block *b, const char *name)
 	return NULL;
 }
 
+bool sema_is_null(sema *s, const opsc_expr *e, const sema_scope *scope)
+{
+	return sema_resolve(s, e, scope)->kind == OPSC_EXPR_NULL;
+}
+
+const opsc_stmt *sema_attr_given(sema *s, const opsc_block *b, const char *name, const sema_scope *scope)
+{
+	const opsc_stmt *a = sema_attr_find(b, name);
+	return a && !sema_is_null(s, a->attr.value, scope) ? a : NULL;
+}
+
 const char *sema_label(sema *s, const opsc_label *l, const sema_scope *scope)
 {
 	if (l->kind != OPSC_LABEL_STRING || !l->expr || l->expr->str.value)

@@ -286,6 +286,50 @@ static void test_policy_eval__strings_functions_and_elements(void **state)
 	teardown(&fx);
 }
 
+static void test_policy_eval__substrings_and_label_selectors(void **state)
+{
+	(void)state;
+	fixture fx;
+	setup(&fx, "policy \"labels\" {\n"
+		   "  for e in environments {\n"
+		   "    require contains(e.name, \"tag\") : \"${e.name}: name\"\n"
+		   "    require matches({ team = \"core\" }, e.labels) : \"${e.name} is not core\"\n"
+		   "    deny matches({}, e.labels) && len(e.labels) == 0 : \"${e.name} has no labels\"\n"
+		   "  }\n"
+		   "  require matches({ team = core, tier = \"web\" }, env.staging.labels) : \"two labels\"\n"
+		   "  require matches(env.staging.labels, { tier = \"web\", team = \"core\" }) : \"never\"\n"
+		   "  require matches({ team = \"core\" }, { team = \"Core\" }) : \"case matters\"\n"
+		   "}\n");
+	opsc_kv *kv = opsc_arena_alloc(fx.ctx.arena, sizeof *kv);
+	*kv = (opsc_kv){ S("team"), S("core") };
+	fx.model.envs[0].labels = (opsc_kvs){ kv, 1 };
+	eval_all_policies(&fx);
+	assert_string_equal(findings(&fx),
+			    "labels error manifests/cluster.yaml:2:1: production: name [3:5]\n"
+			    "labels error manifests/cluster.yaml:2:1: production is not core [4:5]\n"
+			    "labels error manifests/cluster.yaml:2:1: production has no labels [5:5]\n"
+			    "labels error policies/t.ops:7:3: two labels [7:3]\n"
+			    "labels error policies/t.ops:9:3: case matters [9:3]\n");
+	assert_int_equal(fx.ctx.diags.errors, 0);
+	teardown(&fx);
+}
+
+static void test_policy_eval__matches_needs_maps(void **state)
+{
+	(void)state;
+	fixture fx;
+	setup(&fx, "policy \"bad\" {\n"
+		   "  require matches(env.staging.name, env.staging.labels)\n"
+		   "  require matches({ n = 5 }, env.staging.labels)\n"
+		   "}\n");
+	eval_all_policies(&fx);
+	assert_string_equal(findings(&fx), "");
+	assert_int_equal(fx.ctx.diags.errors, 2);
+	assert_string_equal(fx.ctx.diags.items.items[0].message, "matches() needs maps, found a string");
+	assert_string_equal(fx.ctx.diags.items.items[1].message, "a label value is a string, found a number");
+	teardown(&fx);
+}
+
 static void test_policy_eval__units_percentages_and_arithmetic(void **state)
 {
 	(void)state;
@@ -466,6 +510,8 @@ int main(void)
 		cmocka_unit_test(test_policy_eval__all_none_count_and_project),
 		cmocka_unit_test(test_policy_eval__nested_for_and_record_equality),
 		cmocka_unit_test(test_policy_eval__strings_functions_and_elements),
+		cmocka_unit_test(test_policy_eval__substrings_and_label_selectors),
+		cmocka_unit_test(test_policy_eval__matches_needs_maps),
 		cmocka_unit_test(test_policy_eval__units_percentages_and_arithmetic),
 		cmocka_unit_test(test_policy_eval__runtime_errors_are_diagnostics),
 		cmocka_unit_test(test_policy_eval__project_relevels_and_disables),

@@ -149,6 +149,152 @@ static void test_sema__policies_type_checked(void **state)
 	done(&f);
 }
 
+static void test_sema__policy_functions_typed(void **state)
+{
+	(void)state;
+	fixture f;
+	compile(&f,
+		"policy \"p\" {\n  for e in environments {\n"
+		"    require contains(e.namespace, \"stag\") && contains(e.labels, \"team\") && contains(e.protect.reviewers, \"a\")\n"
+		"    require matches({ team = core }, e.labels) && matches(e.labels, {})\n"
+		"    require contains(e.protect.approvals, 1) || contains(e.labels, 2)\n"
+		"    require matches(e.labels, e.name) || len(e.production) > 0\n"
+		"    require match(e.labels, {})\n  }\n}\n");
+	assert_int_equal(f.ctx.diags.errors, 5);
+	const opsc_diag *d = f.ctx.diags.items.items;
+	assert_string_equal(d[0].message, "contains() looks in a list, a map or a string, found a number");
+	assert_string_equal(d[1].message, "contains() looks for a key (a string) in a map, found a number");
+	assert_string_equal(d[2].message, "matches() takes two maps, a selector and labels, found a string");
+	assert_int_equal(d[2].span.col, 31);
+	assert_string_equal(d[3].message, "len() counts a list, a map or a string, found a condition (bool)");
+	assert_string_equal(d[4].message, "unknown function `match` in a policy");
+	assert_string_equal(d[4].help, "did you mean `matches`?");
+	done(&f);
+}
+
+static void test_sema__null_omits_an_attribute(void **state)
+{
+	(void)state;
+	fixture f;
+	const opsc_model *m = compile(&f,
+		"environment \"prod\" { cluster = \"c\"  namespace = null  production = null }\n"
+		"environment \"dev\" { cluster = \"c\" }\n"
+		"template \"app\" {\n  param name\n  param runbook = null\n  param envs = null\n"
+		"  alert \"Down-${name}\" { expr = \"up == 0\"  severity = warning  summary = \"down\"\n"
+		"    runbook = runbook  in = envs  for = null  labels = null }\n}\n"
+		"use app { name = \"web\" }\n"
+		"use app { name = \"db\"  runbook = \"https://rb/db\"  envs = [env.prod] }\n"
+		"network \"n\" { in = all  allow egress \"dns\" { to = namespace(\"kube-system\")  from = null  ports = null } }\n");
+	assert_int_equal(f.ctx.diags.errors, 0);
+	assert_string_equal(m->envs[0].namespace_.s, "prod"); /* the default, as if not written */
+	assert_false(m->envs[0].production);
+	assert_int_equal(m->nalerts, 2);
+	assert_string_equal(m->alerts[0].name.s, "Down-web");
+	assert_null(m->alerts[0].runbook.s);
+	assert_int_equal(m->alerts[0].for_s, 0);
+	assert_int_equal(m->alerts[0].nenvs, 0); /* omitted `in`: every environment */
+	assert_string_equal(m->alerts[1].runbook.s, "https://rb/db");
+	assert_int_equal(m->alerts[1].nenvs, 1);
+	assert_int_equal(m->netpols[0].rules[0].npeers, 1);
+	assert_int_equal(m->netpols[0].rules[0].nports, 0);
+	done(&f);
+}
+
+static void test_sema__null_cannot_omit_a_required_attribute(void **state)
+{
+	(void)state;
+	fixture f;
+	compile(&f,
+		"environment \"prod\" { cluster = null }\n"
+		"template \"t\" {\n  param c = null\n  environment \"x\" { cluster = c }\n}\n"
+		"use t { }\n");
+	assert_int_equal(f.ctx.diags.errors, 2);
+	const opsc_diag *d = f.ctx.diags.items.items;
+	assert_string_equal(d[0].code, "missing-attribute");
+	assert_string_equal(d[0].message, "`environment` needs `cluster`: null would omit it");
+	assert_int_equal(d[0].notes.len, 0);
+	assert_string_equal(d[1].message, "`environment` needs `cluster`: null would omit it");
+	assert_int_equal(d[1].span.line, 4);
+	assert_int_equal(d[1].notes.len, 1);
+	assert_int_equal(d[1].notes.items[0].span.line, 3); /* the param's default */
+	done(&f);
+}
+
+static void test_sema__param_defaults_name_earlier_params(void **state)
+{
+	(void)state;
+	fixture f;
+	const opsc_model *m = compile(&f,
+		"environment \"prod\" { cluster = \"c\" }\n"
+		"template \"app\" {\n  param name\n  param summary = name\n  param runbook = \"https://rb/${name}\"\n"
+		"  param wait = 5m\n  param for_ = wait\n"
+		"  alert \"Down-${name}\" { expr = \"up == 0\"  severity = warning  summary = summary  runbook = runbook  for = for_ }\n}\n"
+		"use app { name = \"web\" }\n"
+		"use app { name = \"db\"  summary = \"database\"  wait = 1h }\n");
+	assert_int_equal(f.ctx.diags.errors, 0);
+	assert_int_equal(m->nalerts, 2);
+	assert_string_equal(m->alerts[0].summary.s, "web");
+	assert_string_equal(m->alerts[0].runbook.s, "https://rb/web");
+	assert_int_equal(m->alerts[0].for_s, 300);
+	assert_string_equal(m->alerts[1].summary.s, "database");
+	assert_string_equal(m->alerts[1].runbook.s, "https://rb/db");
+	assert_int_equal(m->alerts[1].for_s, 3600);
+	done(&f);
+}
+
+static void test_sema__param_default_naming_a_later_param(void **state)
+{
+	(void)state;
+	fixture f;
+	compile(&f,
+		"template \"t\" {\n  param sev = level\n  param level = warning\n  param x = x\n"
+		"  alert \"A\" { expr = \"up\"  severity = sev  summary = x }\n}\n"
+		"use t { }\n");
+	assert_int_equal(f.ctx.diags.errors, 3);
+	const opsc_diag *d = f.ctx.diags.items.items;
+	assert_string_equal(d[0].code, "param-order");
+	assert_string_equal(d[0].message, "the default of `sev` names `level`, which is declared after it");
+	assert_int_equal(d[0].notes.items[0].span.line, 3);
+	assert_string_equal(d[1].message, "the default of `x` names itself");
+	assert_string_equal(d[2].message, "expected a string, found a name"); /* x stays a bare word */
+	done(&f);
+}
+
+static void test_sema__duplicates_through_use_point_at_the_uses(void **state)
+{
+	(void)state;
+	fixture f;
+	compile(&f,
+		"template \"t\" {\n  param n\n  backup \"daily\" { schedule = \"0 2 * * *\"  retain = 7d  in = all  storage = n }\n}\n"
+		"template \"outer\" {\n  use t { n = \"b\" }\n}\n"
+		"use t { n = \"a\" }\n"
+		"use outer { }\n"
+		"backup \"weekly\" { schedule = \"0 3 * * 0\"  retain = 7d  in = all }\n"
+		"template \"w\" {\n  backup \"weekly\" { schedule = \"0 4 * * 0\"  retain = 7d  in = all }\n}\n"
+		"use w { }\n");
+	assert_int_equal(f.ctx.diags.errors, 2);
+	const opsc_diag *d = f.ctx.diags.items.items;
+	/* the same template line twice: only the uses tell them apart */
+	assert_string_equal(d[0].message, "backup `daily` is declared twice");
+	assert_int_equal(d[0].span.line, 3);
+	assert_int_equal(d[0].notes.len, 3);
+	assert_string_equal(d[0].notes.items[0].message, "declared again through this `use`");
+	assert_int_equal(d[0].notes.items[0].span.line, 6); /* inside outer */
+	assert_int_equal(d[0].notes.items[1].span.line, 9); /* use outer */
+	assert_string_equal(d[0].notes.items[2].message, "first declared through this `use`");
+	assert_int_equal(d[0].notes.items[2].span.line, 8);
+	assert_string_equal(d[0].help, "a template used twice needs a parameter in the name, like \"daily-${name}\"");
+	/* a template's object against one written at the top level */
+	assert_string_equal(d[1].message, "backup `weekly` is declared twice");
+	assert_int_equal(d[1].span.line, 12);
+	assert_int_equal(d[1].notes.len, 2);
+	assert_int_equal(d[1].notes.items[0].span.line, 14);
+	assert_string_equal(d[1].notes.items[1].message, "first declared here");
+	assert_int_equal(d[1].notes.items[1].span.line, 10);
+	assert_null(d[1].help);
+	done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +302,12 @@ int main(void)
 		cmocka_unit_test(test_sema__templates_substitute_params),
 		cmocka_unit_test(test_sema__errors_are_located_and_the_rest_is_built),
 		cmocka_unit_test(test_sema__policies_type_checked),
+		cmocka_unit_test(test_sema__policy_functions_typed),
+		cmocka_unit_test(test_sema__null_omits_an_attribute),
+		cmocka_unit_test(test_sema__null_cannot_omit_a_required_attribute),
+		cmocka_unit_test(test_sema__param_defaults_name_earlier_params),
+		cmocka_unit_test(test_sema__param_default_naming_a_later_param),
+		cmocka_unit_test(test_sema__duplicates_through_use_point_at_the_uses),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }

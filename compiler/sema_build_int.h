@@ -1,0 +1,56 @@
+/*
+ * sema_build_int.h - internal to the Model builders: the builder state and
+ * the helpers shared by the driver (sema_build.c) and the per-domain
+ * builders (sema_build_project.c, sema_build_ops.c).
+ */
+#ifndef OPSC_SEMA_BUILD_INT_H
+#define OPSC_SEMA_BUILD_INT_H
+
+#include "sema_int.h"
+
+/* Open-addressing name -> slot index; keys are borrowed, not copied. */
+typedef struct {
+	const char **keys;
+	uint32_t *vals;
+	uint32_t cap, len;
+} index_t;
+
+typedef struct {
+	sema *s;
+	const sema_item *items;
+	uint32_t n;
+	index_t envs, roles, receivers;
+} builder;
+
+/* The object's name (first label) and where it was written. */
+opsc_str sema_item_str(builder *b, const sema_item *it);
+/* The value of the item's attribute `name`, or NULL when absent or null. */
+const opsc_expr *sema_item_attr(builder *b, const sema_item *it, const char *name);
+/* Reads string attribute `name` into `out` when present. */
+void sema_item_string(builder *b, const sema_item *it, const char *name, opsc_str *out);
+/* The next nested block of `type` at or after *from (NULL: the first). */
+const opsc_block *sema_child_block(const opsc_block *b, const char *type, uint32_t *from);
+/* env.NAME / role.NAME / receiver.NAME -> slot, or UINT32_MAX after a
+ * located error with did-you-mean. */
+uint32_t sema_resolve_ref(builder *b, const index_t *ix, const opsc_expr *e, const char *what);
+/* `in = all | [env.a, ...]` -> environments; *all set for `all` when given. */
+void sema_env_list(builder *b, const sema_item *it, const opsc_expr *e, const opsc_env ***out, uint32_t *n,
+		   bool *all);
+
+/* sema_build_project.c: environments, the project block, policies, secrets. */
+void sema_build_env(builder *b, const sema_item *it, opsc_env *env);
+void sema_build_project(builder *b, const sema_item *it, opsc_project *p);
+void sema_build_policy(builder *b, const sema_item *it, opsc_policy *p);
+void sema_build_secret(builder *b, const sema_item *it, opsc_secret_rule *r);
+void sema_check_reviewer_ids(builder *b);
+
+/* sema_build_ops.c: RBAC, network policies, backups, alerts, receivers, routes. */
+void sema_build_role(builder *b, const sema_item *it, opsc_role *role);
+void sema_build_binding(builder *b, const sema_item *it, opsc_binding *bd);
+void sema_build_network(builder *b, const sema_item *it, opsc_netpol *np);
+void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk);
+void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al);
+void sema_build_receiver(builder *b, const sema_item *it, opsc_receiver *rc);
+void sema_build_route(builder *b, const sema_item *it, const opsc_body *body, const opsc_expr *cond, opsc_route *r);
+
+#endif
