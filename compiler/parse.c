@@ -145,7 +145,8 @@ static void flush_text(lower *l, part_list *parts, char_buf *buf, opsc_span at)
 {
 	if (!buf->len)
 		return;
-	opsc_str_part p = { opsc_arena_strndup(l->ctx->arena, buf->items, buf->len), buf->len, NULL, at };
+	opsc_str_part p = { .text = opsc_arena_strndup(l->ctx->arena, buf->items, buf->len),
+			     .len = buf->len, .span = at };
 	opsc_array_push(parts, p);
 	opsc_array_clear(buf);
 }
@@ -186,7 +187,7 @@ static opsc_expr *lower_string(lower *l, TSNode n, bool raw)
 			flush_text(l, &parts, &buf, at);
 			node_list inner = { 0 };
 			children(l, k, &inner);
-			opsc_str_part p = { NULL, 0, inner.len ? lower_expr(l, inner.items[0]) : NULL, span(l, k) };
+			opsc_str_part p = { .expr = inner.len ? lower_expr(l, inner.items[0]) : NULL, .span = span(l, k) };
 			opsc_array_free(&inner);
 			if (p.expr)
 				opsc_array_push(&parts, p);

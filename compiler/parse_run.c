@@ -201,27 +201,32 @@ static void merge_diags(opsc_ctx *ctx, opsc_diags *from)
 	opsc_array_free(&from->items);
 }
 
-/* The jobs of file `slot`, starting at jobs[*k], into out; advances *k. */
+/* The jobs of file `slot`, starting at jobs[*k], into out; advances *k.
+ * The statements are copied straight into the arena, sized first: a
+ * growing heap array would hold up to twice the top level meanwhile. */
 static void merge_file(opsc_ctx *ctx, run *r, uint32_t slot, uint32_t *k, opsc_ast_file *out)
 {
-	opsc_stmt_list all = { 0 };
+	uint32_t end = *k, total = 0;
+	for (; end < r->jobs.len && r->jobs.items[end].slot == slot; end++)
+		total += r->jobs.items[end].stmts.len;
+	opsc_stmt *items = total ? opsc_arena_alloc(ctx->arena, total * sizeof *items) : NULL;
 	bool timed_out = false;
 	opsc_syntax_check_utf8(ctx, out->file);
-	for (; *k < r->jobs.len && r->jobs.items[*k].slot == slot; (*k)++) {
+	for (; *k < end; (*k)++) {
 		job *j = &r->jobs.items[*k];
 		merge_diags(ctx, &j->diags);
 		out->body.incomplete |= j->incomplete || j->timed_out;
 		timed_out |= j->timed_out;
-		for (uint32_t i = 0; i < j->stmts.len; i++)
-			opsc_array_push(&all, j->stmts.items[i]);
+		if (j->stmts.len)
+			memcpy(items + out->body.len, j->stmts.items, j->stmts.len * sizeof *items);
+		out->body.len += j->stmts.len;
 		opsc_array_free(&j->stmts);
 	}
 	if (timed_out)
 		opsc_diag_error(&ctx->diags, "too-complex", opsc_source_span(&ctx->sources, out->file, 0, 0),
 				"the file is too complex to parse (gave up after %u seconds)",
 				PARSE_TIMEOUT_US / 1000000);
-	out->body.len = all.len;
-	out->body.items = opsc_array_to_arena(ctx->arena, &all);
+	out->body.items = items;
 }
 
 /* ------------------------------------------------------------------ entry */
