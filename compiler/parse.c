@@ -8,6 +8,7 @@
  */
 #include "parse_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,9 +66,26 @@ static void children(const lower *l, TSNode n, node_list *out)
 	ts_tree_cursor_delete(&c);
 }
 
+/* Bytes an expression of each kind needs: its header and its own member of
+ * the union. Most expressions are names and literals, a third or less of
+ * the whole struct; nothing copies an opsc_expr by value, so the rest of
+ * the union is never read. */
+#define EXPR_SIZE(m) (offsetof(opsc_expr, m) + sizeof(((opsc_expr *)0)->m))
+static const size_t expr_size[] = {
+	[OPSC_EXPR_STRING] = EXPR_SIZE(str), [OPSC_EXPR_NUMBER] = EXPR_SIZE(num),
+	[OPSC_EXPR_UNIT] = EXPR_SIZE(num), [OPSC_EXPR_PERCENT] = EXPR_SIZE(num),
+	[OPSC_EXPR_PORT] = EXPR_SIZE(port), [OPSC_EXPR_BOOL] = EXPR_SIZE(boolean),
+	[OPSC_EXPR_NULL] = EXPR_SIZE(boolean), [OPSC_EXPR_IDENT] = EXPR_SIZE(ident),
+	[OPSC_EXPR_MEMBER] = EXPR_SIZE(member), [OPSC_EXPR_INDEX] = EXPR_SIZE(index),
+	[OPSC_EXPR_CALL] = EXPR_SIZE(call), [OPSC_EXPR_LIST] = EXPR_SIZE(list),
+	[OPSC_EXPR_MAP] = EXPR_SIZE(map), [OPSC_EXPR_UNARY] = EXPR_SIZE(unary),
+	[OPSC_EXPR_BINARY] = EXPR_SIZE(binary), [OPSC_EXPR_QUANT] = EXPR_SIZE(quant),
+};
+_Static_assert(sizeof expr_size / sizeof *expr_size == OPSC_EXPR_QUANT + 1, "one size per expression kind");
+
 static opsc_expr *new_expr(lower *l, opsc_expr_kind k, TSNode n)
 {
-	opsc_expr *e = opsc_arena_alloc(l->ctx->arena, sizeof *e);
+	opsc_expr *e = opsc_arena_alloc(l->ctx->arena, expr_size[k]);
 	e->kind = k;
 	e->span = span(l, n);
 	return e;
