@@ -47,11 +47,11 @@ typedef enum {
 typedef enum { OPSC_QUANT_ALL, OPSC_QUANT_ANY, OPSC_QUANT_NONE, OPSC_QUANT_COUNT } opsc_quant;
 
 /* One piece of a string: literal text (expr == NULL) or an interpolation. */
-typedef struct {
+typedef struct { /* ordered so that nothing is padded: 48 bytes, not 56 */
 	const char *text; /* unescaped literal text, when expr == NULL */
-	uint32_t len;
 	opsc_expr *expr;
 	opsc_span span;
+	uint32_t len;
 } opsc_str_part;
 
 typedef struct {
@@ -114,10 +114,10 @@ struct opsc_expr {
 			opsc_span op_span;
 			opsc_expr *left, *right;
 		} binary;
-		struct {
+		struct { /* the span next to the enum: no padding, 8 bytes off every expr */
 			opsc_quant kind;
-			const char *var;
 			opsc_span var_span;
+			const char *var;
 			opsc_expr *collection, *filter, *predicate; /* filter/predicate may be NULL */
 		} quant;
 	};

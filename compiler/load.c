@@ -26,6 +26,7 @@ typedef struct {
 	opsc_ctx *ctx;
 	opsc_array(opsc_module) mods;
 	opsc_array(const char *) keys; /* canonical path or "std/x", per module */
+	uint32_t parsed; /* modules [0, parsed) have their AST */
 } loader;
 
 static uint32_t find_key(const loader *ld, const char *key)
@@ -36,6 +37,8 @@ static uint32_t find_key(const loader *ld, const char *key)
 	return NO_MODULE;
 }
 
+/* Registers a module; it is parsed later, with the others found in the same
+ * step (parse_pending), so that files are parsed side by side. */
 static uint32_t add_module(loader *ld, const char *key, const char *name, uint32_t file, bool root, bool std)
 {
 	opsc_module m = { 0 };
@@ -45,9 +48,26 @@ static uint32_t add_module(loader *ld, const char *key, const char *name, uint32
 	m.std = std;
 	opsc_array_push(&ld->mods, m);
 	opsc_array_push(&ld->keys, opsc_arena_strdup(ld->ctx->arena, key));
-	opsc_module *mp = opsc_array_last(&ld->mods);
-	int rc = opsc_parse(&mp->ast, ld->ctx, file);
-	return rc < 0 ? NO_MODULE : ld->mods.len - 1;
+	return ld->mods.len - 1;
+}
+
+/* Parses the modules registered since the last call, all at once. */
+static int parse_pending(loader *ld)
+{
+	uint32_t from = ld->parsed, n = ld->mods.len - from;
+	if (n == 0)
+		return 0;
+	uint32_t *files = opsc_malloc(n * sizeof *files);
+	opsc_ast_file *asts = opsc_malloc(n * sizeof *asts);
+	for (uint32_t i = 0; i < n; i++)
+		files[i] = ld->mods.items[from + i].file;
+	int rc = opsc_parse_files(asts, ld->ctx, files, n);
+	for (uint32_t i = 0; i < n; i++)
+		ld->mods.items[from + i].ast = asts[i];
+	ld->parsed = ld->mods.len;
+	opsc_free(files);
+	opsc_free(asts);
+	return rc;
 }
 
 /* A diagnostic about a file as a whole (no position). */
@@ -71,7 +91,8 @@ static int load_root_file(loader *ld, const char *path)
 		file_error(ld, path, "cannot read the file: %s", strerror(-rc));
 		return rc;
 	}
-	return add_module(ld, key, "", file, true, false) == NO_MODULE ? -EINVAL : 0;
+	add_module(ld, key, "", file, true, false);
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -260,19 +281,28 @@ static void check_cycles(loader *ld)
 	opsc_array_free(&w.chain);
 }
 
-static void finish(opsc_program *out, loader *ld)
+/* Breadth-first: imports are appended as found, and each step's new modules
+ * are parsed together before their own imports are read. */
+static int finish(opsc_program *out, loader *ld)
 {
-	for (uint32_t m = 0; m < ld->mods.len; m++) /* breadth-first: imports appended as found */
+	int rc = 0;
+	for (uint32_t m = 0; m < ld->mods.len; m++) {
+		if (m == ld->parsed) {
+			int r = parse_pending(ld);
+			rc = rc < 0 ? rc : r;
+		}
 		load_imports(ld, m);
+	}
 	check_cycles(ld);
 	out->len = ld->mods.len;
 	out->modules = opsc_array_to_arena(ld->ctx->arena, &ld->mods);
 	opsc_array_free(&ld->keys);
+	return rc;
 }
 
 int opsc_load(opsc_program *out, opsc_ctx *ctx, const char *const *paths, uint32_t npaths)
 {
-	loader ld = { ctx, { 0 }, { 0 } };
+	loader ld = { ctx, { 0 }, { 0 }, 0 };
 	int rc = 0;
 	for (uint32_t i = 0; i < npaths; i++) {
 		struct stat st;
@@ -284,15 +314,14 @@ int opsc_load(opsc_program *out, opsc_ctx *ctx, const char *const *paths, uint32
 		if (r < 0 && rc == 0)
 			rc = r;
 	}
-	finish(out, &ld);
-	return rc;
+	int r = finish(out, &ld);
+	return rc < 0 ? rc : r;
 }
 
 int opsc_load_text(opsc_program *out, opsc_ctx *ctx, const char *path, const char *text, size_t len)
 {
-	loader ld = { ctx, { 0 }, { 0 } };
+	loader ld = { ctx, { 0 }, { 0 }, 0 };
 	uint32_t file = opsc_sources_add(&ctx->sources, path, text, len, false);
-	uint32_t m = add_module(&ld, path, "", file, true, false);
-	finish(out, &ld);
-	return m == NO_MODULE ? -EINVAL : 0;
+	add_module(&ld, path, "", file, true, false);
+	return finish(out, &ld);
 }

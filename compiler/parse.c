@@ -6,16 +6,13 @@
  * syntax.c has described the error) and their body is marked incomplete, so
  * later stages do not pile guesses on top of a broken statement.
  */
-#include "parse.h"
+#include "parse_int.h"
 
-#include <errno.h>
-#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "array.h"
-#include "cst.h"
 
 typedef struct {
 	opsc_ctx *ctx;
@@ -69,9 +66,26 @@ static void children(const lower *l, TSNode n, node_list *out)
 	ts_tree_cursor_delete(&c);
 }
 
+/* Bytes an expression of each kind needs: its header and its own member of
+ * the union. Most expressions are names and literals, a third or less of
+ * the whole struct; nothing copies an opsc_expr by value, so the rest of
+ * the union is never read. */
+#define EXPR_SIZE(m) (offsetof(opsc_expr, m) + sizeof(((opsc_expr *)0)->m))
+static const size_t expr_size[] = {
+	[OPSC_EXPR_STRING] = EXPR_SIZE(str), [OPSC_EXPR_NUMBER] = EXPR_SIZE(num),
+	[OPSC_EXPR_UNIT] = EXPR_SIZE(num), [OPSC_EXPR_PERCENT] = EXPR_SIZE(num),
+	[OPSC_EXPR_PORT] = EXPR_SIZE(port), [OPSC_EXPR_BOOL] = EXPR_SIZE(boolean),
+	[OPSC_EXPR_NULL] = EXPR_SIZE(boolean), [OPSC_EXPR_IDENT] = EXPR_SIZE(ident),
+	[OPSC_EXPR_MEMBER] = EXPR_SIZE(member), [OPSC_EXPR_INDEX] = EXPR_SIZE(index),
+	[OPSC_EXPR_CALL] = EXPR_SIZE(call), [OPSC_EXPR_LIST] = EXPR_SIZE(list),
+	[OPSC_EXPR_MAP] = EXPR_SIZE(map), [OPSC_EXPR_UNARY] = EXPR_SIZE(unary),
+	[OPSC_EXPR_BINARY] = EXPR_SIZE(binary), [OPSC_EXPR_QUANT] = EXPR_SIZE(quant),
+};
+_Static_assert(sizeof expr_size / sizeof *expr_size == OPSC_EXPR_QUANT + 1, "one size per expression kind");
+
 static opsc_expr *new_expr(lower *l, opsc_expr_kind k, TSNode n)
 {
-	opsc_expr *e = opsc_arena_alloc(l->ctx->arena, sizeof *e);
+	opsc_expr *e = opsc_arena_alloc(l->ctx->arena, expr_size[k]);
 	e->kind = k;
 	e->span = span(l, n);
 	return e;
@@ -149,7 +163,8 @@ static void flush_text(lower *l, part_list *parts, char_buf *buf, opsc_span at)
 {
 	if (!buf->len)
 		return;
-	opsc_str_part p = { opsc_arena_strndup(l->ctx->arena, buf->items, buf->len), buf->len, NULL, at };
+	opsc_str_part p = { .text = opsc_arena_strndup(l->ctx->arena, buf->items, buf->len),
+			     .len = buf->len, .span = at };
 	opsc_array_push(parts, p);
 	opsc_array_clear(buf);
 }
@@ -190,7 +205,7 @@ static opsc_expr *lower_string(lower *l, TSNode n, bool raw)
 			flush_text(l, &parts, &buf, at);
 			node_list inner = { 0 };
 			children(l, k, &inner);
-			opsc_str_part p = { NULL, 0, inner.len ? lower_expr(l, inner.items[0]) : NULL, span(l, k) };
+			opsc_str_part p = { .expr = inner.len ? lower_expr(l, inner.items[0]) : NULL, .span = span(l, k) };
 			opsc_array_free(&inner);
 			if (p.expr)
 				opsc_array_push(&parts, p);
@@ -572,10 +587,8 @@ static bool lower_stmt(lower *l, opsc_stmt *s, TSNode n)
 	}
 }
 
-typedef opsc_array(opsc_stmt) stmt_list;
-
 /* The statements of a body node (or of source_file) appended to `out`. */
-static void lower_stmts(lower *l, stmt_list *out, bool *incomplete, opsc_span *open, opsc_span *close,
+static void lower_stmts(lower *l, opsc_stmt_list *out, bool *incomplete, opsc_span *open, opsc_span *close,
 			TSNode n)
 {
 	TSTreeCursor c = ts_tree_cursor_new(n);
@@ -618,196 +631,19 @@ static void lower_body(lower *l, opsc_body *out, TSNode n)
 		out->incomplete = true;
 		return;
 	}
-	stmt_list stmts = { 0 };
+	opsc_stmt_list stmts = { 0 };
 	lower_stmts(l, &stmts, &out->incomplete, &out->open, &out->close, n);
 	out->len = stmts.len;
 	out->items = opsc_array_to_arena(l->ctx->arena, &stmts);
 	l->depth--;
 }
 
-/* ------------------------------------------------------------------ chunks */
-
-/*
- * A large file is parsed in chunks of whole top-level blocks, on several
- * threads. tree-sitter's tree for a whole 100k-line file takes hundreds of
- * megabytes and most of the time goes to faulting that memory in; a chunk's
- * tree is small, freed before the next, and chunks are independent. A chunk
- * ends after a `}` that closes a top-level block at the end of its line, as
- * found by a scan that knows strings and comments; a file whose brackets do
- * not balance is never cut there, so error recovery sees it whole.
- */
-enum { CHUNK_BYTES = 128 * 1024, MAX_THREADS = 4 };
-
-/* tree-sitter's error recovery can take long on hostile input; past this the
- * file is reported as too complex instead of hanging the run. */
-#define PARSE_TIMEOUT_US (10u * 1000 * 1000)
-
-typedef opsc_array(uint32_t) cut_list;
-
-/* Skips a string, raw string or comment starting at t[i]; returns the index
- * of its last byte. */
-static uint32_t skip_literal(const char *t, uint32_t len, uint32_t i)
-{
-	char c = t[i];
-	if (c == '"' || c == '`') {
-		for (i++; i < len && t[i] != c && !(c == '"' && t[i] == '\n'); i++)
-			if (c == '"' && t[i] == '\\')
-				i++;
-	} else if (c == '/' && i + 1 < len && t[i + 1] == '*') {
-		for (i += 2; i + 1 < len && !(t[i] == '*' && t[i + 1] == '/'); i++)
-			;
-		i++;
-	} else {
-		while (i < len && t[i] != '\n')
-			i++;
-	}
-	return i < len ? i : len - 1;
-}
-
-static void find_cuts(const char *t, uint32_t len, cut_list *cuts)
-{
-	int64_t depth = 0;
-	uint32_t last = 0;
-	for (uint32_t i = 0; i < len; i++) {
-		char c = t[i];
-		if (c == '"' || c == '`' || c == '#' || (c == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '*')))
-			i = skip_literal(t, len, i);
-		else if (c == '{' || c == '[' || c == '(')
-			depth++;
-		else if (c == ']' || c == ')')
-			depth--;
-		else if (c == '}' && --depth == 0 && i - last >= CHUNK_BYTES && i + 1 < len && t[i + 1] == '\n')
-			opsc_array_push(cuts, last = i + 2);
-	}
-	if (depth != 0)
-		opsc_array_clear(cuts);
-}
-
-typedef struct {
-	opsc_ctx ctx; /* own arena and diagnostics; sources shared read-only */
-	const opsc_cst_names *names;
-	uint32_t file;
-	const cut_list *cuts; /* chunk k is [cuts[k-1] or 0, cuts[k] or len) */
-	uint32_t first, step, nchunks;
-	stmt_list *out; /* per chunk */
-	bool incomplete, timed_out;
-} worker;
-
-static void parse_chunk(worker *w, TSParser *parser, uint32_t k)
-{
-	const opsc_source *src = opsc_sources_get(&w->ctx.sources, w->file);
-	uint32_t a = k ? w->cuts->items[k - 1] : 0, b = k < w->cuts->len ? w->cuts->items[k] : src->len;
-	opsc_span sa = opsc_source_span(&w->ctx.sources, w->file, a, a);
-	opsc_span sb = opsc_source_span(&w->ctx.sources, w->file, b, b);
-	TSRange range = { { sa.line - 1, sa.col - 1 }, { sb.line - 1, sb.col - 1 }, a, b };
-	ts_parser_set_included_ranges(parser, &range, 1);
-	TSTree *tree = ts_parser_parse_string(parser, NULL, src->text, src->len);
-	if (!tree) {
-		w->timed_out = true;
-		return;
-	}
-	TSNode root = ts_tree_root_node(tree);
-	if (ts_node_has_error(root))
-		opsc_syntax_report(&w->ctx, w->file, w->names, root);
-	lower l = { &w->ctx, w->file, src->text, w->names, 0, false };
-	opsc_span none = OPSC_NO_SPAN;
-	lower_stmts(&l, &w->out[k], &w->incomplete, &none, &none, root);
-	ts_tree_delete(tree);
-}
-
-static void *run_worker(void *arg)
-{
-	worker *w = arg;
-	TSParser *parser = ts_parser_new();
-	ts_parser_set_language(parser, tree_sitter_ops());
-	ts_parser_set_timeout_micros(parser, PARSE_TIMEOUT_US);
-	for (uint32_t k = w->first; k < w->nchunks && !w->timed_out; k += w->step)
-		parse_chunk(w, parser, k);
-	ts_parser_delete(parser);
-	return NULL;
-}
-
-static unsigned thread_count(uint32_t nchunks)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	return nchunks < (uint32_t)n ? nchunks : (unsigned)n;
-}
-
-/* Runs workers over the chunks, then moves their arenas and diagnostics
- * into ctx in chunk order, so the result is the same whatever the threads. */
-static void parse_chunks(opsc_ctx *ctx, const opsc_cst_names *names, uint32_t file, const cut_list *cuts,
-			 opsc_body *body)
-{
-	uint32_t nchunks = cuts->len + 1;
-	unsigned nthreads = thread_count(nchunks);
-	stmt_list *per_chunk = opsc_calloc(nchunks, sizeof *per_chunk);
-	worker workers[MAX_THREADS];
-	pthread_t threads[MAX_THREADS];
-	for (unsigned t = 0; t < nthreads; t++) {
-		worker *w = &workers[t];
-		memset(w, 0, sizeof *w);
-		w->ctx.arena = opsc_arena_new();
-		w->ctx.sources = ctx->sources;
-		opsc_diags_init(&w->ctx.diags, w->ctx.arena);
-		*w = (worker){ w->ctx, names, file, cuts, t, nthreads, nchunks, per_chunk, false, false };
-		if (t > 0 && pthread_create(&threads[t], NULL, run_worker, w) != 0)
-			w->step = 0; /* could not start: run it here below */
-	}
-	run_worker(&workers[0]);
-	stmt_list all = { 0 };
-	for (unsigned t = 0; t < nthreads; t++) {
-		worker *w = &workers[t];
-		if (t > 0 && w->step)
-			pthread_join(threads[t], NULL);
-		else if (t > 0) {
-			w->step = nthreads;
-			run_worker(w);
-		}
-		body->incomplete |= w->incomplete || w->timed_out;
-		if (w->timed_out)
-			opsc_diag_error(&ctx->diags, "too-complex", opsc_source_span(&ctx->sources, file, 0, 0),
-					"the file is too complex to parse (gave up after %u seconds)",
-					PARSE_TIMEOUT_US / 1000000);
-		for (uint32_t i = 0; i < w->ctx.diags.items.len; i++) {
-			opsc_diag *d = &w->ctx.diags.items.items[i];
-			opsc_array_push(&ctx->diags.items, *d);
-			ctx->diags.errors += d->severity == OPSC_SEV_ERROR;
-			ctx->diags.warnings += d->severity == OPSC_SEV_WARNING;
-		}
-		opsc_array_free(&w->ctx.diags.items);
-		opsc_arena_adopt(ctx->arena, w->ctx.arena);
-	}
-	for (uint32_t k = 0; k < nchunks; k++) {
-		for (uint32_t i = 0; i < per_chunk[k].len; i++)
-			opsc_array_push(&all, per_chunk[k].items[i]);
-		opsc_array_free(&per_chunk[k]);
-	}
-	opsc_free(per_chunk);
-	body->len = all.len;
-	body->items = opsc_array_to_arena(ctx->arena, &all);
-}
-
 /* ------------------------------------------------------------------- entry */
 
-int opsc_parse(opsc_ast_file *out, opsc_ctx *ctx, uint32_t file)
+void opsc_parse_lower(opsc_ctx *ctx, const opsc_cst_names *names, uint32_t file, const char *text, TSNode root,
+		      opsc_stmt_list *out, bool *incomplete)
 {
-	const opsc_source *src = opsc_sources_get(&ctx->sources, file);
-	memset(out, 0, sizeof *out);
-	out->file = file;
-	out->body.open = out->body.close = OPSC_NO_SPAN;
-	if (!src)
-		return -EINVAL;
-	opsc_cst_names names;
-	opsc_cst_names_init(&names, tree_sitter_ops());
-	opsc_syntax_check_utf8(ctx, file);
-	cut_list cuts = { 0 };
-	find_cuts(src->text, src->len, &cuts);
-	parse_chunks(ctx, &names, file, &cuts, &out->body);
-	opsc_array_free(&cuts);
-	opsc_cst_names_dispose(&names);
-	return 0;
+	lower l = { ctx, file, text, names, 0, false };
+	opsc_span none = OPSC_NO_SPAN;
+	lower_stmts(&l, out, incomplete, &none, &none, root);
 }
