@@ -24,6 +24,7 @@ typedef struct lint_run {
 	const opsc_lint_opts *opts;
 	opsc_rules *rules;
 	opsc_model user; /* the user's .ops, when there are any */
+	opsc_array(opsc_policy) builtin_policies; /* of policies/, in ctx's arena */
 	opsc_scanner *scanner;
 	opsc_scan_state *state; /* for blobs, made on first use */
 	const target *t;
