@@ -11,6 +11,7 @@
  *   namespace-without-default-deny  a namespace the .ops manage whose
  *                                   manifests do not deny ingress and
  *                                   egress by default and allow DNS
+ *                                   (namespaces the manifests mention)
  *
  * Findings point into the manifests, with the declaring .ops node as the
  * related location.
@@ -246,26 +247,20 @@ static const char *missing_text(policy_pass *p, unsigned missing)
 	return out;
 }
 
-/* The namespace's own place in the manifests (its Namespace object, or
- * the first object naming it), else the .ops environment. */
-static opsc_place namespace_place(const policy_pass *p, const opsc_env *declared)
-{
-	const opsc_env *e = find_namespace(p->actual, declared->namespace_.s);
-	if (e && e->span.file != OPSC_NO_FILE)
-		return in_actual(e->span);
-	return in_declared(declared->span);
-}
-
+/* Namespaces the manifests mention (a Namespace object, or an object in
+ * it): one they never mention is not applied from this target at all,
+ * which is drift-missing's to report, and a PATH below the top of the
+ * repository would otherwise report every namespace outside it. The
+ * finding is at the Namespace object, or the first object naming it. */
 static void namespace_without_default_deny(policy_pass *p)
 {
 	for (uint32_t i = 0; i < p->declared->nenvs; i++) {
 		const opsc_env *e = &p->declared->envs[i];
-		unsigned missing = ALL & ~namespace_has(p->actual, e->namespace_.s);
-		if (!e->namespace_.s || !missing)
+		const opsc_env *seen = find_namespace(p->actual, e->namespace_.s);
+		unsigned missing = seen ? ALL & ~namespace_has(p->actual, e->namespace_.s) : 0;
+		if (!missing)
 			continue;
-		opsc_place where = namespace_place(p, e);
-		opsc_lint_policy_add(p, "namespace-without-default-deny", where,
-				     in_declared(where.side == OPSC_IN_ACTUAL ? e->span : OPSC_NO_SPAN),
+		opsc_lint_policy_add(p, "namespace-without-default-deny", in_actual(seen->span), in_declared(e->span),
 				     "the environment managing it",
 				     printf_(p, "namespace %s (environment %s) has, in the manifests, %s",
 					     e->namespace_.s, e->name.s, missing_text(p, missing)));

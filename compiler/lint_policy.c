@@ -229,14 +229,23 @@ typedef struct {
 	opsc_model_side side;
 } eval_target;
 
-/* A finding bound to no record sits at the statement, in the .ops. */
+static bool user_policy(const lint_run *run, const char *name)
+{
+	for (uint32_t i = 0; i < run->user.npolicies; i++)
+		if (strcmp(run->user.policies[i].name.s, name) == 0)
+			return true;
+	return false;
+}
+
+/* A finding bound to no record sits at the statement, in the .ops. The
+ * statement is a related location for the user's policies; a built-in's
+ * is in no file of the repository (`opsc explain ID` shows it). */
 static int on_policy_finding(void *user, const opsc_policy_finding *f)
 {
 	eval_target *t = user;
 	opsc_model_side side = f->node ? t->side : OPSC_IN_DECLARED;
 	opsc_place stmt = { f->stmt, OPSC_IN_DECLARED };
-	const opsc_source *src = opsc_sources_get(&t->pass->run->ctx->sources, f->stmt.file);
-	if (src && src->embedded) /* a built-in: `opsc explain` shows it */
+	if (!user_policy(t->pass->run, f->rule))
 		stmt.span = OPSC_NO_SPAN;
 	opsc_lint_policy_add(t->pass, f->rule, (opsc_place){ f->where, side }, stmt, "required by this policy",
 			     f->message);

@@ -75,8 +75,9 @@ static const opsc_rule builtins[] = {
 		"SOPS-encrypted file instead."),
 	BUILTIN("namespace-without-default-deny", POLICY, ERROR,
 		"a managed namespace has no default-deny network policy in the manifests",
-		"A namespace that an .ops environment manages has, among the committed manifests, no "
-		"NetworkPolicy selecting every pod that denies ingress, none that denies egress, or no egress "
+		"A namespace that an .ops environment manages, and that the committed manifests create or put "
+		"objects in, has among those manifests no NetworkPolicy selecting every pod that denies "
+		"ingress, none that denies egress, or no egress "
 		"rule reaching DNS (port 53). Kubernetes allows all traffic to and from pods that no policy "
 		"selects, so whatever the .ops say, the cluster applies an open namespace; with egress denied "
 		"and no DNS, its pods cannot resolve any name. Checked on the manifests only: the declared "
