@@ -455,6 +455,24 @@ static bool fn_endswith(opsc_eval *ev, const opsc_expr *e, const opsc_value *a, 
 	return affix(ev, e, a, out, true);
 }
 
+/* matches(selector, labels): every key = value of the selector is in the
+ * labels, as a Kubernetes matchLabels selects. */
+static bool fn_matches(opsc_eval *ev, const opsc_expr *e, const opsc_value *a, opsc_value *out)
+{
+	for (int i = 0; i < 2; i++)
+		if (a[i].type != OPSC_PT_MAP)
+			return opsc_eval_fail(ev, e->call.args[i], "matches() needs label maps, found %s",
+					      opsc_eval_type_name(&a[i]));
+	bool all = true;
+	for (uint32_t i = 0; i < a[0].map->len && all; i++) {
+		opsc_value v = map_get(a[1].map, a[0].map->items[i].key.s);
+		const char *want = a[0].map->items[i].value.s;
+		all = v.type == OPSC_PT_STRING && strcmp(v.str, want ? want : "") == 0;
+	}
+	*out = v_bool(all);
+	return true;
+}
+
 static const struct {
 	const char *name;
 	uint32_t nargs;
@@ -464,6 +482,7 @@ static const struct {
 	{ "len", 1, fn_len },
 	{ "startswith", 2, fn_startswith },
 	{ "endswith", 2, fn_endswith },
+	{ "matches", 2, fn_matches },
 };
 
 static bool call(opsc_eval *ev, const opsc_expr *e, opsc_value *out)

@@ -151,15 +151,16 @@ static ptype member_type(pcheck *c, const opsc_expr *e, const var *vars)
 
 static ptype call_type(pcheck *c, const opsc_expr *e, const var *vars)
 {
-	static const char *const fns[] = { "contains", "len", "startswith", "endswith" };
-	static const uint32_t arity[] = { 2, 1, 2, 2 };
+	static const char *const fns[] = { "contains", "len", "startswith", "endswith", "matches" };
+	static const uint32_t arity[] = { 2, 1, 2, 2, 2 };
+	enum { NFNS = sizeof fns / sizeof *fns };
 	ptype args[4] = { ANY, ANY, ANY, ANY };
 	for (uint32_t i = 0; i < e->call.nargs; i++) {
 		ptype t = check_expr(c, e->call.args[i], vars);
 		if (i < 4)
 			args[i] = t;
 	}
-	for (int f = 0; f < 4; f++) {
+	for (int f = 0; f < NFNS; f++) {
 		if (strcmp(e->call.name, fns[f]) != 0)
 			continue;
 		if (e->call.nargs != arity[f]) {
@@ -170,7 +171,12 @@ static ptype call_type(pcheck *c, const opsc_expr *e, const var *vars)
 		if (f == 0 && args[0].known && args[0].t.base != OPSC_PT_LIST)
 			opsc_diag_error(&c->s->ctx->diags, "policy-type", e->call.args[0]->span,
 					"contains() looks in a list, found %s", type_name(args[0]));
-		if (f >= 2)
+		if (f == 4)
+			for (int a = 0; a < 2; a++)
+				if (args[a].known && args[a].t.base != OPSC_PT_MAP)
+					opsc_diag_error(&c->s->ctx->diags, "policy-type", e->call.args[a]->span,
+							"matches() compares label maps, found %s", type_name(args[a]));
+		if (f == 2 || f == 3)
 			for (int a = 0; a < 2; a++)
 				if (args[a].known && args[a].t.base != OPSC_PT_STRING)
 					opsc_diag_error(&c->s->ctx->diags, "policy-type", e->call.args[a]->span,
@@ -179,8 +185,8 @@ static ptype call_type(pcheck *c, const opsc_expr *e, const var *vars)
 	}
 	uint32_t d = opsc_diag_error(&c->s->ctx->diags, "unknown-function", e->call.name_span,
 				     "unknown function `%s` in a policy", e->call.name);
-	const char *best = opsc_suggest(e->call.name, fns, 4);
-	opsc_diag_help(&c->s->ctx->diags, d, best ? "did you mean `%s`?" : "policies can call contains, len, startswith and endswith%s",
+	const char *best = opsc_suggest(e->call.name, fns, NFNS);
+	opsc_diag_help(&c->s->ctx->diags, d, best ? "did you mean `%s`?" : "policies can call contains, len, startswith, endswith and matches%s",
 		       best ? best : "");
 	return ANY;
 }

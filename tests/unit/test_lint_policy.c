@@ -372,6 +372,38 @@ static void test_lint_policy__invalid_yaml_is_a_finding_per_file(void **state)
 	gitfix_dispose(&f);
 }
 
+/* network-selector-matches on the manifests: a namespaceSelector whose
+ * labels no Namespace has. */
+static void test_lint_policy__selector_matching_no_namespace(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/shop/monitoring.yaml",
+		     "apiVersion: networking.k8s.io/v1\n"
+		     "kind: NetworkPolicy\n"
+		     "metadata:\n"
+		     "  name: allow-monitoring\n"
+		     "  namespace: shop\n"
+		     "spec:\n"
+		     "  podSelector: {}\n"
+		     "  ingress:\n"
+		     "    - from:\n"
+		     "        - namespaceSelector:\n"
+		     "            matchLabels:\n"
+		     "              opsc.dev/tier: production\n"
+		     "        - namespaceSelector:\n"
+		     "            matchLabels:\n"
+		     "              team: monitoring\n");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/main/shop/monitoring.yaml:13:11 warning network-selector-matches");
+	assert_string_equal(o.res.findings.items[0].message, "network policy allow-monitoring (ingress) selects "
+							     "namespaces labelled { team = monitoring }, which no environment has");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 /* --staged reads every manifest of the index, not only the changed ones,
  * and none of the working tree. */
 static void test_lint_policy__staged_reads_the_whole_index(void **state)
@@ -406,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_lint_policy__seed_004_production_with_one_approval),
 		cmocka_unit_test(test_lint_policy__project_relevels),
 		cmocka_unit_test(test_lint_policy__invalid_yaml_is_a_finding_per_file),
+		cmocka_unit_test(test_lint_policy__selector_matching_no_namespace),
 		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
