@@ -128,8 +128,9 @@ actual_envs opsc_actual_doc_envs(opsc_actual *a, const opsc_yamldoc_node *doc)
 	return out;
 }
 
-/* Namespace -> env. Its labels say whether it is production: tier or
- * environment = production, as the emitters write them. */
+/* Namespace -> env. Its labels say whether it is production: tier,
+ * environment or opsc.dev/tier (what emit/kubernetes.c writes) =
+ * production. */
 static void read_namespace(opsc_actual *a, const opsc_yamldoc_node *doc)
 {
 	opsc_str name = opsc_actual_str(a, doc, "metadata.name");
@@ -144,7 +145,8 @@ static void read_namespace(opsc_actual *a, const opsc_yamldoc_node *doc)
 	e->labels = opsc_actual_kvs(a, doc, "metadata.labels");
 	for (uint32_t l = 0; l < e->labels.len; l++) {
 		const opsc_kv *kv = &e->labels.items[l];
-		if ((strcmp(kv->key.s, "tier") == 0 || strcmp(kv->key.s, "environment") == 0) &&
+		if ((strcmp(kv->key.s, "tier") == 0 || strcmp(kv->key.s, "environment") == 0 ||
+		     strcmp(kv->key.s, "opsc.dev/tier") == 0) &&
 		    strcmp(kv->value.s, "production") == 0)
 			e->production = true;
 	}

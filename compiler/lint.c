@@ -34,7 +34,8 @@ static int fail(lint_run *run, const char *what, const char *detail)
 /* ------------------------------------------------------------------- rules */
 
 /* The embedded policies/ set, each file compiled on its own so its rules
- * keep their policies/NAME.ops location. */
+ * keep their policies/NAME.ops location; its policies are kept for the
+ * policy finder. */
 typedef opsc_array(opsc_secret_rule) rule_list;
 
 static void builtin_secret_rules(lint_run *run, rule_list *out)
@@ -47,6 +48,8 @@ static void builtin_secret_rules(lint_run *run, rule_list *out)
 		    opsc_sema_check(&model, run->ctx, &prog) != 0)
 			continue;
 		opsc_rules_add_model(run->rules, &model);
+		for (uint32_t i = 0; i < model.npolicies; i++)
+			opsc_array_push(&run->builtin_policies, model.policies[i]);
 		for (uint32_t i = 0; i < model.nsecret_rules; i++)
 			opsc_array_push(out, model.secret_rules[i]);
 	}
@@ -452,6 +455,7 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 	opsc_free(targets);
 	opsc_scan_state_free(run.state);
 	opsc_scanner_free(run.scanner);
+	opsc_array_free(&run.builtin_policies);
 	*error = run.error;
 	return rc;
 }

@@ -25,6 +25,7 @@ typedef struct lint_run {
 	opsc_rules *rules;
 	opsc_model user; /* the user's .ops, when there are any */
 	const char *policies; /* where they are: a file or directory, NULL for none */
+	opsc_array(opsc_policy) builtin_policies; /* of policies/, in ctx's arena */
 	opsc_scanner *scanner;
 	opsc_scan_state *state; /* for blobs, made on first use */
 	const target *t;

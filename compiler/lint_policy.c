@@ -1,10 +1,415 @@
 /*
- * lint_policy.c - the policy finder of `opsc lint` (not written yet: finds nothing).
+ * lint_policy.c - the policy finder of `opsc lint`.
+ *
+ * The built-in `policy` blocks (policies/) and the user's own (a user
+ * policy with a built-in's name replaces it) run on two Models:
+ *
+ *   declared  the user's .ops (run->user), once per run, with the first
+ *             target; findings point into .ops files
+ *   actual    every *.yaml / *.yml manifest of the target (the working
+ *             tree; the index with --staged), read by actual.h; findings
+ *             point into the YAML files
+ *
+ * then the contradiction checks of lint_contradict.c compare the two.
+ * With --base the working tree is checked and only findings on added lines
+ * are kept; --history checks no policies (it reads blobs, not states).
+ *
+ * Manifests carry no GitHub protection and do not say which cluster they
+ * are applied to, so a policy reading an environment's `protect` or
+ * `cluster` runs on the declared Model only: on the actual one every
+ * namespace would look unprotected.
  */
-#include "lint_int.h"
+#include "lint_policy_int.h"
+
+#include <string.h>
+
+#include "actual.h"
+#include "ast.h"
+#include "baseline.h"
+#include "policy.h"
+#include "yamldoc.h"
+
+/* ------------------------------------------------------------- findings */
+
+/* The user's .ops are compiled from an absolute path inside the working
+ * tree: shown relative to it, like every other finding. */
+static const char *shown_path(policy_pass *p, const char *path, opsc_model_side side)
+{
+	const opsc_repo *repo = p->run->t->repo;
+	size_t n = repo ? strlen(opsc_repo_workdir(repo)) : 0;
+	if (side == OPSC_IN_DECLARED && repo && strncmp(path, opsc_repo_workdir(repo), n) == 0)
+		return path + n;
+	return path;
+}
+
+static bool locate(policy_pass *p, opsc_place pl, opsc_location *out)
+{
+	const opsc_ctx *ctx = pl.side == OPSC_IN_ACTUAL ? p->actual_ctx : p->run->ctx;
+	const opsc_source *src = opsc_sources_get(&ctx->sources, pl.span.file);
+	if (!src)
+		return false;
+	*out = (opsc_location){ opsc_arena_strdup(p->run->out->arena, shown_path(p, src->path, pl.side)),
+				pl.span.line, pl.span.col, pl.span.end_line, pl.span.end_col, NULL };
+	return true;
+}
+
+static bool same_finding(const opsc_finding *a, const opsc_finding *b)
+{
+	return strcmp(a->rule, b->rule) == 0 && strcmp(a->where.path, b->where.path) == 0 &&
+	       a->where.line == b->where.line && a->where.col == b->where.col &&
+	       strcmp(a->message, b->message) == 0;
+}
+
+static bool seen(const policy_pass *p, const opsc_finding *f)
+{
+	for (uint32_t i = p->first; i < p->run->out->findings.len; i++)
+		if (same_finding(&p->run->out->findings.items[i], f))
+			return true;
+	return false;
+}
+
+void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, opsc_place related,
+			  const char *related_msg, const char *message)
+{
+	lint_run *run = p->run;
+	opsc_arena *a = run->out->arena;
+	const opsc_rule *r = opsc_rules_find(run->rules, rule);
+	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .severity = r ? r->level : OPSC_SEV_ERROR };
+	if ((r && r->disabled) || !locate(p, where, &f.where))
+		return;
+	if (run->opts->mode == OPSC_LINT_BASE && !opsc_repo_changes_added(&run->changes, f.where.path, f.where.line))
+		return;
+	f.rule = opsc_arena_strdup(a, rule);
+	f.message = opsc_arena_strdup(a, message);
+	f.help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
+	if (locate(p, related, &f.related[0])) {
+		f.related[0].message = opsc_arena_strdup(a, related_msg);
+		f.nrelated = 1;
+	}
+	if (seen(p, &f))
+		return;
+	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
+	opsc_array_push(&run->out->findings, f);
+}
+
+/* ------------------------------------------- policies manifests cannot feed */
+
+/* Fields the actual Model cannot know (see the top of the file). */
+static const struct {
+	opsc_record_kind record;
+	const char *field;
+} declared_only[] = {
+	{ OPSC_REC_ENV, "protect" },
+	{ OPSC_REC_ENV, "cluster" },
+};
+
+/* A variable in scope and the record kind it ranges over. */
+typedef struct var {
+	const char *name;
+	int kind; /* opsc_record_kind, or -1 */
+	const struct var *outer;
+} var;
+
+typedef struct {
+	bool found; /* a declared-only field is read */
+} reads;
+
+static int expr_kind(reads *r, const opsc_expr *e, const var *vars);
+
+static int ident_kind(const opsc_expr *e, const var *vars)
+{
+	for (const var *v = vars; v; v = v->outer)
+		if (strcmp(v->name, e->ident) == 0)
+			return v->kind;
+	int c = opsc_policy_collection_find(e->ident);
+	if (c >= 0)
+		return (int)opsc_policy_collection_kind(c);
+	return strcmp(e->ident, "project") == 0 ? OPSC_REC_PROJECT : -1;
+}
+
+static int member_kind(reads *r, const opsc_expr *e, const var *vars)
+{
+	int k = expr_kind(r, e->member.object, vars);
+	if (k < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof declared_only / sizeof *declared_only; i++)
+		if ((int)declared_only[i].record == k && strcmp(declared_only[i].field, e->member.name) == 0)
+			r->found = true;
+	const opsc_policy_field *f = opsc_policy_field_find((opsc_record_kind)k, e->member.name);
+	return f && f->type.record != OPSC_REC_COUNT ? (int)f->type.record : -1;
+}
+
+static void quant_kind(reads *r, const opsc_expr *e, const var *vars)
+{
+	var v = { e->quant.var, expr_kind(r, e->quant.collection, vars), vars };
+	if (e->quant.filter)
+		expr_kind(r, e->quant.filter, &v);
+	if (e->quant.predicate)
+		expr_kind(r, e->quant.predicate, &v);
+}
+
+/* The record kind `e` is (or is a list of), -1 when none; sets r->found
+ * on the way. */
+static int expr_kind(reads *r, const opsc_expr *e, const var *vars)
+{
+	switch (e->kind) {
+	case OPSC_EXPR_IDENT: return ident_kind(e, vars);
+	case OPSC_EXPR_MEMBER: return member_kind(r, e, vars);
+	case OPSC_EXPR_INDEX:
+		expr_kind(r, e->index.index, vars);
+		return expr_kind(r, e->index.object, vars);
+	case OPSC_EXPR_STRING:
+		for (uint32_t i = 0; i < e->str.nparts; i++)
+			if (e->str.parts[i].expr)
+				expr_kind(r, e->str.parts[i].expr, vars);
+		return -1;
+	case OPSC_EXPR_CALL:
+		for (uint32_t i = 0; i < e->call.nargs; i++)
+			expr_kind(r, e->call.args[i], vars);
+		return -1;
+	case OPSC_EXPR_LIST:
+		for (uint32_t i = 0; i < e->list.len; i++)
+			expr_kind(r, e->list.items[i], vars);
+		return -1;
+	case OPSC_EXPR_UNARY: expr_kind(r, e->unary.operand, vars); return -1;
+	case OPSC_EXPR_BINARY:
+		expr_kind(r, e->binary.left, vars);
+		expr_kind(r, e->binary.right, vars);
+		return -1;
+	case OPSC_EXPR_QUANT: quant_kind(r, e, vars); return -1;
+	default: return -1;
+	}
+}
+
+static void stmts_read(reads *r, const opsc_stmt *s, uint32_t n, const var *vars)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (s[i].kind == OPSC_STMT_FOR) {
+			var v = { s[i].loop.var, expr_kind(r, s[i].loop.collection, vars), vars };
+			if (s[i].loop.filter)
+				expr_kind(r, s[i].loop.filter, &v);
+			stmts_read(r, s[i].loop.body.items, s[i].loop.body.len, &v);
+		} else if (s[i].kind == OPSC_STMT_REQUIRE || s[i].kind == OPSC_STMT_DENY) {
+			expr_kind(r, s[i].check.condition, vars);
+			if (s[i].check.message)
+				expr_kind(r, s[i].check.message, vars);
+		}
+	}
+}
+
+static bool reads_declared_only(const opsc_policy *policy)
+{
+	reads r = { false };
+	stmts_read(&r, policy->body, policy->nbody, NULL);
+	return r.found;
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+typedef opsc_array(opsc_policy) policy_list;
+
+/* The user's policies, then the built-ins they do not replace. */
+static void all_policies(const lint_run *run, policy_list *out)
+{
+	for (uint32_t i = 0; i < run->user.npolicies; i++)
+		opsc_array_push(out, run->user.policies[i]);
+	uint32_t nuser = out->len;
+	for (uint32_t i = 0; i < run->builtin_policies.len; i++) {
+		const opsc_policy *b = &run->builtin_policies.items[i];
+		bool replaced = false;
+		for (uint32_t k = 0; k < nuser && !replaced; k++)
+			replaced = strcmp(out->items[k].name.s, b->name.s) == 0;
+		if (!replaced)
+			opsc_array_push(out, *b);
+	}
+}
+
+typedef struct {
+	policy_pass *pass;
+	opsc_model_side side;
+} eval_target;
+
+static bool user_policy(const lint_run *run, const char *name)
+{
+	for (uint32_t i = 0; i < run->user.npolicies; i++)
+		if (strcmp(run->user.policies[i].name.s, name) == 0)
+			return true;
+	return false;
+}
+
+/* A finding bound to no record sits at the statement, in the .ops. The
+ * statement is a related location for the user's policies; a built-in's
+ * is in no file of the repository (`opsc explain ID` shows it). */
+static int on_policy_finding(void *user, const opsc_policy_finding *f)
+{
+	eval_target *t = user;
+	opsc_model_side side = f->node ? t->side : OPSC_IN_DECLARED;
+	opsc_place stmt = { f->stmt, OPSC_IN_DECLARED };
+	if (!user_policy(t->pass->run, f->rule))
+		stmt.span = OPSC_NO_SPAN;
+	opsc_lint_policy_add(t->pass, f->rule, (opsc_place){ f->where, side }, stmt, "required by this policy",
+			     f->message);
+	return 0;
+}
+
+/* Runs `policies` over `target` with the declared Model's project (its
+ * re-levelling, and `project` in conditions). */
+static void evaluate(policy_pass *p, const policy_list *policies, const opsc_model *target,
+		     opsc_model_side side)
+{
+	opsc_model declared = *p->declared;
+	declared.policies = policies->items;
+	declared.npolicies = policies->len;
+	eval_target t = { p, side };
+	opsc_policy_eval_all(p->run->ctx, &declared, target, on_policy_finding, &t);
+}
+
+static void run_policies(policy_pass *p, bool with_declared)
+{
+	policy_list all = { 0 }, manifest = { 0 };
+	all_policies(p->run, &all);
+	for (uint32_t i = 0; i < all.len; i++)
+		if (!reads_declared_only(&all.items[i]))
+			opsc_array_push(&manifest, all.items[i]);
+	if (with_declared)
+		evaluate(p, &all, p->declared, OPSC_IN_DECLARED);
+	evaluate(p, &manifest, p->actual, OPSC_IN_ACTUAL);
+	opsc_array_free(&all);
+	opsc_array_free(&manifest);
+}
+
+/* ------------------------------------------------------------- manifests */
+
+static bool is_yaml(const char *path)
+{
+	size_t n = strlen(path);
+	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+}
+
+/* Paths as findings show them: repository-relative, or joined to the PATH
+ * given outside a repository (as lint.c shows secrets). */
+static const char *display(const lint_run *run, const char *rel)
+{
+	const char *given = run->t->path;
+	size_t n = strlen(given);
+	if (run->t->repo || strcmp(given, ".") == 0 || strcmp(given, rel) == 0)
+		return rel;
+	while (n > 1 && given[n - 1] == '/')
+		n--;
+	return opsc_arena_printf(run->out->arena, "%.*s/%s", (int)n, given, rel);
+}
+
+static void add_note(lint_run *run, const char *path, const char *reason)
+{
+	opsc_lint_note n = { opsc_arena_strdup(run->out->arena, path), opsc_arena_strdup(run->out->arena, reason) };
+	opsc_array_push(&run->out->notes, n);
+}
+
+typedef struct {
+	lint_run *run;
+	opsc_actual *actual;
+} reader;
+
+static int on_blob(void *user, const opsc_repo_blob *blob)
+{
+	reader *r = user;
+	if (!is_yaml(blob->path))
+		return 0;
+	if (blob->skip)
+		add_note(r->run, blob->path, blob->skip);
+	else if (opsc_actual_add_text(r->actual, blob->path, blob->data, blob->len) < 0)
+		add_note(r->run, blob->path, "too large to check against the policies");
+	return 0;
+}
+
+/* A file read through a scratch source table, then handed to the builder
+ * under the path findings show. */
+static void read_file(reader *r, const char *root, const char *rel)
+{
+	opsc_sources scratch;
+	uint32_t file;
+	const char *full = root ? opsc_arena_printf(r->run->out->arena, "%s%s%s", root,
+						    root[strlen(root) - 1] == '/' ? "" : "/", rel)
+				: rel;
+	opsc_sources_init(&scratch);
+	if (opsc_sources_read(&file, &scratch, full) < 0) {
+		add_note(r->run, display(r->run, rel), "cannot be read");
+	} else {
+		const opsc_source *src = opsc_sources_get(&scratch, file);
+		if (opsc_actual_add_text(r->actual, display(r->run, rel), src->text, src->len) < 0)
+			add_note(r->run, display(r->run, rel), "too large to check against the policies");
+	}
+	opsc_sources_dispose(&scratch);
+}
+
+static int read_worktree(reader *r)
+{
+	const target *t = r->run->t;
+	opsc_repo_files files = { 0 };
+	int rc = t->repo ? opsc_repo_list_worktree(t->repo, &files) : opsc_repo_list_dir(t->path, &files);
+	bool single = rc == 0 && !t->repo && files.paths.len == 1 && strcmp(files.paths.items[0], t->path) == 0;
+	const char *root = t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path;
+	for (uint32_t i = 0; rc == 0 && i < files.paths.len; i++)
+		if (is_yaml(files.paths.items[i]))
+			read_file(r, root, files.paths.items[i]);
+	opsc_repo_files_dispose(&files);
+	return rc;
+}
+
+static int read_manifests(reader *r)
+{
+	lint_run *run = r->run;
+	uint64_t max = OPSC_YAMLDOC_DEFAULT_MAX_BYTES;
+	if (run->opts->mode == OPSC_LINT_STAGED)
+		return opsc_repo_each_indexed(run->t->repo, max, on_blob, r);
+	if (run->opts->mode == OPSC_LINT_BASE && opsc_repo_diff_base(run->t->repo, run->opts->base, &run->changes) < 0)
+		return -1;
+	return read_worktree(r);
+}
+
+/* A YAML syntax error makes the whole file unreadable: one finding per
+ * file, at the first error. Manifests that parse but do not have the shape
+ * of their kind are left to `kubectl` and Flux. */
+static void invalid_yaml(policy_pass *p)
+{
+	uint32_t last = OPSC_NO_FILE;
+	for (uint32_t i = 0; i < p->actual_ctx->diags.items.len; i++) {
+		const opsc_diag *d = &p->actual_ctx->diags.items.items[i];
+		if (strcmp(d->code, "invalid-yaml") != 0 || d->span.file == last)
+			continue;
+		last = d->span.file;
+		const char *msg = opsc_arena_printf(p->run->out->arena, "not valid YAML: %s", d->message);
+		opsc_lint_policy_add(p, "invalid-yaml", (opsc_place){ d->span, OPSC_IN_ACTUAL },
+				     (opsc_place){ OPSC_NO_SPAN, OPSC_IN_ACTUAL }, NULL, msg);
+	}
+}
+
+/* The declared Model is the run's, not the target's: checked with the
+ * first target only. Without PATHs the only target is ".". */
+static bool first_target(const lint_run *run)
+{
+	return !run->opts->npaths || run->t->path == run->opts->paths[0];
+}
 
 int opsc_lint_find_policy(lint_run *run)
 {
-	(void)run;
-	return 0;
+	opsc_ctx actx;
+	opsc_model actual;
+	if (run->opts->mode == OPSC_LINT_HISTORY)
+		return 0;
+	opsc_ctx_init(&actx);
+	reader r = { run, opsc_actual_new(&actx) };
+	int rc = read_manifests(&r);
+	opsc_actual_finish(r.actual, &actual);
+	if (rc < 0) {
+		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
+		goto done;
+	}
+	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len };
+	invalid_yaml(&p);
+	run_policies(&p, first_target(run));
+	opsc_lint_contradictions(&p);
+done:
+	opsc_ctx_dispose(&actx);
+	return rc < 0 ? -1 : 0;
 }

@@ -94,6 +94,11 @@ int opsc_repo_each_staged(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb 
  * whatever the prefix. */
 int opsc_repo_each_index(opsc_repo *repo, const char *dir, uint64_t max_size, opsc_repo_blob_cb cb,
 			 void *user);
+/* Every index entry under the prefix (the whole content of the next
+ * commit, changed or not), read from the object database in path order:
+ * what checks that need the complete set of manifests (policies) read with
+ * --staged. Submodules and conflicted entries are left out. */
+int opsc_repo_each_indexed(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb cb, void *user);
 
 typedef int (*opsc_repo_progress_cb)(void *user, uint32_t commits, uint32_t blobs);
 

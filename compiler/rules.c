@@ -51,6 +51,13 @@ static const opsc_rule builtins[] = {
 		"and the old output stayed. Flux keeps applying an object the policy no longer declares.",
 		"Run `opsc build` (it removes the files it recorded writing) or delete the file, and commit the "
 		"result with the .ops change."),
+	BUILTIN("invalid-yaml", POLICY, ERROR, "a YAML file does not parse",
+		"A `.yaml` or `.yml` file of the repository is not valid YAML, so no policy can be checked "
+		"against what it declares, and Flux fails to apply the directory holding it (its other "
+		"objects included). The finding is at the first syntax error; the other files are still "
+		"checked.",
+		"Fix the syntax at the reported line (indentation, an unclosed quote or bracket, a tab); "
+		"`opsc build` never writes such a file, so a generated one was edited by hand."),
 	BUILTIN("kubeconfig-credential", SECRET, ERROR, "kubeconfig user credential",
 		"A kubeconfig with a user credential (`client-key-data`, `token` or `password`) is committed: "
 		"whoever can read the repository, or any clone of it, can act on the cluster as that user.",
@@ -67,6 +74,25 @@ static const opsc_rule builtins[] = {
 		"read the value.",
 		"Remove the manifest, rotate the credential, and commit a SealedSecret, an ExternalSecret or a "
 		"SOPS-encrypted file instead."),
+	BUILTIN("namespace-without-default-deny", POLICY, ERROR,
+		"a managed namespace has no default-deny network policy in the manifests",
+		"A namespace that an .ops environment manages, and that the committed manifests create or put "
+		"objects in, has among those manifests no NetworkPolicy selecting every pod that denies "
+		"ingress, none that denies egress, or no egress "
+		"rule reaching DNS (port 53). Kubernetes allows all traffic to and from pods that no policy "
+		"selects, so whatever the .ops say, the cluster applies an open namespace; with egress denied "
+		"and no DNS, its pods cannot resolve any name. Checked on the manifests only: the declared "
+		"side is the `network-default-deny` and `network-dns-egress` policies.",
+		"Run `opsc build` and commit the network policies it writes (std/network's default-deny-all "
+		"and allow-dns), or add the missing NetworkPolicy objects by hand."),
+	BUILTIN("role-exceeds-declared", POLICY, ERROR,
+		"a Role or ClusterRole in the manifests grants more than the declared role",
+		"A Role or ClusterRole manifest has the name of a role declared in .ops but grants a verb, a "
+		"resource, an API group, a resource name or a URL the declared role does not. Flux applies the "
+		"manifest, so the people and pipelines bound to the role hold permissions nobody reviewed in "
+		"the policy. The finding is at the first rule granting more, naming what it grants.",
+		"Remove the extra permissions from the manifest, or grant them in the .ops role (where they are "
+		"reviewed) and run `opsc build`."),
 	BUILTIN("terraform-state", SECRET, ERROR,
 		"Terraform state committed (it holds every managed secret in plaintext)",
 		"A Terraform state file (`*.tfstate`, `*.tfstate.backup`) is committed. State records every "
@@ -77,6 +103,13 @@ static const opsc_rule builtins[] = {
 		"A credential attribute (a password, token or private key) inside a committed Terraform state "
 		"file. It is reported beside `terraform-state` so the finding points at the value to rotate.",
 		tfstate_fix),
+	BUILTIN("undeclared-cluster-admin", POLICY, ERROR, "a binding to cluster-admin that no .ops declares",
+		"A RoleBinding or ClusterRoleBinding manifest grants the built-in cluster-admin role, and no "
+		"`bind` block of the .ops declares a binding of that name to cluster-admin. cluster-admin can do "
+		"anything to every object of the cluster; a binding added beside the policy instead of in it "
+		"escapes review and every check of the declared Model.",
+		"Delete the manifest and bind a least-privilege role in .ops. If it is the one emergency "
+		"binding, name it as the project's `break_glass`."),
 };
 
 const opsc_rule *opsc_rules_builtin(uint32_t *out_len)

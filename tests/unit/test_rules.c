@@ -83,7 +83,11 @@ static void test_rules__builtins_match_the_scanner(void **state)
 	const char *drift[] = { "drift-edited", "drift-missing", "drift-stale", "drift-contradicts" };
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(opsc_rules_find(&rules, drift[i])->kind, OPSC_RULE_DRIFT);
-	assert_int_equal(rules.items.len, n + 4);
+	const char *policy[] = { "invalid-yaml", "namespace-without-default-deny", "role-exceeds-declared",
+				 "undeclared-cluster-admin" };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(opsc_rules_find(&rules, policy[i])->kind, OPSC_RULE_POLICY);
+	assert_int_equal(rules.items.len, n + 8);
 	for (uint32_t i = 1; i < rules.items.len; i++)
 		assert_true(strcmp(rules.items.items[i - 1].id, rules.items.items[i].id) < 0);
 	opsc_rules_dispose(&rules);
@@ -98,7 +102,7 @@ static void test_rules__model_rules_and_suggestions(void **state)
 	opsc_rules_init(&rules);
 	opsc_rules_add_model(&rules, &f.model);
 	opsc_rules_add_model(&rules, &f.model); /* the first definition wins */
-	assert_int_equal(rules.items.len, 11);
+	assert_int_equal(rules.items.len, 15);
 	const opsc_rule *r = opsc_rules_find(&rules, "no-wildcard-rbac");
 	assert_int_equal(r->kind, OPSC_RULE_POLICY);
 	assert_int_equal(r->defined.line, 3);
@@ -213,15 +217,19 @@ static void test_rules__list(void **state)
 	opsc_rules_init(&rules);
 	char *text = capture_list(&rules, false);
 	assert_string_equal(text,
-			    "drift-contradicts       drift   error    a hand-written manifest contradicts the declared policy\n"
-			    "drift-edited            drift   error    a generated file was edited by hand\n"
-			    "drift-missing           drift   error    a file `opsc build` generates is not in the repository\n"
-			    "drift-stale             drift   error    a generated file the .ops sources no longer produce\n"
-			    "kubeconfig-credential   secret  error    kubeconfig user credential\n"
-			    "kubernetes-env-secret   secret  error    credential set as a plain environment variable value\n"
-			    "kubernetes-secret       secret  error    Kubernetes Secret committed with a plaintext value\n"
-			    "terraform-state         secret  error    Terraform state committed (it holds every managed secret in plaintext)\n"
-			    "terraform-state-secret  secret  error    credential in a Terraform state file\n");
+			    "drift-contradicts               drift   error    a hand-written manifest contradicts the declared policy\n"
+			    "drift-edited                    drift   error    a generated file was edited by hand\n"
+			    "drift-missing                   drift   error    a file `opsc build` generates is not in the repository\n"
+			    "drift-stale                     drift   error    a generated file the .ops sources no longer produce\n"
+			    "invalid-yaml                    policy  error    a YAML file does not parse\n"
+			    "kubeconfig-credential           secret  error    kubeconfig user credential\n"
+			    "kubernetes-env-secret           secret  error    credential set as a plain environment variable value\n"
+			    "kubernetes-secret               secret  error    Kubernetes Secret committed with a plaintext value\n"
+			    "namespace-without-default-deny  policy  error    a managed namespace has no default-deny network policy in the manifests\n"
+			    "role-exceeds-declared           policy  error    a Role or ClusterRole in the manifests grants more than the declared role\n"
+			    "terraform-state                 secret  error    Terraform state committed (it holds every managed secret in plaintext)\n"
+			    "terraform-state-secret          secret  error    credential in a Terraform state file\n"
+			    "undeclared-cluster-admin        policy  error    a binding to cluster-admin that no .ops declares\n");
 	free(text);
 	text = capture_list(&rules, true);
 	assert_true(strncmp(text, "| id | kind | severity | summary |\n| --- | --- | --- | --- |\n"

@@ -1,0 +1,445 @@
+/*
+ * test_lint_policy.c - the policy finder of `opsc lint` on fixture
+ * repositories built with libgit2: the built-in policies on the declared
+ * Model (policies/shop.ops) and on the manifests under clusters/, the
+ * contradiction checks between the two, unparseable YAML, --staged and the
+ * project's re-levelling. Every test asserts the exact findings.
+ */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gitfix.h"
+#include "lint.h"
+
+typedef struct {
+	opsc_ctx ctx;
+	opsc_rules rules;
+	opsc_lint_result res;
+	const char *error;
+} lint_out;
+
+static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode)
+{
+	const char *path = f->dir;
+	opsc_lint_opts opts = { .mode = mode, .kinds = { [OPSC_FINDING_POLICY] = true }, .paths = &path, .npaths = 1,
+				.threads = 1 };
+	opsc_ctx_init(&o->ctx);
+	opsc_lint_result_init(&o->res);
+	o->rules = (opsc_rules){ 0 };
+	if (opsc_lint_run(&o->res, &o->rules, &o->ctx, &opts, &o->error) < 0)
+		fail_msg("lint: %s", o->error);
+	assert_int_equal(o->ctx.diags.errors, 0);
+}
+
+static void done(lint_out *o)
+{
+	opsc_lint_result_dispose(&o->res);
+	opsc_rules_dispose(&o->rules);
+	opsc_ctx_dispose(&o->ctx);
+}
+
+/* "path:line:col severity rule; ..." */
+static const char *found(const lint_out *o)
+{
+	static char buf[4096];
+	static const char *const sev[] = { "note", "warning", "error" };
+	size_t n = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < o->res.findings.len; i++) {
+		const opsc_finding *f = &o->res.findings.items[i];
+		assert_int_equal(f->kind, OPSC_FINDING_POLICY);
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s %s", i ? "; " : "", f->where.path,
+				      f->where.line, f->where.col, sev[f->severity], f->rule);
+	}
+	return buf;
+}
+
+static const opsc_finding *finding(const lint_out *o, const char *rule)
+{
+	for (uint32_t i = 0; i < o->res.findings.len; i++)
+		if (strcmp(o->res.findings.items[i].rule, rule) == 0)
+			return &o->res.findings.items[i];
+	fail_msg("no %s finding", rule);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ fixture */
+
+/* The declared side: staging on its own cluster, production on another,
+ * one role bound in production, a baseline network policy and a daily
+ * backup everywhere. `project_extra` goes inside the project block and
+ * `approvals` is production's. */
+static void write_ops(gitfix *f, const char *project_extra, int approvals)
+{
+	char ops[2048];
+	snprintf(ops, sizeof ops,
+		 "project \"shop\" {\n"
+		 "  repo = \"acme/shop\"\n"
+		 "  reviewers = { \"alice\" = 1001, \"bob\" = 1002 }\n"
+		 "%s"
+		 "}\n"
+		 "\n"
+		 "environment \"staging\" {\n"
+		 "  cluster = \"lab\"\n"
+		 "  namespace = \"shop-staging\"\n"
+		 "  protect {\n"
+		 "    reviewers = [\"alice\"]\n"
+		 "    approvals = 1\n"
+		 "    prevent_self_review = true\n"
+		 "  }\n"
+		 "}\n"
+		 "\n"
+		 "environment \"production\" {\n"
+		 "  cluster = \"main\"\n"
+		 "  namespace = \"shop\"\n"
+		 "  protect {\n"
+		 "    reviewers = [\"alice\", \"bob\"]\n"
+		 "    approvals = %d\n"
+		 "    wait = 5m\n"
+		 "    branches = [\"main\"]\n"
+		 "    prevent_self_review = true\n"
+		 "  }\n"
+		 "}\n"
+		 "\n"
+		 "role \"app-developer\" {\n"
+		 "  allow {\n"
+		 "    groups = [\"apps\"]\n"
+		 "    resources = [\"deployments\"]\n"
+		 "    verbs = [get, list, watch]\n"
+		 "  }\n"
+		 "}\n"
+		 "\n"
+		 "bind role.app-developer {\n"
+		 "  to = [group(\"developers\")]\n"
+		 "  in = [env.production]\n"
+		 "}\n"
+		 "\n"
+		 "network \"baseline\" {\n"
+		 "  in = all\n"
+		 "  deny = [ingress, egress]\n"
+		 "  allow egress \"dns\" {\n"
+		 "    to = [namespace(\"kube-system\")]\n"
+		 "    ports = [53/udp, 53/tcp]\n"
+		 "  }\n"
+		 "}\n"
+		 "\n"
+		 "backup \"daily\" {\n"
+		 "  schedule = \"0 2 * * *\"\n"
+		 "  retain = 7d\n"
+		 "  in = all\n"
+		 "}\n",
+		 project_extra, approvals);
+	gitfix_write(f, "policies/shop.ops", ops);
+}
+
+static const char namespace_yaml[] = "apiVersion: v1\n"
+				     "kind: Namespace\n"
+				     "metadata:\n"
+				     "  name: %s\n"
+				     "  labels:\n"
+				     "    opsc.dev/tier: %s\n";
+
+/* Default deny both ways (line 1), then DNS egress (line 10). */
+static const char network_yaml[] = "apiVersion: networking.k8s.io/v1\n"
+				   "kind: NetworkPolicy\n"
+				   "metadata:\n"
+				   "  name: default-deny-all\n"
+				   "  namespace: %s\n"
+				   "spec:\n"
+				   "  podSelector: {}\n"
+				   "  policyTypes: [Ingress, Egress]\n"
+				   "---\n"
+				   "apiVersion: networking.k8s.io/v1\n"
+				   "kind: NetworkPolicy\n"
+				   "metadata:\n"
+				   "  name: allow-dns\n"
+				   "  namespace: %s\n"
+				   "spec:\n"
+				   "  podSelector: {}\n"
+				   "  policyTypes: [Egress]\n"
+				   "  egress:\n"
+				   "    - to:\n"
+				   "        - namespaceSelector:\n"
+				   "            matchLabels:\n"
+				   "              kubernetes.io/metadata.name: kube-system\n"
+				   "      ports:\n"
+				   "        - port: 53\n"
+				   "          protocol: UDP\n";
+
+static const char backup_yaml[] = "apiVersion: velero.io/v1\n"
+				  "kind: Schedule\n"
+				  "metadata:\n"
+				  "  name: daily-%s\n"
+				  "  namespace: velero\n"
+				  "spec:\n"
+				  "  schedule: \"0 2 * * *\"\n"
+				  "  template:\n"
+				  "    includedNamespaces: [%s]\n"
+				  "    ttl: 168h0m0s\n";
+
+/* clusters/CLUSTER/NS/{namespace,network,backup}.yaml */
+static void write_namespace(gitfix *f, const char *cluster, const char *ns, const char *tier, bool network)
+{
+	char path[256], text[2048];
+	snprintf(path, sizeof path, "clusters/%s/%s/namespace.yaml", cluster, ns);
+	snprintf(text, sizeof text, namespace_yaml, ns, tier);
+	gitfix_write(f, path, text);
+	if (network) {
+		snprintf(path, sizeof path, "clusters/%s/%s/network.yaml", cluster, ns);
+		snprintf(text, sizeof text, network_yaml, ns, ns);
+		gitfix_write(f, path, text);
+	}
+	snprintf(path, sizeof path, "clusters/%s/%s/backup.yaml", cluster, ns);
+	snprintf(text, sizeof text, backup_yaml, ns, ns);
+	gitfix_write(f, path, text);
+}
+
+/* The Role the .ops declare, as `opsc build` writes it. */
+static const char role_yaml[] = "apiVersion: rbac.authorization.k8s.io/v1\n"
+				"kind: ClusterRole\n"
+				"metadata:\n"
+				"  name: app-developer\n"
+				"rules:\n"
+				"  - apiGroups: [apps]\n"
+				"    resources: [deployments]\n"
+				"    verbs: [get, list, watch]\n";
+
+/* Seed 002: "overly permissive RBAC policies (`*` permissions)". */
+static const char wildcard_role_yaml[] = "apiVersion: rbac.authorization.k8s.io/v1\n"
+					 "kind: ClusterRole\n"
+					 "metadata:\n"
+					 "  name: app-developer\n"
+					 "rules:\n"
+					 "  - apiGroups: [apps]\n"
+					 "    resources: [deployments]\n"
+					 "    verbs: [get, list, watch]\n"
+					 "  - apiGroups: [\"\"]\n"
+					 "    resources: [secrets]\n"
+					 "    verbs: [\"*\"]\n";
+
+static const char cluster_admin_yaml[] = "apiVersion: rbac.authorization.k8s.io/v1\n"
+					 "kind: ClusterRoleBinding\n"
+					 "metadata:\n"
+					 "  name: ops-admin\n"
+					 "roleRef:\n"
+					 "  apiGroup: rbac.authorization.k8s.io\n"
+					 "  kind: ClusterRole\n"
+					 "  name: cluster-admin\n"
+					 "subjects:\n"
+					 "  - kind: Group\n"
+					 "    name: ops\n"
+					 "    apiGroup: rbac.authorization.k8s.io\n";
+
+static void clean_repository(gitfix *f)
+{
+	gitfix_init(f);
+	write_ops(f, "", 2);
+	write_namespace(f, "lab", "shop-staging", "staging", true);
+	write_namespace(f, "main", "shop", "production", true);
+	gitfix_write(f, "clusters/main/rbac.yaml", role_yaml);
+	/* YAML that is not a Kubernetes object is skipped quietly */
+	gitfix_write(f, ".github/workflows/ci.yml", "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n");
+	gitfix_write(f, "clusters/main/values.yaml", "replicas: 2\n");
+}
+
+/* -------------------------------------------------------------- tests */
+
+static void test_lint_policy__clean_repository(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "");
+	assert_int_equal(o.res.notes.len, 0);
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* Seed 002: a wildcard ClusterRole and a namespace without network
+ * policies. The wildcard is found twice: by the built-in policy on the
+ * manifests (at the role) and against the declared role (at the rule). */
+static void test_lint_policy__seed_002_wildcard_role_and_open_namespace(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/rbac.yaml", wildcard_role_yaml);
+	gitfix_remove(&f, "clusters/lab/shop-staging/network.yaml");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/lab/shop-staging/namespace.yaml:1:1 error namespace-without-default-deny; "
+				       "clusters/lab/shop-staging/namespace.yaml:1:1 error network-default-deny; "
+				       "clusters/lab/shop-staging/namespace.yaml:1:1 error network-default-deny; "
+				       "clusters/main/rbac.yaml:1:1 error no-wildcard-rbac; "
+				       "clusters/main/rbac.yaml:9:5 error role-exceeds-declared");
+	const opsc_finding *ns = finding(&o, "namespace-without-default-deny");
+	assert_string_equal(ns->message, "namespace shop-staging (environment staging) has, in the manifests, no "
+					 "default-deny ingress policy, no default-deny egress policy, no egress to DNS "
+					 "(port 53)");
+	assert_int_equal(ns->nrelated, 1);
+	assert_string_equal(ns->related[0].path, "policies/shop.ops");
+	assert_int_equal(ns->related[0].line, 6);
+	const opsc_finding *role = finding(&o, "role-exceeds-declared");
+	assert_string_equal(role->message,
+			    "ClusterRole app-developer grants `*` on secrets, which the declared role app-developer does not");
+	assert_string_equal(role->related[0].path, "policies/shop.ops");
+	assert_int_equal(role->related[0].line, 28);
+	assert_string_equal(finding(&o, "no-wildcard-rbac")->message,
+			    "role app-developer grants every verb (`*`): list the verbs it needs, e.g. [get, list, watch]");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* Seed 004: "using cluster-admin everywhere". A binding the .ops do not
+ * declare; as the project's break_glass it is allowed. */
+static void test_lint_policy__cluster_admin_binding(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/admin.yaml", cluster_admin_yaml);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/main/admin.yaml:1:1 error no-cluster-admin-binding; "
+				       "clusters/main/admin.yaml:1:1 error undeclared-cluster-admin");
+	assert_string_equal(finding(&o, "undeclared-cluster-admin")->message,
+			    "binding ops-admin grants cluster-admin to ops, but no .ops file declares it");
+	done(&o);
+
+	write_ops(&f, "  break_glass = \"ops-admin\"\n", 2);
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* Seed 004: "production can be deployed without review" - one approval. */
+static void test_lint_policy__seed_004_production_with_one_approval(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	write_ops(&f, "", 1);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "policies/shop.ops:16:1 error production-protection");
+	assert_string_equal(o.res.findings.items[0].message,
+			    "production environment production needs at least 2 approvals, has 1");
+	assert_int_equal(o.res.findings.items[0].nrelated, 0); /* a built-in: no statement in the repository */
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* The project re-levels and disables rules of every kind of source. */
+static void test_lint_policy__project_relevels(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/admin.yaml", cluster_admin_yaml);
+	write_ops(&f, "  rules { no-cluster-admin-binding = warning  undeclared-cluster-admin = off }\n", 2);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/main/admin.yaml:1:1 warning no-cluster-admin-binding");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* A file that does not parse is one finding; the others are still read. */
+static void test_lint_policy__invalid_yaml_is_a_finding_per_file(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/broken.yaml", "a: [1, 2\nb: c\n");
+	gitfix_write(&f, "clusters/main/tabs.yml", "a:\n\tb: c\n");
+	gitfix_write(&f, "clusters/main/rbac.yaml", wildcard_role_yaml);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/main/broken.yaml:2:2 error invalid-yaml; "
+				       "clusters/main/rbac.yaml:1:1 error no-wildcard-rbac; "
+				       "clusters/main/rbac.yaml:9:5 error role-exceeds-declared; "
+				       "clusters/main/tabs.yml:2:1 error invalid-yaml");
+	assert_string_equal(finding(&o, "invalid-yaml")->message,
+			    "not valid YAML: syntax error: did not find expected ',' or ']' (while parsing a flow "
+			    "sequence that started at line 1)");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* network-selector-matches on the manifests: a namespaceSelector whose
+ * labels no Namespace has. */
+static void test_lint_policy__selector_matching_no_namespace(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/shop/monitoring.yaml",
+		     "apiVersion: networking.k8s.io/v1\n"
+		     "kind: NetworkPolicy\n"
+		     "metadata:\n"
+		     "  name: allow-monitoring\n"
+		     "  namespace: shop\n"
+		     "spec:\n"
+		     "  podSelector: {}\n"
+		     "  ingress:\n"
+		     "    - from:\n"
+		     "        - namespaceSelector:\n"
+		     "            matchLabels:\n"
+		     "              opsc.dev/tier: production\n"
+		     "        - namespaceSelector:\n"
+		     "            matchLabels:\n"
+		     "              team: monitoring\n");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/main/shop/monitoring.yaml:13:11 warning network-selector-matches");
+	assert_string_equal(o.res.findings.items[0].message, "network policy allow-monitoring (ingress) selects "
+							     "namespaces labelled { team = monitoring }, which no environment has");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* --staged reads every manifest of the index, not only the changed ones,
+ * and none of the working tree. */
+static void test_lint_policy__staged_reads_the_whole_index(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	const char *paths[] = { "policies/shop.ops", "clusters/lab/shop-staging/namespace.yaml",
+				"clusters/lab/shop-staging/network.yaml", "clusters/lab/shop-staging/backup.yaml",
+				"clusters/main/shop/namespace.yaml", "clusters/main/shop/network.yaml",
+				"clusters/main/shop/backup.yaml", "clusters/main/rbac.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "shop", "Alice", 1700000000, NULL);
+	gitfix_write(&f, "clusters/main/admin.yaml", cluster_admin_yaml); /* not staged */
+	gitfix_write(&f, "clusters/main/rbac.yaml", wildcard_role_yaml);
+	gitfix_add(&f, "clusters/main/rbac.yaml");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_STAGED);
+	assert_string_equal(found(&o), "clusters/main/rbac.yaml:1:1 error no-wildcard-rbac; "
+				       "clusters/main/rbac.yaml:9:5 error role-exceeds-declared");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lint_policy__clean_repository),
+		cmocka_unit_test(test_lint_policy__seed_002_wildcard_role_and_open_namespace),
+		cmocka_unit_test(test_lint_policy__cluster_admin_binding),
+		cmocka_unit_test(test_lint_policy__seed_004_production_with_one_approval),
+		cmocka_unit_test(test_lint_policy__project_relevels),
+		cmocka_unit_test(test_lint_policy__invalid_yaml_is_a_finding_per_file),
+		cmocka_unit_test(test_lint_policy__selector_matching_no_namespace),
+		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),
+	};
+	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
+}
