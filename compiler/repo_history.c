@@ -109,6 +109,9 @@ typedef struct {
 	oid_set seen;
 	opsc_repo_commit commit;
 	char *author;
+	const git_commit *cur; /* the commit being compared */
+	bool described; /* whether `commit` describes `cur` yet */
+	opsc_array(char) path; /* of the tree entry being visited, NUL-terminated */
 } history;
 
 static bool is_content(uint32_t mode)
@@ -130,33 +133,93 @@ static int parent_tree(git_tree **out, const git_commit *c)
 	return rc;
 }
 
-/* Delivers the blobs `c` adds or changes that were not seen before. */
+/* Whether directory `dir` ("a/b/") may hold paths under the prefix. */
+static bool may_hold_prefix(const opsc_repo *repo, const char *dir, size_t len)
+{
+	size_t n = strlen(repo->prefix);
+	return strncmp(dir, repo->prefix, len < n ? len : n) == 0;
+}
+
+static int walk_tree(history *h, const git_tree *tree, const git_tree *old);
+
+/* Descends into subtree `e`, against `o` when that was a directory too. */
+static int walk_subtree(history *h, const git_tree_entry *e, const git_tree_entry *o)
+{
+	git_tree *sub = NULL, *osub = NULL;
+	int rc = git_tree_lookup(&sub, h->repo->git, git_tree_entry_id(e));
+	if (rc == 0 && o && git_tree_entry_type(o) == GIT_OBJECT_TREE)
+		rc = git_tree_lookup(&osub, h->repo->git, git_tree_entry_id(o));
+	if (rc == 0)
+		rc = walk_tree(h, sub, osub);
+	git_tree_free(osub);
+	git_tree_free(sub);
+	return rc;
+}
+
+static int deliver(history *h, const git_tree_entry *e)
+{
+	const git_oid *id = git_tree_entry_id(e);
+	if (!opsc_repo_under_prefix_(h->repo, h->path.items) || !oid_set_add(&h->seen, id))
+		return 0;
+	if (!h->described)
+		describe_commit(&h->commit, &h->author, h->cur);
+	h->described = true;
+	h->stats->blobs++;
+	return opsc_repo_deliver_blob_(h->repo, id, git_tree_entry_filemode(e), h->path.items,
+				       h->opts->max_size, &h->commit, h->cb, h->user);
+}
+
+/* Visits what `tree` adds or changes against `old`, the same directory in
+ * the parent (NULL when it had none): entries with the same name, mode and
+ * id are skipped whole, so an unchanged subtree costs one comparison. In
+ * tree order, which is the order of the full paths. h->path holds the
+ * directory's path, "" or "a/b/". */
+static int walk_tree(history *h, const git_tree *tree, const git_tree *old)
+{
+	uint32_t base = h->path.len;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < git_tree_entrycount(tree); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		const git_tree_entry *o = old ? git_tree_entry_byname(old, name) : NULL;
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		if (o && git_tree_entry_filemode(o) == mode && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(e)))
+			continue;
+		size_t len = strlen(name);
+		opsc_array_reserve(&h->path, (uint32_t)len + 2);
+		memcpy(h->path.items + base, name, len);
+		h->path.len = base + (uint32_t)len;
+		if (mode == GIT_FILEMODE_TREE) {
+			h->path.items[h->path.len++] = '/';
+			h->path.items[h->path.len] = '\0';
+			if (may_hold_prefix(h->repo, h->path.items, h->path.len))
+				rc = walk_subtree(h, e, o);
+		} else if (is_content(mode)) {
+			h->path.items[h->path.len] = '\0';
+			rc = deliver(h, e);
+		}
+		h->path.len = base;
+	}
+	return rc;
+}
+
+/* Delivers the blobs `c` adds or changes against its first parent that
+ * were not seen before. A tree walk rather than git_diff_tree_to_tree:
+ * the diff machinery (a configuration snapshot, pathspecs, a delta list
+ * per commit) cost most of the time of a history scan. */
 static int scan_commit(history *h, const git_commit *c)
 {
 	git_tree *tree = NULL, *ptree = NULL;
-	git_diff *diff = NULL;
-	git_diff_options dopts;
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_IGNORE_SUBMODULES;
-	bool described = false;
+	h->cur = c;
+	h->described = false;
+	h->path.len = 0;
+	opsc_array_reserve(&h->path, 1);
+	h->path.items[0] = '\0';
 	int rc = git_commit_tree(&tree, c);
 	if (rc == 0)
 		rc = parent_tree(&ptree, c);
 	if (rc == 0)
-		rc = git_diff_tree_to_tree(&diff, h->repo->git, ptree, tree, &dopts);
-	for (size_t i = 0; rc == 0 && i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		if (d->status == GIT_DELTA_DELETED || !is_content(d->new_file.mode) ||
-		    !opsc_repo_under_prefix_(h->repo, d->new_file.path) || !oid_set_add(&h->seen, &d->new_file.id))
-			continue;
-		if (!described)
-			describe_commit(&h->commit, &h->author, c);
-		described = true;
-		h->stats->blobs++;
-		rc = opsc_repo_deliver_blob_(h->repo, &d->new_file.id, d->new_file.mode, d->new_file.path,
-					     h->opts->max_size, &h->commit, h->cb, h->user);
-	}
-	git_diff_free(diff);
+		rc = walk_tree(h, tree, ptree);
 	git_tree_free(ptree);
 	git_tree_free(tree);
 	return rc;
@@ -205,6 +268,7 @@ int opsc_repo_each_history(opsc_repo *repo, const opsc_repo_history_opts *opts,
 	git_revwalk_free(walk);
 	opsc_free(h.seen.slots);
 	opsc_free(h.author);
+	opsc_array_free(&h.path);
 	return rc < 0 ? rc : 0;
 }
 

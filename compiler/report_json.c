@@ -1,8 +1,10 @@
 /*
  * report_json.c - the structured formats, built with jansson: SARIF 2.1.0
- * (for GitHub code scanning and other SARIF viewers) and opsc's own JSON
+ * (for GitHub code scanning and other SARIF viewers; tests/sarif validates
+ * it against the OASIS schema) and opsc's own JSON
  * (documented in docs/integrations.md; its shape only grows).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <string.h>
@@ -72,15 +74,41 @@ static json_t *sarif_rule(opsc_arena *tmp, const opsc_finding *f, const opsc_rep
 	return r;
 }
 
-static json_t *sarif_location(const opsc_location *l)
+/* A path as a URI reference (RFC 3986), as SARIF requires of
+ * artifactLocation.uri: every byte but the unreserved characters and '/'
+ * percent-encoded, so spaces, '%', '#', '?', a ':' that would read as a
+ * scheme, and UTF-8 survive a viewer's URI parser. */
+static const char *sarif_uri(opsc_arena *tmp, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char keep[] = "-._~/";
+	char *out = opsc_arena_alloc(tmp, strlen(path) * 3 + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p < 0x80 && isalnum(*p)) || strchr(keep, *p))
+			*o++ = (char)*p;
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static json_t *sarif_artifact(opsc_arena *tmp, const char *path)
+{
+	return json_pack("{s:s,s:s}", "uri", sarif_uri(tmp, path), "uriBaseId", "%SRCROOT%");
+}
+
+static json_t *sarif_location(opsc_arena *tmp, const opsc_location *l)
 {
 	json_t *region = json_object();
 	set_uint(region, "startLine", l->line);
 	set_uint(region, "startColumn", l->line ? l->col : 0);
 	set_uint(region, "endLine", l->line ? l->end_line : 0);
 	set_uint(region, "endColumn", l->line && l->end_line ? l->end_col : 0);
-	json_t *phys = json_pack("{s:{s:s,s:s}}", "artifactLocation", "uri", l->path, "uriBaseId",
-				 "%SRCROOT%");
+	json_t *phys = json_pack("{s:o}", "artifactLocation", sarif_artifact(tmp, l->path));
 	if (json_object_size(region))
 		json_object_set_new(phys, "region", region);
 	else
@@ -99,13 +127,13 @@ static json_t *sarif_result(opsc_arena *tmp, const opsc_finding *f, size_t rule_
 {
 	json_t *res = json_pack("{s:s,s:I,s:s,s:o,s:[o]}", "ruleId", f->rule, "ruleIndex",
 				(json_int_t)rule_index, "level", sarif_level(f->severity), "message",
-				sarif_message(tmp, f), "locations", sarif_location(&f->where));
+				sarif_message(tmp, f), "locations", sarif_location(tmp, &f->where));
 	if (f->fingerprint[0])
 		json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "opsc/v1", f->fingerprint));
 	if (f->nrelated) {
 		json_t *rel = json_array();
 		for (uint32_t i = 0; i < f->nrelated; i++) {
-			json_t *loc = sarif_location(&f->related[i]);
+			json_t *loc = sarif_location(tmp, &f->related[i]);
 			json_object_set_new(loc, "id", json_integer(i));
 			json_object_set_new(loc, "message", sarif_text(f->related[i].message ? f->related[i].message
 											    : "related"));
@@ -134,13 +162,12 @@ static size_t rule_index(opsc_arena *tmp, json_t *rules, const opsc_finding *f, 
 	return json_array_size(rules) - 1;
 }
 
-static json_t *sarif_invocation(const opsc_lint_result *r)
+static json_t *sarif_invocation(opsc_arena *tmp, const opsc_lint_result *r)
 {
 	json_t *notes = json_array();
 	for (uint32_t i = 0; i < r->notes.len; i++) {
 		const opsc_lint_note *n = &r->notes.items[i];
-		json_t *loc = json_pack("{s:{s:{s:s,s:s}}}", "physicalLocation", "artifactLocation", "uri", n->path,
-					"uriBaseId", "%SRCROOT%");
+		json_t *loc = json_pack("{s:{s:o}}", "physicalLocation", "artifactLocation", sarif_artifact(tmp, n->path));
 		json_array_append_new(notes, json_pack("{s:s,s:{s:s+},s:[o]}", "level", "note", "message", "text",
 						       "skipped: ", n->reason, "locations", loc));
 	}
@@ -150,7 +177,7 @@ static json_t *sarif_invocation(const opsc_lint_result *r)
 int opsc_report_sarif_(FILE *out, const opsc_lint_result *r, const opsc_report_opts *o)
 {
 	json_t *rules = json_array(), *results = json_array();
-	opsc_arena *tmp = opsc_arena_new(); /* message and help texts */
+	opsc_arena *tmp = opsc_arena_new(); /* message and help texts, URIs */
 	for (uint32_t i = 0; i < r->findings.len; i++) {
 		const opsc_finding *f = &r->findings.items[i];
 		json_array_append_new(results, sarif_result(tmp, f, rule_index(tmp, rules, f, o)));
@@ -158,7 +185,7 @@ int opsc_report_sarif_(FILE *out, const opsc_lint_result *r, const opsc_report_o
 	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "opsc", "version", OPSC_VERSION,
 				   "informationUri", INFO_URI, "rules", rules);
 	json_t *run = json_pack("{s:{s:o},s:o,s:[o]}", "tool", "driver", driver, "results", results,
-				"invocations", sarif_invocation(r));
+				"invocations", sarif_invocation(tmp, r));
 	int rc = dump(out, json_pack("{s:s,s:s,s:[o]}", "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs", run));
 	opsc_arena_free(tmp);
 	return rc;

@@ -56,6 +56,20 @@ static int log_blob(void *user, const opsc_repo_blob *b)
 	return 0;
 }
 
+/* Appends "path ", and "| " when the commit changes. */
+static int log_path(void *user, const opsc_repo_blob *b)
+{
+	blob_log *l = user;
+	static char last[41];
+	if (l->n == 0)
+		memcpy(last, b->commit->id, sizeof last);
+	if (strcmp(last, b->commit->id) != 0)
+		l->n += (size_t)snprintf(l->log + l->n, sizeof l->log - l->n, "| ");
+	memcpy(last, b->commit->id, sizeof last);
+	l->n += (size_t)snprintf(l->log + l->n, sizeof l->log - l->n, "%s ", b->path);
+	return 0;
+}
+
 /* ------------------------------------------------------------ open */
 
 static void test_repo__open_outside_a_repository(void **state)
@@ -271,6 +285,50 @@ static void test_repo__history_reports_each_blob_once_at_its_first_commit(void *
 	gitfix_dispose(&f);
 }
 
+/* Nested directories: entries come in the order of their full paths
+ * ("a.txt" before "a/"), an unchanged directory is not re-read, a file that
+ * becomes a directory brings its new files, and a prefix limits the walk. */
+static void test_repo__history_walks_nested_trees_in_path_order(void **state)
+{
+	(void)state;
+	gitfix f;
+	gitfix_init(&f);
+	gitfix_write(&f, "a/b/deep.yaml", "deep\n");
+	gitfix_write(&f, "a.txt", "top\n");
+	gitfix_write(&f, "z/keep.yaml", "keep\n");
+	gitfix_write(&f, "node", "a file first\n");
+	gitfix_add(&f, "a/b/deep.yaml");
+	gitfix_add(&f, "a.txt");
+	gitfix_add(&f, "z/keep.yaml");
+	gitfix_add(&f, "node");
+	gitfix_commit(&f, "one", "Alice", 1700000000, NULL);
+	gitfix_remove(&f, "node");
+	gitfix_add(&f, "node");
+	gitfix_write(&f, "node/child.yaml", "now a directory\n");
+	gitfix_add(&f, "node/child.yaml");
+	gitfix_write(&f, "a/b/deep.yaml", "deeper\n");
+	gitfix_add(&f, "a/b/deep.yaml");
+	gitfix_commit(&f, "two", "Bob", 1700003600, NULL);
+
+	opsc_repo *repo = open_at(&f, "");
+	blob_log l = { 0 };
+	opsc_repo_history_opts o = { 0 };
+	opsc_repo_history_stats st;
+	assert_int_equal(opsc_repo_each_history(repo, &o, &st, log_path, &l), 0);
+	assert_string_equal(l.log, "a.txt a/b/deep.yaml node z/keep.yaml | a/b/deep.yaml node/child.yaml ");
+	assert_int_equal(st.blobs, 6);
+	opsc_repo_free(repo);
+
+	repo = open_at(&f, "a/b");
+	l = (blob_log){ 0 };
+	assert_int_equal(opsc_repo_each_history(repo, &o, &st, log_path, &l), 0);
+	assert_string_equal(l.log, "a/b/deep.yaml | a/b/deep.yaml ");
+	assert_int_equal(st.commits, 2);
+	assert_int_equal(st.blobs, 2);
+	opsc_repo_free(repo);
+	gitfix_dispose(&f);
+}
+
 /* ------------------------------------------------------------ base */
 
 static void test_repo__diff_base_lists_added_lines_since_the_merge_base(void **state)
@@ -334,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_repo__directory_outside_a_repository),
 		cmocka_unit_test(test_repo__staged_is_the_index_not_the_worktree),
 		cmocka_unit_test(test_repo__history_reports_each_blob_once_at_its_first_commit),
+		cmocka_unit_test(test_repo__history_walks_nested_trees_in_path_order),
 		cmocka_unit_test(test_repo__diff_base_lists_added_lines_since_the_merge_base),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);

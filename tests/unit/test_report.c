@@ -243,6 +243,8 @@ static void test_report__sarif_structure(void **state)
 	want_int(results, "2.locations.0.physicalLocation.region.endColumn", 55);
 	want_str(results, "2.partialFingerprints.opsc/v1",
 		 "2222222222222222222222222222222222222222222222222222222222222222");
+	/* a URI reference: ',' and ':' (which would read as a scheme) escaped */
+	want_str(results, "0.locations.0.physicalLocation.artifactLocation.uri", "clusters/a%2Cb%3Ac.yaml");
 	want_str(results, "0.relatedLocations.0.physicalLocation.artifactLocation.uri", "policies/rbac.ops");
 	want_int(results, "0.relatedLocations.0.id", 0);
 	want_str(results, "0.relatedLocations.0.message.text", "declared here");
