@@ -37,23 +37,6 @@ _Static_assert(sizeof match_ops / sizeof *match_ops == OPSC_MATCH_NRE + 1, "one 
 
 /* ------------------------------------------------------------ formatting */
 
-/* Seconds as a Prometheus duration, largest units first: 5400 -> "1h30m". */
-static const char *prom_duration(opsc_emit *em, int64_t s)
-{
-	static const struct {
-		int64_t secs;
-		const char *unit;
-	} units[] = { { 604800, "w" }, { 86400, "d" }, { 3600, "h" }, { 60, "m" }, { 1, "s" } };
-	const char *out = "";
-	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
-		if (s < units[i].secs)
-			continue;
-		out = opsc_arena_printf(em->ctx->arena, "%s%" PRId64 "%s", out, s / units[i].secs,
-					units[i].unit);
-		s %= units[i].secs;
-	}
-	return out;
-}
 
 static const char *receiver_of(const opsc_route *r)
 {
@@ -67,7 +50,7 @@ static void write_durations(opsc_emit *em, opsc_yw *w, const opsc_route *r, cons
 	const int64_t secs[3] = { r->group_wait_s, r->group_interval_s, r->repeat_interval_s };
 	for (size_t i = 0; i < 3; i++)
 		if (secs[i] > 0)
-			opsc_yw_kv(w, keys[i], prom_duration(em, secs[i]));
+			opsc_yw_kv(w, keys[i], opsc_emit_duration(em, secs[i]));
 }
 
 static void write_group_by(opsc_yw *w, const char *key, const opsc_strs *labels)

@@ -14,6 +14,7 @@
  *   github/                      GitHub REST request bodies
  *   github-rulesets/             GitHub repository rulesets (see docs/targets-github.md)
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,23 @@ void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_
 	const char *source = srcs && srcs->files.len ? em->src_names[srcs->files.items[0]] : "";
 	opsc_output o = { path, data, len, source, spans, ndocs };
 	opsc_array_push(&em->out->files, o);
+}
+
+const char *opsc_emit_duration(opsc_emit *em, int64_t s)
+{
+	static const struct {
+		int64_t secs;
+		char unit;
+	} units[] = { { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	const char *text = "";
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (s < units[i].secs)
+			continue;
+		text = opsc_arena_printf(em->ctx->arena, "%s%" PRId64 "%c", text, s / units[i].secs,
+					 units[i].unit);
+		s %= units[i].secs;
+	}
+	return *text ? text : "0s";
 }
 
 /* A cluster or environment name becomes a directory: it must stay one. */

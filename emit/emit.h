@@ -91,6 +91,10 @@ const char *opsc_emit_env_path(opsc_emit *em, const opsc_env *env, const char *p
 bool opsc_emit_env_in(const struct opsc_env *const *envs, uint32_t nenvs, bool all,
 		      const opsc_env *env);
 
+/* Seconds as Prometheus, Alertmanager and .ops write durations, largest
+ * unit first: 5400 -> "1h30m", 0 -> "0s". */
+const char *opsc_emit_duration(opsc_emit *em, int64_t seconds);
+
 /* Every distinct cluster name of the Model, sorted. */
 const char **opsc_emit_clusters(opsc_emit *em, uint32_t *n);
 

@@ -18,24 +18,6 @@
 #include "emit.h"
 #include "yamlw.h"
 
-/* Prometheus durations: "5m", "1h30m", "1d". Prometheus and the operator's
- * CRD both accept the units d, h, m, s in this order. */
-static const char *prom_duration(opsc_emit *em, int64_t s)
-{
-	static const struct {
-		int64_t secs;
-		char unit;
-	} units[] = { { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
-	const char *text = "";
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (s < units[i].secs)
-			continue;
-		text = opsc_arena_printf(em->ctx->arena, "%s%" PRId64 "%c", text, s / units[i].secs,
-					 units[i].unit);
-		s %= units[i].secs;
-	}
-	return text;
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -142,7 +124,7 @@ static void write_rule(opsc_emit *em, opsc_yw *w, const opsc_alert *al)
 	opsc_yw_str(w, "expr");
 	opsc_yw_text(w, al->expr.s ? al->expr.s : "");
 	if (al->for_s > 0)
-		opsc_yw_kv(w, "for", prom_duration(em, al->for_s));
+		opsc_yw_kv(w, "for", opsc_emit_duration(em, al->for_s));
 	write_labels(em, w, al);
 	write_annotations(w, al);
 	opsc_yw_end(w);

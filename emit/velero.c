@@ -19,23 +19,6 @@
 #include "units.h"
 #include "yamlw.h"
 
-/* "1d", "1h30m", "45s": durations in messages, as .ops writes them. */
-static const char *human_duration(opsc_emit *em, int64_t s)
-{
-	static const struct {
-		int64_t secs;
-		char unit;
-	} units[] = { { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
-	const char *text = "";
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (s < units[i].secs)
-			continue;
-		text = opsc_arena_printf(em->ctx->arena, "%s%" PRId64 "%c", text, s / units[i].secs,
-					 units[i].unit);
-		s %= units[i].secs;
-	}
-	return *text ? text : "0s";
-}
 
 /* Velero's TTL is a Go time.Duration: "720h0m0s", "30m0s", "0s". */
 static const char *go_duration(opsc_emit *em, int64_t s)
@@ -56,11 +39,11 @@ static void check_rpo(opsc_emit *em, const opsc_backup *bk, int64_t gap)
 		return;
 	uint32_t d = opsc_diag_warning(&em->ctx->diags, "backup-rpo", bk->rpo_span,
 				       "backup `%s` can go %s without running, longer than its rpo of %s",
-				       bk->name.s, human_duration(em, gap), human_duration(em, bk->rpo_s));
+				       bk->name.s, opsc_emit_duration(em, gap), opsc_emit_duration(em, bk->rpo_s));
 	opsc_diag_add_note(&em->ctx->diags, d, bk->schedule.span, "the schedule is \"%s\"",
 			   bk->schedule.s);
 	opsc_diag_help(&em->ctx->diags, d, "run it at least every %s, or raise `rpo`",
-		       human_duration(em, bk->rpo_s));
+		       opsc_emit_duration(em, bk->rpo_s));
 }
 
 static void check_retention(opsc_emit *em, const opsc_backup *bk, int64_t gap)
@@ -70,12 +53,12 @@ static void check_retention(opsc_emit *em, const opsc_backup *bk, int64_t gap)
 	uint32_t d = opsc_diag_warning(&em->ctx->diags, "backup-retention", bk->retain_span,
 				       "backup `%s` keeps each backup %s but can go %s between runs: "
 				       "for a while no backup exists",
-				       bk->name.s, human_duration(em, bk->retain_s),
-				       human_duration(em, gap));
+				       bk->name.s, opsc_emit_duration(em, bk->retain_s),
+				       opsc_emit_duration(em, gap));
 	opsc_diag_add_note(&em->ctx->diags, d, bk->schedule.span, "the schedule is \"%s\"",
 			   bk->schedule.s);
 	opsc_diag_help(&em->ctx->diags, d, "retain backups for at least %s",
-		       human_duration(em, gap));
+		       opsc_emit_duration(em, gap));
 }
 
 /* Once per backup, not once per cluster it lands on. */
