@@ -291,7 +291,7 @@ static int by_position(const void *a, const void *b)
 void opsc_drift_compare(opsc_drifts *out, opsc_arena *arena, const opsc_output *want, const char *data,
 			size_t len, bool all)
 {
-	if (len == want->len && memcmp(data, want->data, len) == 0)
+	if (len == want->len && (len == 0 || memcmp(data, want->data, len) == 0))
 		return; /* the common case: byte for byte what opsc writes */
 	opsc_yamldoc_stream ws, fs;
 	cmp c = { out, arena, want, doc_span(want, 0) };
@@ -308,7 +308,8 @@ void opsc_drift_compare(opsc_drifts *out, opsc_arena *arena, const opsc_output *
 	}
 	compare_streams(&c, &ws, &fs);
 	uint32_t n = out->items.len - first;
-	qsort(out->items.items + first, n, sizeof(opsc_drift), by_position);
+	if (n > 1)
+		qsort(out->items.items + first, n, sizeof(opsc_drift), by_position);
 	if (!all && n > 1)
 		out->items.len = first + 1;
 }
