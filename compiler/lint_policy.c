@@ -21,6 +21,7 @@
  */
 #include "lint_policy_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "actual.h"
@@ -68,6 +69,25 @@ static bool seen(const policy_pass *p, const opsc_finding *f)
 	return false;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_ops(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && strcmp(path + n - 4, ".ops") == 0;
+}
+
+/* A finding belongs to a commit when it is located in a file the commit
+ * changes, or in the .ops sources (the declared side). */
+static bool in_commit(const policy_pass *p, const char *path)
+{
+	return is_ops(path) ||
+	       (p->nstaged && bsearch(&path, p->staged, p->nstaged, sizeof(char *), cmp_path));
+}
+
 void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, opsc_place related,
 			  const char *related_msg, const char *message)
 {
@@ -78,6 +98,8 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 	if ((r && r->disabled) || !locate(p, where, &f.where))
 		return;
 	if (run->opts->mode == OPSC_LINT_BASE && !opsc_repo_changes_added(&run->changes, f.where.path, f.where.line))
+		return;
+	if (run->opts->mode == OPSC_LINT_STAGED && !in_commit(p, f.where.path))
 		return;
 	f.rule = opsc_arena_strdup(a, rule);
 	f.message = opsc_arena_strdup(a, message);
@@ -386,6 +408,64 @@ static void invalid_yaml(policy_pass *p)
 
 /* The declared Model is the run's, not the target's: checked with the
  * first target only. Without PATHs the only target is ".". */
+/* The kinds the actual Model is built from: a commit whose YAML declares
+ * none of them cannot change what the policies see in the manifests. */
+static const char *const model_kinds[] = {
+	"Namespace", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "NetworkPolicy",
+	"ResourceQuota", "LimitRange", "Schedule", "PrometheusRule", "AlertmanagerConfig",
+};
+
+static bool declares_model_kind(const char *data, size_t len)
+{
+	for (const char *line = data, *end = data + len; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		const char *k = line;
+		while (k < eol && (*k == ' ' || *k == '-'))
+			k++;
+		if (eol - k > 5 && memcmp(k, "kind:", 5) == 0) {
+			const char *v = k + 5, *ve = eol;
+			while (v < ve && (*v == ' ' || *v == '"' || *v == '\''))
+				v++;
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\r' || ve[-1] == '"' || ve[-1] == '\''))
+				ve--;
+			for (size_t i = 0; i < sizeof(model_kinds) / sizeof(model_kinds[0]); i++)
+				if (strlen(model_kinds[i]) == (size_t)(ve - v) && memcmp(v, model_kinds[i], (size_t)(ve - v)) == 0)
+					return true;
+		}
+		line = eol + 1;
+	}
+	return false;
+}
+
+typedef struct {
+	policy_pass *p;
+	bool relevant;
+} staged_scan;
+
+static int on_staged(void *user, const opsc_repo_blob *blob)
+{
+	staged_scan *s = user;
+	policy_pass *p = s->p;
+	p->staged = opsc_realloc(p->staged, (p->nstaged + 1) * sizeof(char *));
+	p->staged[p->nstaged++] = opsc_arena_strdup(p->run->out->arena, blob->path);
+	if (is_ops(blob->path) || (is_yaml(blob->path) && blob->data && declares_model_kind(blob->data, blob->len)))
+		s->relevant = true;
+	return 0;
+}
+
+/* --staged: what the commit changes; false when nothing in it can change a
+ * policy's verdict, so the whole index need not be read (pre-commit speed). */
+static int staged_changes(policy_pass *p, bool *relevant)
+{
+	staged_scan s = { p, false };
+	int rc = opsc_repo_each_staged(p->run->t->repo, 0, on_staged, &s);
+	if (p->nstaged)
+		qsort(p->staged, p->nstaged, sizeof(char *), cmp_path);
+	*relevant = s.relevant;
+	return rc;
+}
+
 static bool first_target(const lint_run *run)
 {
 	return !run->opts->npaths || run->t->path == run->opts->paths[0];
@@ -398,18 +478,28 @@ int opsc_lint_find_policy(lint_run *run)
 	if (run->opts->mode == OPSC_LINT_HISTORY)
 		return 0;
 	opsc_ctx_init(&actx);
+	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len, NULL, 0 };
+	bool relevant = true;
+	int rc = run->opts->mode == OPSC_LINT_STAGED ? staged_changes(&p, &relevant) : 0;
+	if (rc < 0 || !relevant) {
+		if (rc < 0)
+			run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
+		opsc_free(p.staged);
+		opsc_ctx_dispose(&actx);
+		return rc < 0 ? -1 : 0;
+	}
 	reader r = { run, opsc_actual_new(&actx) };
-	int rc = read_manifests(&r);
+	rc = read_manifests(&r);
 	opsc_actual_finish(r.actual, &actual);
 	if (rc < 0) {
 		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
 		goto done;
 	}
-	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len };
 	invalid_yaml(&p);
 	run_policies(&p, first_target(run));
 	opsc_lint_contradictions(&p);
 done:
+	opsc_free(p.staged);
 	opsc_ctx_dispose(&actx);
 	return rc < 0 ? -1 : 0;
 }

@@ -429,9 +429,42 @@ static void test_lint_policy__staged_reads_the_whole_index(void **state)
 	gitfix_dispose(&f);
 }
 
+/* --staged reports what the commit brings: a violation committed earlier
+ * is not the author's to fix, and a commit of files no policy reads (a
+ * ConfigMap) does not need the index read at all. */
+static void test_lint_policy__staged_reports_only_the_commit(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/rbac.yaml", wildcard_role_yaml);
+	const char *paths[] = { "policies/shop.ops", "clusters/lab/shop-staging/namespace.yaml",
+				"clusters/lab/shop-staging/network.yaml", "clusters/lab/shop-staging/backup.yaml",
+				"clusters/main/shop/namespace.yaml", "clusters/main/shop/network.yaml",
+				"clusters/main/shop/backup.yaml", "clusters/main/rbac.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "shop, with a wildcard role", "Alice", 1700000000, NULL);
+	gitfix_write(&f, "clusters/main/config.yaml",
+		     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n");
+	gitfix_add(&f, "clusters/main/config.yaml");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_STAGED);
+	assert_string_equal(found(&o), "");
+	done(&o);
+	gitfix_write(&f, "clusters/main/admin.yaml", cluster_admin_yaml);
+	gitfix_add(&f, "clusters/main/admin.yaml");
+	lint(&o, &f, OPSC_LINT_STAGED);
+	assert_string_equal(found(&o), "clusters/main/admin.yaml:1:1 error no-cluster-admin-binding; "
+				       "clusters/main/admin.yaml:1:1 error undeclared-cluster-admin");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lint_policy__staged_reports_only_the_commit),
 		cmocka_unit_test(test_lint_policy__clean_repository),
 		cmocka_unit_test(test_lint_policy__seed_002_wildcard_role_and_open_namespace),
 		cmocka_unit_test(test_lint_policy__cluster_admin_binding),
