@@ -113,6 +113,7 @@ uint32_t opsc_actual_env(opsc_actual *a, opsc_str ns)
 	e.cluster = (opsc_str){ "", OPSC_NO_SPAN }; /* manifests do not say which cluster */
 	e.production = strcmp(ns.s, "production") == 0;
 	opsc_array_push(&a->envs, e);
+	opsc_array_push(&a->has_manifest, false);
 	return a->envs.len - 1;
 }
 
@@ -139,6 +140,7 @@ static void read_namespace(opsc_actual *a, const opsc_yamldoc_node *doc)
 		return;
 	}
 	uint32_t i = opsc_actual_env(a, name); /* may grow envs: index first */
+	a->has_manifest.items[i] = true;
 	opsc_env *e = &a->envs.items[i];
 	e->span = opsc_actual_span(a, doc);
 	e->name = e->namespace_ = name;
@@ -349,6 +351,7 @@ void opsc_actual_free(opsc_actual *a)
 	if (!a)
 		return;
 	opsc_array_free(&a->envs);
+	opsc_array_free(&a->has_manifest);
 	opsc_array_free(&a->roles);
 	opsc_array_free(&a->bindings);
 	opsc_array_free(&a->binding_envs);
@@ -383,11 +386,48 @@ static const opsc_role *find_role(const opsc_model *m, const char *name)
 	return NULL;
 }
 
+static void remap(actual_envs *lists, uint32_t n, const uint32_t *to)
+{
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < lists[i].n; j++)
+			lists[i].idx[j] = to[lists[i].idx[j]];
+}
+
+/* Namespaces a Namespace manifest declares come first, and only they are
+ * the Model's environments: a namespace merely named by an object (the
+ * operators' `monitoring`, `velero`) is not managed here, and policies
+ * over environments must not judge it. Objects in such a namespace still
+ * point at its entry, kept in the same array just past nenvs. */
+static uint32_t order_envs(opsc_actual *a)
+{
+	uint32_t n = a->envs.len, k = 0;
+	uint32_t *to = opsc_malloc((n + 1) * sizeof *to);
+	opsc_env *sorted = opsc_malloc((n + 1) * sizeof *sorted);
+	for (int pass = 1; pass >= 0; pass--)
+		for (uint32_t i = 0; i < n; i++)
+			if (a->has_manifest.items[i] == (bool)pass) {
+				to[i] = k;
+				sorted[k++] = a->envs.items[i];
+			}
+	uint32_t declared = 0;
+	for (uint32_t i = 0; i < n; i++)
+		declared += a->has_manifest.items[i];
+	if (n)
+		memcpy(a->envs.items, sorted, n * sizeof *sorted);
+	remap(a->binding_envs.items, a->binding_envs.len, to);
+	remap(a->netpol_envs.items, a->netpol_envs.len, to);
+	remap(a->backup_envs.items, a->backup_envs.len, to);
+	remap(a->alert_envs.items, a->alert_envs.len, to);
+	opsc_free(sorted);
+	opsc_free(to);
+	return declared;
+}
+
 void opsc_actual_finish(opsc_actual *a, opsc_model *out)
 {
 	opsc_arena *arena = a->ctx->arena;
 	memset(out, 0, sizeof *out);
-	out->nenvs = a->envs.len;
+	out->nenvs = order_envs(a);
 	out->envs = opsc_array_to_arena(arena, &a->envs);
 	out->nroles = a->roles.len;
 	out->roles = opsc_array_to_arena(arena, &a->roles);

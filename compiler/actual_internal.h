@@ -21,6 +21,7 @@ struct opsc_actual {
 	opsc_ctx *ctx;
 	uint32_t file; /* the source being read */
 	opsc_array(opsc_env) envs;
+	opsc_array(bool) has_manifest; /* per env: a Namespace manifest declares it */
 	opsc_array(opsc_role) roles;
 	opsc_array(opsc_binding) bindings;
 	opsc_array(actual_envs) binding_envs;

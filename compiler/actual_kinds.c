@@ -136,8 +136,11 @@ void opsc_actual_netpol(opsc_actual *a, const opsc_yamldoc_node *doc)
 	bool typed = opsc_yamldoc_path(doc, "spec.policyTypes") != NULL;
 	bool ingress = typed ? has_str(types, "Ingress") : true;
 	bool egress = typed ? has_str(types, "Egress") : count[1] > 0;
-	p.deny_ingress = ingress && count[0] == 0;
-	p.deny_egress = egress && count[1] == 0;
+	/* A direction the policy types list isolates the selected pods: what
+	 * is not allowed by a rule is denied, which is what `deny = [...]`
+	 * means in .ops (opsc writes deny plus allow rules as one policy). */
+	p.deny_ingress = ingress;
+	p.deny_egress = egress;
 	p.nrules = rules.len;
 	p.rules = opsc_array_to_arena(a->ctx->arena, &rules);
 	opsc_array_push(&a->netpols, p);

@@ -255,9 +255,7 @@ static int secrets_worktree(lint_run *run)
 static int secrets_base(lint_run *run)
 {
 	opsc_repo_files files = { 0 };
-	int rc = opsc_repo_diff_base(run->t->repo, run->opts->base, &run->changes);
-	if (rc < 0)
-		rc = fail(run, "--base", opsc_repo_error());
+	int rc = opsc_lint_base_changes(run);
 	for (uint32_t i = 0; rc == 0 && i < run->changes.files.len; i++)
 		opsc_array_push(&files.paths, opsc_strdup(run->changes.files.items[i].path));
 	if (rc == 0)
@@ -394,19 +392,47 @@ static int open_targets(lint_run *run, target *targets, uint32_t n, const char *
 	return 0;
 }
 
+/* Targets outer, finders inner: a target's --base diff is computed once
+ * (opsc_lint_base_changes) and serves every finder. */
 static int run_finders(lint_run *run, const target *targets, uint32_t n)
 {
 	int rc = 0;
-	for (size_t k = 0; rc == 0 && k < sizeof finders / sizeof *finders; k++) {
-		if (!run->opts->kinds[finders[k].kind])
-			continue;
-		for (uint32_t i = 0; rc == 0 && i < n; i++) {
-			run->t = &targets[i];
-			rc = finders[k].run(run);
-			opsc_repo_changes_dispose(&run->changes);
-		}
+	for (uint32_t i = 0; rc == 0 && i < n; i++) {
+		run->t = &targets[i];
+		for (size_t k = 0; rc == 0 && k < sizeof finders / sizeof *finders; k++)
+			if (run->opts->kinds[finders[k].kind])
+				rc = finders[k].run(run);
+		opsc_repo_changes_dispose(&run->changes);
+		run->have_changes = false;
 	}
 	return rc;
+}
+
+int opsc_lint_base_changes(lint_run *run)
+{
+	if (run->have_changes)
+		return 0;
+	if (opsc_repo_diff_base(run->t->repo, run->opts->base, &run->changes) < 0)
+		return fail(run, "--base", opsc_repo_error());
+	run->have_changes = true;
+	return 0;
+}
+
+bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const char *data, size_t len))
+{
+	const char *root = opsc_repo_workdir(run->t->repo);
+	for (uint32_t i = 0; i < run->changes.files.len; i++) {
+		const char *rel = run->changes.files.items[i].path;
+		char *path = opsc_arena_printf(run->out->arena, "%s%s", root, rel);
+		FILE *f = fopen(path, "rb");
+		char buf[65536];
+		size_t len = f ? fread(buf, 1, sizeof buf, f) : 0;
+		if (f)
+			fclose(f);
+		if (fn(rel, f ? buf : NULL, len))
+			return true;
+	}
+	return false;
 }
 
 static int apply_baseline(lint_run *run)

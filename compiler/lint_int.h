@@ -30,6 +30,7 @@ typedef struct lint_run {
 	opsc_scan_state *state; /* for blobs, made on first use */
 	const target *t;
 	opsc_repo_changes changes; /* OPSC_LINT_BASE */
+	bool have_changes; /* changes computed for the current target */
 	const opsc_repo_commit *commit; /* the blob being read, history only */
 	const char *error;
 	pthread_t rules_tid; /* load_rules, while the targets open */
@@ -41,6 +42,14 @@ typedef struct lint_run {
 /* Finders: each turns run->t (one target) into findings of its kind,
  * appended to run->out. Return 0, or negative with run->error set. */
 int opsc_lint_find_drift(lint_run *run);
+
+/* --base: fills run->changes for the current target, once. Returns 0, or
+ * -1 with run->error set. */
+int opsc_lint_base_changes(lint_run *run);
+/* Whether `fn` is true of a changed file: its path and the first 64 KiB of
+ * its working-tree content (data NULL when it cannot be read). The finders
+ * use it to stay out of a pull request that cannot concern them. */
+bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const char *data, size_t len));
 int opsc_lint_find_policy(lint_run *run);
 
 #endif

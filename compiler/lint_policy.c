@@ -19,6 +19,7 @@
  * `cluster` runs on the declared Model only: on the actual one every
  * namespace would look unprotected.
  */
+#define _GNU_SOURCE /* memmem */
 #include "lint_policy_int.h"
 
 #include <stdlib.h>
@@ -384,8 +385,6 @@ static int read_manifests(reader *r)
 	uint64_t max = OPSC_YAMLDOC_DEFAULT_MAX_BYTES;
 	if (run->opts->mode == OPSC_LINT_STAGED)
 		return opsc_repo_each_indexed(run->t->repo, max, on_blob, r);
-	if (run->opts->mode == OPSC_LINT_BASE && opsc_repo_diff_base(run->t->repo, run->opts->base, &run->changes) < 0)
-		return -1;
 	return read_worktree(r);
 }
 
@@ -400,14 +399,19 @@ static void invalid_yaml(policy_pass *p)
 		if (strcmp(d->code, "invalid-yaml") != 0 || d->span.file == last)
 			continue;
 		last = d->span.file;
+		const opsc_source *src = opsc_sources_get(&p->actual_ctx->sources, d->span.file);
+		if (src && memmem(src->text, src->len, "{{", 2)) {
+			/* a Helm chart's templates/ and other Go templates are YAML
+			 * only once rendered: not a defect, not readable either */
+			add_note(p->run, src->path, "a template (Helm or Go), not YAML until rendered: not checked");
+			continue;
+		}
 		const char *msg = opsc_arena_printf(p->run->out->arena, "not valid YAML: %s", d->message);
 		opsc_lint_policy_add(p, "invalid-yaml", (opsc_place){ d->span, OPSC_IN_ACTUAL },
 				     (opsc_place){ OPSC_NO_SPAN, OPSC_IN_ACTUAL }, NULL, msg);
 	}
 }
 
-/* The declared Model is the run's, not the target's: checked with the
- * first target only. Without PATHs the only target is ".". */
 /* The kinds the actual Model is built from: a commit whose YAML declares
  * none of them cannot change what the policies see in the manifests. */
 static const char *const model_kinds[] = {
@@ -438,6 +442,13 @@ static bool declares_model_kind(const char *data, size_t len)
 	return false;
 }
 
+/* A changed file that can change a policy's verdict: .ops, or YAML
+ * declaring a kind the Models are built from. */
+static bool may_concern_policies(const char *path, const char *data, size_t len)
+{
+	return is_ops(path) || (is_yaml(path) && data && declares_model_kind(data, len));
+}
+
 typedef struct {
 	policy_pass *p;
 	bool relevant;
@@ -449,7 +460,7 @@ static int on_staged(void *user, const opsc_repo_blob *blob)
 	policy_pass *p = s->p;
 	p->staged = opsc_realloc(p->staged, (p->nstaged + 1) * sizeof(char *));
 	p->staged[p->nstaged++] = opsc_arena_strdup(p->run->out->arena, blob->path);
-	if (is_ops(blob->path) || (is_yaml(blob->path) && blob->data && declares_model_kind(blob->data, blob->len)))
+	if (may_concern_policies(blob->path, blob->data, blob->len))
 		s->relevant = true;
 	return 0;
 }
@@ -466,6 +477,8 @@ static int staged_changes(policy_pass *p, bool *relevant)
 	return rc;
 }
 
+/* The declared Model is the run's, not the target's: checked with the
+ * first target only. Without PATHs the only target is ".". */
 static bool first_target(const lint_run *run)
 {
 	return !run->opts->npaths || run->t->path == run->opts->paths[0];
@@ -480,10 +493,12 @@ int opsc_lint_find_policy(lint_run *run)
 	opsc_ctx_init(&actx);
 	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len, NULL, 0 };
 	bool relevant = true;
-	int rc = run->opts->mode == OPSC_LINT_STAGED ? staged_changes(&p, &relevant) : 0;
+	int rc = 0;
+	if (run->opts->mode == OPSC_LINT_STAGED && (rc = staged_changes(&p, &relevant)) < 0)
+		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
+	if (run->opts->mode == OPSC_LINT_BASE && (rc = opsc_lint_base_changes(run)) == 0)
+		relevant = opsc_lint_changes_any(run, may_concern_policies);
 	if (rc < 0 || !relevant) {
-		if (rc < 0)
-			run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
 		opsc_free(p.staged);
 		opsc_ctx_dispose(&actx);
 		return rc < 0 ? -1 : 0;

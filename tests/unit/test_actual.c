@@ -157,8 +157,11 @@ static void test_actual__envs_and_rbac(void **state)
 	opsc_ctx ctx;
 	opsc_model m;
 	build(&ctx, &m);
-	/* shop (Namespace), staging (named by the Schedule), a (broken.yaml) */
-	assert_int_equal(m.nenvs, 3);
+	/* shop and a (broken.yaml) have Namespace manifests; staging is only
+	 * named by the Schedule: kept just past nenvs, for the Schedule to
+	 * point at, but not one of the Model's environments */
+	assert_int_equal(m.nenvs, 2);
+	assert_string_equal(m.envs[1].name.s, "a");
 	const opsc_env *shop = &m.envs[0];
 	assert_string_equal(shop->name.s, "shop");
 	assert_string_equal(shop->namespace_.s, "shop");
@@ -166,9 +169,9 @@ static void test_actual__envs_and_rbac(void **state)
 	assert_true(shop->production);
 	assert_span(shop->span, 0, 1, 1);
 	assert_span(shop->name.span, 0, 4, 9);
-	assert_string_equal(m.envs[1].name.s, "staging");
-	assert_false(m.envs[1].production);
-	assert_span(m.envs[1].span, 2, 14, 32);
+	assert_string_equal(m.envs[2].name.s, "staging");
+	assert_false(m.envs[2].production);
+	assert_span(m.envs[2].span, 2, 14, 32);
 
 	assert_int_equal(m.nroles, 1);
 	const opsc_role *r = &m.roles[0];
@@ -217,8 +220,10 @@ static void test_actual__netpols(void **state)
 	assert_true(deny->deny_egress);
 	assert_int_equal(deny->pod_selector.len, 0);
 	assert_ptr_equal(deny->envs[0], &m.envs[0]);
-	assert_false(web->deny_ingress);
-	assert_false(web->deny_egress); /* no policyTypes, no egress rules: egress not governed */
+	/* no policyTypes: ingress applies (and isolates the web pods: what the
+	 * rule does not allow is denied); no egress rules: egress not governed */
+	assert_true(web->deny_ingress);
+	assert_false(web->deny_egress);
 	assert_span(web->name.span, 1, 10, 18);
 	assert_string_equal(web->pod_selector.items[0].value.s, "web");
 	assert_int_equal(web->nrules, 1);

@@ -359,8 +359,14 @@ static void test_lint_policy__invalid_yaml_is_a_finding_per_file(void **state)
 	gitfix_write(&f, "clusters/main/broken.yaml", "a: [1, 2\nb: c\n");
 	gitfix_write(&f, "clusters/main/tabs.yml", "a:\n\tb: c\n");
 	gitfix_write(&f, "clusters/main/rbac.yaml", wildcard_role_yaml);
+	/* a Helm template is YAML only once rendered: a note, not a finding */
+	gitfix_write(&f, "charts/app/templates/deploy.yaml",
+		     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+		     "spec:\n  {{- if .Values.replicas }}\n  replicas: {{ .Values.replicas }}\n  {{- end }}\n");
 	lint_out o;
 	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_int_equal(o.res.notes.len, 1);
+	assert_string_equal(o.res.notes.items[0].path, "charts/app/templates/deploy.yaml");
 	assert_string_equal(found(&o), "clusters/main/broken.yaml:2:2 error invalid-yaml; "
 				       "clusters/main/rbac.yaml:1:1 error no-wildcard-rbac; "
 				       "clusters/main/rbac.yaml:9:5 error role-exceeds-declared; "

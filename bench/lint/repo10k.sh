@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# bench/lint/repo10k.sh [OPSC] - `opsc lint` (secrets, drift and policy) on a
+# generated repository of 10,000 manifests, and `opsc lint --base` on a
+# change of 10 files of it (figures in bench/README.md).
+#
+# The repository: policies/ from bench/gen_policy.py (ENVS environments,
+# default 200: ~21k lines of .ops), the output of `opsc build` committed
+# (~1,600 files), and hand-written application manifests (Deployments,
+# Services, ConfigMaps) up to 10,000 YAML files, all committed.
+set -euo pipefail
+opsc=$(realpath "${1:-build/opsc}")
+envs=${ENVS:-200}
+total=${TOTAL:-10000}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 77; }
+dir=$(mktemp -d -p "$( [ -w /dev/shm ] && echo /dev/shm || echo /tmp)")
+[ -n "${KEEP:-}" ] && echo "keeping $dir" >&2 || trap 'rm -rf "$dir"' EXIT
+cd "$dir" && git init -q repo && cd repo
+git config user.name bench && git config user.email bench@example.com
+mkdir policies && python3 "$top/bench/gen_policy.py" "$envs" policies/big.ops
+"$opsc" build -q
+python3 - "$total" <<'PY'
+import os, subprocess, sys
+total = int(sys.argv[1])
+have = int(subprocess.run("find clusters -name '*.yaml' | wc -l", shell=True, capture_output=True, text=True).stdout)
+kinds = [
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: apps-{ns}\nspec:\n"
+    "  replicas: 2\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n"
+    "      labels: {{app: app{i}}}\n    spec:\n      containers:\n      - name: app\n"
+    "        image: registry.example.com/app{i}:1.{i}\n        env:\n        - name: LOG_LEVEL\n"
+    "          value: info\n        ports:\n        - containerPort: 8080\n",
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: app{i}\n  namespace: apps-{ns}\nspec:\n"
+    "  selector: {{app: app{i}}}\n  ports:\n  - port: 80\n    targetPort: 8080\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app{i}\n  namespace: apps-{ns}\ndata:\n"
+    "  url: https://app{i}.example.com\n  timeout: 30s\n",
+]
+for i in range(total - have):
+    d = "apps/team%d/app%d" % (i % 40, i // 3)
+    os.makedirs(d, exist_ok=True)
+    with open("%s/%s.yaml" % (d, ["deploy", "service", "config"][i % 3]), "w") as f:
+        f.write(kinds[i % 3].format(i=i, ns=i % 40))
+PY
+git add -A && git commit -qm base && git tag base
+echo "repository: $(git ls-files '*.yaml' | wc -l) YAML manifests, $(git ls-files | wc -l) files, $(wc -l < policies/big.ops) lines of .ops" >&2
+"$opsc" lint | tail -3 || true
+/usr/bin/time -o "$dir/time" -f "full lint: %e s, %M KB peak" "$opsc" lint >/dev/null 2>&1 || true; cat "$dir/time"
+hyperfine -N -i --warmup 1 --runs 5 "$opsc lint"
+# a pull request changing 10 application manifests (the usual case)
+git checkout -q -b change
+for f in $(git ls-files 'apps/*deploy.yaml' | head -10); do sed -i 's/replicas: 2/replicas: 3/' "$f"; done
+git commit -qam "scale 10 apps"
+echo "change: $(git diff --name-only base | wc -l) files" >&2
+"$opsc" lint --base base | tail -3 || true
+hyperfine -N -i --warmup 2 --runs 20 "$opsc lint --base base"
+# a pull request changing the .ops sources and the generated files with them
+git checkout -q -b change-ops base
+sed -i '0,/pods = 100/s//pods = 150/' policies/big.ops && "$opsc" build -q
+git add -A && git commit -qm "raise a quota"
+echo "change: $(git diff --name-only base | wc -l) files, .ops included" >&2
+"$opsc" lint --base base | tail -3 || true
+hyperfine -N -i --warmup 1 --runs 5 "$opsc lint --base base"
