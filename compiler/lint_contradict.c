@@ -126,7 +126,9 @@ static bool rule_allows(const opsc_rbac_rule *r, const grant *g)
 		return false;
 	if (g->url)
 		return has(&r->non_resource_urls, g->url);
-	return has(&r->api_groups, g->group) && has(&r->resources, g->resource) && names_within(g->names, &r->resource_names);
+	/* a declared rule without groups is the core group's, as opsc emits it */
+	bool group = r->api_groups.len ? has(&r->api_groups, g->group) : strcmp(g->group, "") == 0;
+	return group && has(&r->resources, g->resource) && names_within(g->names, &r->resource_names);
 }
 
 static bool role_allows(const opsc_role *role, const grant *g)
