@@ -10,9 +10,11 @@
 #define _GNU_SOURCE
 #include "repo_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "alloc.h"
@@ -310,11 +312,30 @@ static int merge_base_tree(git_tree **out, opsc_repo_changes *changes, git_repos
 	return rc;
 }
 
+typedef opsc_array(char *) path_list; /* sorted */
+
 typedef struct {
 	opsc_repo *repo;
 	opsc_repo_changes *out;
 	opsc_repo_change *cur; /* the file being read, NULL when not listed */
+	const path_list *skip; /* read from the working tree instead */
 } diff_walk;
+
+static bool listed(const path_list *l, const char *path)
+{
+	uint32_t lo = 0, hi = l->len;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->items[mid], path);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
 
 static int on_file(const git_diff_delta *d, float progress, void *payload)
 {
@@ -322,7 +343,7 @@ static int on_file(const git_diff_delta *d, float progress, void *payload)
 	diff_walk *w = payload;
 	w->cur = NULL;
 	if (d->status == GIT_DELTA_DELETED || !is_content(d->new_file.mode) ||
-	    !opsc_repo_under_prefix_(w->repo, d->new_file.path))
+	    !opsc_repo_under_prefix_(w->repo, d->new_file.path) || (w->skip && listed(w->skip, d->new_file.path)))
 		return 0;
 	opsc_repo_change c = { .path = opsc_strdup(d->new_file.path) };
 	opsc_array_push(&w->out->files, c);
@@ -369,22 +390,141 @@ static void keep_added(opsc_repo_changes *out)
 		qsort(out->files.items, kept, sizeof *out->files.items, cmp_change);
 }
 
+/* Index entries whose working-tree file is not what the index records, in
+ * index (path) order: one lstat per entry, and a content hash only where
+ * the stat data differs. A directory walk of the working tree (what a
+ * tree-to-workdir diff does) costs several system calls per file, which on
+ * a large repository is most of a pull-request check. Files gone from the
+ * working tree are listed too: they are not in the change. */
+typedef struct {
+	opsc_repo *repo;
+	git_index *idx;
+	size_t from, to; /* entries [from, to) */
+	path_list found;
+} edit_scan;
+
+static bool entry_unchanged(const char *full, const git_index_entry *e)
+{
+	struct stat st;
+	if (lstat(full, &st) < 0)
+		return false;
+	if ((uint64_t)st.st_size == e->file_size && st.st_mtim.tv_sec == e->mtime.seconds &&
+	    (uint32_t)st.st_mtim.tv_nsec == e->mtime.nanoseconds)
+		return true;
+	git_oid oid; /* touched, perhaps not changed */
+	return S_ISREG(st.st_mode) && git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB) == 0 &&
+	       git_oid_equal(&oid, &e->id);
+}
+
+static void *scan_edits(void *arg)
+{
+	edit_scan *s = arg;
+	size_t wlen = strlen(s->repo->workdir), cap = 0;
+	char *full = NULL;
+	for (size_t i = s->from; i < s->to; i++) {
+		const git_index_entry *e = git_index_get_byindex(s->idx, i);
+		if (GIT_INDEX_ENTRY_STAGE(e) != 0 || !is_content(e->mode) ||
+		    !opsc_repo_under_prefix_(s->repo, e->path))
+			continue;
+		size_t need = wlen + strlen(e->path) + 1;
+		if (need > cap)
+			full = opsc_realloc(full, cap = need * 2);
+		memcpy(full, s->repo->workdir, wlen);
+		strcpy(full + wlen, e->path);
+		if (!entry_unchanged(full, e))
+			opsc_array_push(&s->found, opsc_strdup(e->path));
+	}
+	opsc_free(full);
+	return NULL;
+}
+
+/* Two halves on two threads: the system calls are the cost, and they run
+ * in parallel. The halves keep index order when joined. */
+static void worktree_edits(opsc_repo *repo, git_index *idx, path_list *out)
+{
+	size_t n = git_index_entrycount(idx);
+	edit_scan half[2] = { { repo, idx, 0, n / 2, { 0 } }, { repo, idx, n / 2, n, { 0 } } };
+	pthread_t tid;
+	bool threaded = n > 1000 && pthread_create(&tid, NULL, scan_edits, &half[1]) == 0;
+	scan_edits(&half[0]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		scan_edits(&half[1]);
+	for (int h = 0; h < 2; h++) {
+		for (uint32_t i = 0; i < half[h].found.len; i++)
+			opsc_array_push(out, half[h].found.items[i]);
+		opsc_array_free(&half[h].found);
+	}
+}
+
+/* The added lines of a file edited in the working tree, against the merge
+ * base's version (none: every line is added). */
+static int diff_edited(diff_walk *w, git_tree *base, const char *path, const git_diff_options *dopts)
+{
+	size_t wlen = strlen(w->repo->workdir);
+	char *full = opsc_malloc(wlen + strlen(path) + 1);
+	memcpy(full, w->repo->workdir, wlen);
+	strcpy(full + wlen, path);
+	FILE *f = fopen(full, "rb");
+	opsc_free(full);
+	if (!f)
+		return 0; /* gone: not in the change */
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	do {
+		if (len + 65536 > cap)
+			buf = opsc_realloc(buf, cap = (len + 65536) * 2);
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	fclose(f);
+	git_tree_entry *te = NULL;
+	git_blob *blob = NULL;
+	if (git_tree_entry_bypath(&te, base, path) == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB)
+		git_blob_lookup(&blob, git_tree_owner(base), git_tree_entry_id(te));
+	git_error_clear();
+	opsc_repo_change c = { .path = opsc_strdup(path) };
+	opsc_array_push(&w->out->files, c);
+	w->cur = opsc_array_last(&w->out->files);
+	int rc = git_diff_blob_to_buffer(blob, path, buf ? buf : "", len, path, dopts, NULL, NULL, NULL,
+					 on_line, w);
+	w->cur = NULL;
+	git_blob_free(blob);
+	git_tree_entry_free(te);
+	opsc_free(buf);
+	return rc;
+}
+
 int opsc_repo_diff_base(opsc_repo *repo, const char *rev, opsc_repo_changes *out)
 {
 	git_tree *base = NULL;
+	git_index *idx = NULL;
 	git_diff *diff = NULL;
+	path_list edited = { 0 };
 	git_diff_options dopts;
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	dopts.context_lines = 0;
 	dopts.flags = GIT_DIFF_IGNORE_SUBMODULES;
-	diff_walk w = { .repo = repo, .out = out };
+	diff_walk w = { .repo = repo, .out = out, .skip = &edited };
 	int rc = merge_base_tree(&base, out, repo->git, rev);
 	if (rc == 0)
-		rc = git_diff_tree_to_workdir_with_index(&diff, repo->git, base, &dopts);
+		rc = git_repository_index(&idx, repo->git);
+	if (rc == 0)
+		worktree_edits(repo, idx, &edited);
+	/* committed and staged changes, then the working tree's on top */
+	if (rc == 0)
+		rc = git_diff_tree_to_index(&diff, repo->git, base, idx, &dopts);
 	if (rc == 0)
 		rc = git_diff_foreach(diff, on_file, NULL, NULL, on_line, &w);
+	for (uint32_t i = 0; rc == 0 && i < edited.len; i++)
+		rc = diff_edited(&w, base, edited.items[i], &dopts);
 	keep_added(out);
+	for (uint32_t i = 0; i < edited.len; i++)
+		opsc_free(edited.items[i]);
+	opsc_array_free(&edited);
 	git_diff_free(diff);
+	git_index_free(idx);
 	git_tree_free(base);
 	return rc;
 }
