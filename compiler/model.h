@@ -142,6 +142,7 @@ typedef struct {
 
 typedef struct opsc_role {
 	opsc_span span;
+	opsc_span used_at; /* from a template: the user's outermost `use` of it; else no file */
 	opsc_str name;
 	bool cluster; /* ClusterRole (always for roles bound cluster-wide) */
 	opsc_rbac_rule *rules;
@@ -201,6 +202,7 @@ typedef struct {
 
 typedef struct {
 	opsc_span span;
+	opsc_span used_at; /* from a template: the user's outermost `use` of it; else no file */
 	opsc_str name;
 	const struct opsc_env **envs; /* `in`; all environments when all_envs */
 	uint32_t nenvs;
@@ -215,6 +217,7 @@ typedef struct {
 
 typedef struct {
 	opsc_span span;
+	opsc_span used_at; /* from a template: the user's outermost `use` of it; else no file */
 	opsc_str name;
 	opsc_str schedule; /* 5-field cron, validated */
 	opsc_str timezone; /* may be NULL: then the project's, then none */
@@ -234,6 +237,7 @@ typedef struct {
 
 typedef struct {
 	opsc_span span;
+	opsc_span used_at; /* from a template: the user's outermost `use` of it; else no file */
 	opsc_str name; /* "HighErrorRate" */
 	opsc_str group; /* rule group; default "opsc" or the template name */
 	opsc_str expr; /* PromQL, parameters substituted */

@@ -10,6 +10,17 @@
 #include "suggest.h"
 #include "units.h"
 
+/* The user's outermost `use` behind an item from a template (what the
+ * headers of generated files name, beside the template's own file);
+ * OPSC_NO_SPAN for an item written directly. */
+static opsc_span used_at(const sema_item *it)
+{
+	const sema_scope *sc = it->scope;
+	while (sc && sc->caller)
+		sc = sc->caller;
+	return sc ? sc->use : OPSC_NO_SPAN;
+}
+
 /* -------------------------------------------------------------------- rbac */
 
 void sema_build_role(builder *b, const sema_item *it, opsc_role *role)
@@ -17,6 +28,7 @@ void sema_build_role(builder *b, const sema_item *it, opsc_role *role)
 	role->span = it->block->type_span;
 	role->name = sema_item_str(b, it);
 	role->origin = it->scope ? it->scope->origin : NULL;
+	role->used_at = used_at(it);
 	const opsc_expr *e = sema_item_attr(b, it, "cluster");
 	if (e)
 		sema_bool(b->s, e, it->scope, &role->cluster);
@@ -174,6 +186,7 @@ static void build_net_rule(builder *b, const sema_item *it, const opsc_block *ab
 void sema_build_network(builder *b, const sema_item *it, opsc_netpol *np)
 {
 	np->span = it->block->type_span;
+	np->used_at = used_at(it);
 	np->name = sema_item_str(b, it);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &np->envs, &np->nenvs, &np->all_envs);
 	const opsc_expr *e;
@@ -206,6 +219,7 @@ void sema_build_network(builder *b, const sema_item *it, opsc_netpol *np)
 void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 {
 	bk->span = it->block->type_span;
+	bk->used_at = used_at(it);
 	bk->name = sema_item_str(b, it);
 	sema_item_string(b, it, "schedule", &bk->schedule);
 	sema_item_string(b, it, "timezone", &bk->timezone);
@@ -225,6 +239,7 @@ void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 {
 	al->span = it->block->type_span;
+	al->used_at = used_at(it);
 	al->name = sema_item_str(b, it);
 	sema_item_string(b, it, "expr", &al->expr);
 	const opsc_expr *e = sema_item_attr(b, it, "severity");

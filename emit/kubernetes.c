@@ -191,6 +191,7 @@ static void role_rules(opsc_yw *w, const opsc_role *role)
 static void role_object(k8s_file *f, const opsc_role *role, const char *ns)
 {
 	object(f, role->span, RBAC_API, ns ? "Role" : "ClusterRole", role->name.s, ns);
+	opsc_srcs_add(&f->srcs, role->used_at);
 	role_rules(&f->w, role);
 	object_end(f);
 }
@@ -358,6 +359,7 @@ static void net_rules(opsc_yw *w, const opsc_netpol *np, opsc_direction dir)
 static void netpol_object(k8s_file *f, const opsc_netpol *np, const char *ns)
 {
 	object(f, np->span, "networking.k8s.io/v1", "NetworkPolicy", np->name.s, ns);
+	opsc_srcs_add(&f->srcs, np->used_at);
 	opsc_yw *w = &f->w;
 	opsc_yw_key_map(w, "spec");
 	opsc_yw_key_map(w, "podSelector");

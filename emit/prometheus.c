@@ -64,6 +64,7 @@ static void collect(opsc_emit *em, const char *cluster, cluster_rules *cr, opsc_
 		cr->alerts[cr->nalerts++] = al;
 		cr->groups[cr->ngroups++] = al->group.s ? al->group.s : "opsc";
 		opsc_srcs_add(srcs, al->span);
+		opsc_srcs_add(srcs, al->used_at);
 	}
 	qsort(cr->groups, cr->ngroups, sizeof(*cr->groups), cmp_str);
 	uint32_t k = 0;

@@ -195,6 +195,7 @@ static int emit_cluster(opsc_emit *em, const char *cluster)
 			continue;
 		opsc_array_push(&scheds, s);
 		opsc_srcs_add(&srcs, s.backup->span);
+		opsc_srcs_add(&srcs, s.backup->used_at);
 	}
 	if (scheds.len == 0)
 		goto done;
