@@ -26,14 +26,6 @@ static const char tfstate_fix[] =
  * opsc_scan_builtins() (ids and severities); tests/unit/test_rules.c
  * holds them in step. */
 static const opsc_rule builtins[] = {
-	BUILTIN("drift-contradicts", DRIFT, ERROR, "a hand-written manifest contradicts the declared policy",
-		"A manifest that opsc did not generate grants or removes something the .ops Model declares "
-		"otherwise: a binding to cluster-admin nobody declared, a Role granting more than the declared "
-		"role of the same name, a namespace opsc manages without its default-deny network policy. Flux "
-		"applies both, so the cluster ends up less strict than the policy says.",
-		"Delete the manifest, or declare what it does in .ops (a `bind`, `role` or `network` block) so "
-		"the policy and the repository agree. For an intended emergency binding, name it as the "
-		"project's `break_glass`."),
 	BUILTIN("drift-edited", DRIFT, ERROR, "a generated file was edited by hand",
 		"`opsc build` writes the manifests Flux applies, each with a header naming the .ops file that "
 		"produced it. This file differs from what it was generated as: someone edited it by hand, and "
