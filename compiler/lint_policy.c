@@ -412,7 +412,7 @@ static int read_manifests(reader *r)
 	lint_run *run = r->run;
 	uint64_t max = OPSC_YAMLDOC_DEFAULT_MAX_BYTES;
 	if (run->opts->mode == OPSC_LINT_STAGED)
-		return opsc_repo_each_indexed(run->t->repo, max, on_blob, r);
+		return opsc_repo_each_index(run->t->repo, NULL, max, on_blob, r);
 	return read_worktree(r);
 }
 

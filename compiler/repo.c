@@ -442,16 +442,20 @@ int opsc_repo_each_staged(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb 
 	return rc < 0 ? rc : 0;
 }
 
-int opsc_repo_each_indexed(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb cb, void *user)
+int opsc_repo_each_index(opsc_repo *repo, const char *dir, uint64_t max_size, opsc_repo_blob_cb cb,
+			 void *user)
 {
 	git_index *index = NULL;
+	size_t dlen = dir ? strlen(dir) : 0;
 	int rc = git_repository_index(&index, repo->git);
 	if (rc == 0) /* the index changes under a long-lived handle (hooks, tests) */
 		rc = git_index_read(index, false);
-	for (size_t i = 0; rc == 0 && i < git_index_entrycount(index); i++) {
+	size_t n = rc == 0 ? git_index_entrycount(index) : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(index, i);
-		if (GIT_INDEX_ENTRY_STAGE(e) != 0 || e->mode == GIT_FILEMODE_COMMIT ||
-		    !opsc_repo_under_prefix_(repo, e->path))
+		bool under = dir ? dlen == 0 || (strncmp(e->path, dir, dlen) == 0 && e->path[dlen] == '/')
+				 : opsc_repo_under_prefix_(repo, e->path);
+		if (!under || GIT_INDEX_ENTRY_STAGE(e) != 0 || e->mode == GIT_FILEMODE_COMMIT)
 			continue;
 		rc = opsc_repo_deliver_blob_(repo, &e->id, e->mode, e->path, max_size, NULL, cb, user);
 	}

@@ -89,16 +89,13 @@ typedef int (*opsc_repo_blob_cb)(void *user, const opsc_repo_blob *blob);
  * submodules are left out. `max_size` 0 means no limit. */
 int opsc_repo_each_staged(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb cb, void *user);
 
-/* Every stage-0 entry of the index under the repository-relative
- * directory `dir` ("" for all), in index (path) order, with its content,
- * whatever the prefix. */
+/* Every entry of the index (the whole content of the next commit, changed
+ * or not), read from the object database in path order: under the
+ * repository-relative directory `dir` ("" for all, whatever the prefix), or
+ * under the prefix when `dir` is NULL. What checks needing the complete set
+ * of manifests read with --staged. Submodules and conflicts are left out. */
 int opsc_repo_each_index(opsc_repo *repo, const char *dir, uint64_t max_size, opsc_repo_blob_cb cb,
 			 void *user);
-/* Every index entry under the prefix (the whole content of the next
- * commit, changed or not), read from the object database in path order:
- * what checks that need the complete set of manifests (policies) read with
- * --staged. Submodules and conflicted entries are left out. */
-int opsc_repo_each_indexed(opsc_repo *repo, uint64_t max_size, opsc_repo_blob_cb cb, void *user);
 
 typedef int (*opsc_repo_progress_cb)(void *user, uint32_t commits, uint32_t blobs);
 
