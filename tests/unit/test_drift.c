@@ -15,6 +15,7 @@
 #include "compile.h"
 #include "drift.h"
 #include "gitfix.h"
+#include "lintfix.h"
 #include "lint.h"
 
 static const char app_ops[] =
@@ -71,31 +72,17 @@ static void build_and_commit(gitfix *f)
 	opsc_ctx_dispose(&ctx);
 }
 
-typedef struct {
-	opsc_ctx ctx;
-	opsc_rules rules;
-	opsc_lint_result res;
-	const char *error;
-} lint_out;
-
 static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base)
 {
 	const char *path = f->dir;
 	opsc_lint_opts opts = { .mode = mode, .base = base, .kinds = { false, true, false }, .paths = &path,
 				.npaths = 1, .threads = 1 };
-	opsc_ctx_init(&o->ctx);
-	opsc_lint_result_init(&o->res);
-	o->rules = (opsc_rules){ 0 };
-	if (opsc_lint_run(&o->res, &o->rules, &o->ctx, &opts, &o->error) < 0)
-		fail_msg("lint: %s", o->error);
-	assert_int_equal(o->ctx.diags.errors, 0);
+	lintfix_run(o, &opts);
 }
 
 static void done(lint_out *o)
 {
-	opsc_lint_result_dispose(&o->res);
-	opsc_rules_dispose(&o->rules);
-	opsc_ctx_dispose(&o->ctx);
+	lintfix_done(o);
 }
 
 /* "path:line:col rule (related:line:col); ..." */

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "gitfix.h"
+#include "lintfix.h"
 #include "baseline.h"
 #include "lint.h"
 
@@ -23,14 +24,6 @@
 #define AWS_KEY "AKIAZ7VRSQ5TJN2XVD4K" /* opsc:ignore */
 #define PASSWORD "Zq8vN3xLp2Rt7Wm"
 
-typedef struct {
-	opsc_ctx ctx;
-	opsc_rules rules;
-	opsc_lint_result res;
-	const char *error;
-	int rc;
-} lint_out;
-
 static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *arg, const char *baseline)
 {
 	const char *path = f->dir;
@@ -38,20 +31,12 @@ static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *
 				.baseline = baseline, .threads = 2 };
 	if (mode == OPSC_LINT_BASE)
 		opts.base = arg;
-	opsc_ctx_init(&o->ctx);
-	opsc_lint_result_init(&o->res);
-	o->rules = (opsc_rules){ 0 };
-	o->rc = opsc_lint_run(&o->res, &o->rules, &o->ctx, &opts, &o->error);
-	if (o->rc < 0)
-		fail_msg("lint: %s", o->error);
-	assert_int_equal(o->ctx.diags.errors, 0);
+	lintfix_run(o, &opts);
 }
 
 static void done(lint_out *o)
 {
-	opsc_lint_result_dispose(&o->res);
-	opsc_rules_dispose(&o->rules);
-	opsc_ctx_dispose(&o->ctx);
+	lintfix_done(o);
 }
 
 /* "path:line:col rule; ..." */
