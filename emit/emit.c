@@ -146,6 +146,18 @@ const char **opsc_emit_clusters(opsc_emit *em, uint32_t *n)
 	return names;
 }
 
+int opsc_emit_per_cluster(opsc_emit *em, int (*fn)(opsc_emit *em, const char *cluster))
+{
+	uint32_t n;
+	const char **clusters = opsc_emit_clusters(em, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		int rc = fn(em, clusters[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Every name that becomes a directory is checked once, here, so no
  * emitter can write outside the output directory. */
 static bool check_names(opsc_emit *em)

@@ -97,6 +97,8 @@ const char *opsc_emit_duration(opsc_emit *em, int64_t seconds);
 
 /* Every distinct cluster name of the Model, sorted. */
 const char **opsc_emit_clusters(opsc_emit *em, uint32_t *n);
+/* Calls `fn` for each cluster in order; stops at the first negative. */
+int opsc_emit_per_cluster(opsc_emit *em, int (*fn)(opsc_emit *em, const char *cluster));
 
 extern const opsc_emitter opsc_emit_kubernetes, opsc_emit_velero, opsc_emit_prometheus,
 	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux;

@@ -223,14 +223,7 @@ done:
 
 static int emit_prometheus(opsc_emit *em)
 {
-	uint32_t n;
-	const char **clusters = opsc_emit_clusters(em, &n);
-	for (uint32_t i = 0; i < n; i++) {
-		int rc = emit_cluster(em, clusters[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return opsc_emit_per_cluster(em, emit_cluster);
 }
 
 const opsc_emitter opsc_emit_prometheus = { "prometheus", emit_prometheus };

@@ -218,14 +218,7 @@ done:
 static int emit_velero(opsc_emit *em)
 {
 	check_backups(em);
-	uint32_t n;
-	const char **clusters = opsc_emit_clusters(em, &n);
-	for (uint32_t i = 0; i < n; i++) {
-		int rc = emit_cluster(em, clusters[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return opsc_emit_per_cluster(em, emit_cluster);
 }
 
 const opsc_emitter opsc_emit_velero = { "velero", emit_velero };
