@@ -131,6 +131,10 @@ typedef struct {
 	bool *cluster; /* declared so, or bound cluster-wide */
 	uint32_t *mark; /* == gen: used in the namespace or cluster at hand */
 	uint32_t gen;
+	/* environment e's bindings, in declaration order:
+	 * env_bindings[env_start[e] .. env_start[e + 1]) */
+	uint32_t *env_start, *env_bindings;
+	uint32_t *roles; /* scratch: the roles of one namespace */
 } rbac_index;
 
 static uint32_t role_index(const opsc_model *m, const opsc_role *role)
@@ -152,6 +156,19 @@ static void rbac_index_init(rbac_index *ix, opsc_emit *em)
 		if (r != UINT32_MAX && m->bindings[i].nenvs == 0)
 			ix->cluster[r] = true;
 	}
+	ix->roles = opsc_arena_alloc(em->ctx->arena, (m->nroles + 1) * sizeof(uint32_t));
+	ix->env_start = opsc_arena_alloc(em->ctx->arena, (m->nenvs + 2) * sizeof(uint32_t));
+	uint32_t total = 0;
+	for (uint32_t i = 0; i < m->nbindings; i++)
+		for (uint32_t j = 0; j < m->bindings[i].nenvs; j++)
+			ix->env_start[m->bindings[i].envs[j] - m->envs + 2]++;
+	for (uint32_t e = 0; e <= m->nenvs; e++) /* counts -> starts, shifted by one */
+		ix->env_start[e + 1] += ix->env_start[e];
+	total = ix->env_start[m->nenvs + 1];
+	ix->env_bindings = opsc_arena_alloc(em->ctx->arena, (total + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < m->nbindings; i++)
+		for (uint32_t j = 0; j < m->bindings[i].nenvs; j++)
+			ix->env_bindings[ix->env_start[m->bindings[i].envs[j] - m->envs + 1]++] = i;
 }
 
 static bool binding_on(const opsc_binding *b, const char *cluster)
@@ -227,26 +244,33 @@ static void binding_object(k8s_file *f, const rbac_index *ix, const opsc_model *
 	object_end(f);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 static int emit_env_rbac(opsc_emit *em, rbac_index *ix, const opsc_env *env)
 {
 	const opsc_model *m = em->model;
+	uint32_t e = (uint32_t)(env - m->envs), from = ix->env_start[e], to = ix->env_start[e + 1];
+	uint32_t nroles = 0;
 	ix->gen++;
-	for (uint32_t i = 0; i < m->nbindings; i++) {
-		const opsc_binding *b = &m->bindings[i];
-		uint32_t r = role_index(m, b->role);
-		if (r != UINT32_MAX && b->nenvs && opsc_emit_env_in(b->envs, b->nenvs, false, env))
+	for (uint32_t j = from; j < to; j++) {
+		uint32_t r = role_index(m, m->bindings[ix->env_bindings[j]].role);
+		if (r != UINT32_MAX && !ix->cluster[r] && ix->mark[r] != ix->gen) {
 			ix->mark[r] = ix->gen;
+			ix->roles[nroles++] = r;
+		}
 	}
+	if (nroles > 1) /* in declaration order, as the rest of the output */
+		qsort(ix->roles, nroles, sizeof(uint32_t), cmp_u32);
 	k8s_file f;
 	file_open(&f, em);
-	for (uint32_t i = 0; i < m->nroles; i++)
-		if (!ix->cluster[i] && ix->mark[i] == ix->gen)
-			role_object(&f, &m->roles[i], env->namespace_.s);
-	for (uint32_t i = 0; i < m->nbindings; i++) {
-		const opsc_binding *b = &m->bindings[i];
-		if (b->nenvs && opsc_emit_env_in(b->envs, b->nenvs, false, env))
-			binding_object(&f, ix, m, b, env->namespace_.s);
-	}
+	for (uint32_t i = 0; i < nroles; i++)
+		role_object(&f, &m->roles[ix->roles[i]], env->namespace_.s);
+	for (uint32_t j = from; j < to; j++)
+		binding_object(&f, ix, m, &m->bindings[ix->env_bindings[j]], env->namespace_.s);
 	return file_close(&f, opsc_emit_env_path(em, env, "policy", "rbac.yaml"));
 }
 

@@ -93,13 +93,16 @@ static int cmp_kv(const void *a, const void *b)
 static uint32_t covered_namespaces(opsc_emit *em, const opsc_backup *bk, const char *cluster,
 				   const char ***out)
 {
+	/* the backup's own environments, or all of them: not every environment
+	 * for every backup, which would cost backups x environments */
 	const opsc_model *m = em->model;
-	const char **ns = opsc_arena_alloc(em->ctx->arena, (m->nenvs + 1) * sizeof(*ns));
+	bool all = bk->all_envs || bk->nenvs == 0;
+	uint32_t cand = all ? m->nenvs : bk->nenvs;
+	const char **ns = opsc_arena_alloc(em->ctx->arena, (cand + 1) * sizeof(*ns));
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < m->nenvs; i++) {
-		const opsc_env *env = &m->envs[i];
-		if (strcmp(env->cluster.s, cluster) != 0 || !env->namespace_.s ||
-		    !opsc_emit_env_in(bk->envs, bk->nenvs, bk->all_envs, env))
+	for (uint32_t i = 0; i < cand; i++) {
+		const opsc_env *env = all ? &m->envs[i] : bk->envs[i];
+		if (strcmp(env->cluster.s, cluster) != 0 || !env->namespace_.s)
 			continue;
 		ns[n++] = env->namespace_.s;
 	}
