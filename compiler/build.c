@@ -184,16 +184,16 @@ static int plan_output(opsc_build_plan *plan, const char *out, json_t *old,
 	if (lstat(path, &st) == 0) {
 		char *data;
 		size_t len;
-		char disk[41], want[41];
+		char disk[41];
 		const char *recorded = json_string_value(json_object_get(old, o->path));
 		if (!S_ISREG(st.st_mode)) {
 			kind = OPSC_CHANGE_BLOCKED;
-		} else if ((rc = read_file(&data, &len, path)) == 0) {
-			rc = opsc_build_hash(disk, data, len);
+		} else if ((rc = read_file(&data, &len, path)) == 0 && data) {
+			/* the usual case, the same bytes, needs no hash */
+			bool same = len == o->len && (len == 0 || memcmp(data, o->data, len) == 0);
+			rc = same ? 0 : opsc_build_hash(disk, data, len);
 			opsc_free(data);
-			if (rc == 0)
-				rc = opsc_build_hash(want, o->data, o->len);
-			if (rc == 0 && strcmp(disk, want) == 0)
+			if (same)
 				kind = OPSC_CHANGE_UNCHANGED;
 			else if (!recorded)
 				kind = force ? OPSC_CHANGE_UPDATE : OPSC_CHANGE_FOREIGN;

@@ -181,8 +181,11 @@ bool opsc_yw_needs_quotes(const char *s)
 {
 	if (!*s)
 		return true;
+	/* every special word starts with one of these: most keys and values
+	 * ("name", "kind", "app") are ruled out by their first byte */
 	size_t len = strlen(s);
-	for (size_t i = 0; len <= 5 && i < sizeof(yaml_words) / sizeof(yaml_words[0]); i++)
+	bool may_be_word = len <= 5 && strchr("~nNtTfFyYoO.-+<=", s[0]);
+	for (size_t i = 0; may_be_word && i < sizeof(yaml_words) / sizeof(yaml_words[0]); i++)
 		if (strcmp(s, yaml_words[i]) == 0)
 			return true;
 	return looks_numeric(s);

@@ -110,6 +110,22 @@ static void test_emit_kubernetes__network_policy(void **state)
 	opsc_test_emit_done(&f);
 }
 
+/* Strings a YAML reader would take for something else are quoted; others
+ * stay plain. */
+static void test_emit_kubernetes__quoting(void **state)
+{
+	(void)state;
+	opsc_emit_fixture f;
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_kubernetes,
+		"environment \"e\" { cluster = \"c\"  labels = { \"a\" = \"on\", \"b\" = \"0755\", \"c\" = \"~\", "
+		"\"d\" = \"1e3\", \"e\" = \"null\", \"f\" = \"online\", \"g\" = \"v1.2\", \"h\" = \"-.inf\" } }\n"), 0);
+	const char *ns = opsc_test_file(&f, "c/e/namespace/namespace.yaml");
+	assert_non_null(ns);
+	assert_non_null(strstr(ns, "    a: \"on\"\n    b: \"0755\"\n    c: \"~\"\n    d: \"1e3\"\n"
+				   "    e: \"null\"\n    f: online\n    g: v1.2\n    h: \"-.inf\"\n"));
+	opsc_test_emit_done(&f);
+}
+
 /* A cluster name that would climb out of the output directory is refused. */
 static void test_emit_kubernetes__unsafe_directory_name(void **state)
 {
@@ -130,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_emit_kubernetes__namespace_and_quota),
 		cmocka_unit_test(test_emit_kubernetes__rbac_where_bound),
 		cmocka_unit_test(test_emit_kubernetes__network_policy),
+		cmocka_unit_test(test_emit_kubernetes__quoting),
 		cmocka_unit_test(test_emit_kubernetes__unsafe_directory_name),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
