@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,18 +123,11 @@ done:
 	return rc;
 }
 
-int opsc_build_manifest_write_(const char *dir, const opsc_outputs *outputs)
+int opsc_build_manifest_write_(const char *dir, const opsc_outputs *outputs, char (*hashes)[41])
 {
 	json_t *files = json_object();
-	for (uint32_t i = 0; i < outputs->files.len; i++) {
-		const opsc_output *o = &outputs->files.items[i];
-		char hex[41];
-		if (opsc_build_hash(hex, o->data, o->len) < 0) {
-			json_decref(files);
-			return -1;
-		}
-		json_object_set_new(files, o->path, json_string(hex));
-	}
+	for (uint32_t i = 0; i < outputs->files.len; i++)
+		json_object_set_new(files, outputs->files.items[i].path, json_string(hashes[i]));
 	json_t *root = json_pack("{s:s, s:o}", "generator", "opsc", "files", files);
 	char *path = join(dir, OPSC_BUILD_MANIFEST);
 	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS) < 0
@@ -169,42 +163,97 @@ static void push(opsc_build_plan *plan, const char *path, opsc_change_kind kind,
 	opsc_array_push(&plan->changes, c);
 }
 
-/* What happens to one output, from the disk and the manifest. */
-static int plan_output(opsc_build_plan *plan, const char *out, json_t *old,
-		       const opsc_output *o, bool force)
+/* What happens to one output, from the disk and the manifest: sets *kind,
+ * returns 0 or -1 (opsc_build_error). `parent_ok`: the output's directory is
+ * the previous output's, already found free of symlinks. */
+static int classify(opsc_change_kind *kind, const char *out, json_t *old, const opsc_output *o,
+		    bool force, bool parent_ok)
 {
-	if (symlink_in_path(out, o->path)) {
-		push(plan, o->path, OPSC_CHANGE_BLOCKED, o);
+	if (!parent_ok && symlink_in_path(out, o->path)) {
+		*kind = OPSC_CHANGE_BLOCKED;
 		return 0;
 	}
 	char *path = join(out, o->path);
 	struct stat st;
 	int rc = 0;
-	opsc_change_kind kind = OPSC_CHANGE_ADD;
+	*kind = OPSC_CHANGE_ADD;
 	if (lstat(path, &st) == 0) {
 		char *data;
 		size_t len;
 		char disk[41];
 		const char *recorded = json_string_value(json_object_get(old, o->path));
 		if (!S_ISREG(st.st_mode)) {
-			kind = OPSC_CHANGE_BLOCKED;
+			*kind = OPSC_CHANGE_BLOCKED;
 		} else if ((rc = read_file(&data, &len, path)) == 0 && data) {
 			/* the usual case, the same bytes, needs no hash */
 			bool same = len == o->len && (len == 0 || memcmp(data, o->data, len) == 0);
 			rc = same ? 0 : opsc_build_hash(disk, data, len);
 			opsc_free(data);
 			if (same)
-				kind = OPSC_CHANGE_UNCHANGED;
+				*kind = OPSC_CHANGE_UNCHANGED;
 			else if (!recorded)
-				kind = force ? OPSC_CHANGE_UPDATE : OPSC_CHANGE_FOREIGN;
+				*kind = force ? OPSC_CHANGE_UPDATE : OPSC_CHANGE_FOREIGN;
 			else
-				kind = strcmp(recorded, disk) == 0 || force ? OPSC_CHANGE_UPDATE
-									     : OPSC_CHANGE_EDITED;
+				*kind = strcmp(recorded, disk) == 0 || force ? OPSC_CHANGE_UPDATE
+									      : OPSC_CHANGE_EDITED;
 		}
 	}
 	opsc_free(path);
-	if (rc == 0)
-		push(plan, o->path, kind, o);
+	return rc;
+}
+
+/* Half of the outputs, classified on a thread of its own: reading
+ * thousands of files is system calls, and they run in parallel. */
+typedef struct {
+	const char *out;
+	json_t *old; /* only read */
+	const opsc_outputs *outputs;
+	bool force;
+	opsc_change_kind *kinds;
+	uint32_t from, to;
+	int rc;
+	char err[1024];
+} plan_job;
+
+static void *plan_part(void *arg)
+{
+	plan_job *j = arg;
+	const opsc_output *prev = NULL;
+	for (uint32_t i = j->from; j->rc == 0 && i < j->to; i++) {
+		const opsc_output *o = &j->outputs->files.items[i];
+		const char *slash = strrchr(o->path, '/'), *pslash = prev ? strrchr(prev->path, '/') : NULL;
+		bool same_dir = prev && slash && pslash && slash - o->path == pslash - prev->path &&
+				strncmp(o->path, prev->path, (size_t)(slash - o->path)) == 0 &&
+				j->kinds[i - 1] != OPSC_CHANGE_BLOCKED;
+		j->rc = classify(&j->kinds[i], j->out, j->old, o, j->force, same_dir);
+		prev = o;
+	}
+	if (j->rc < 0)
+		snprintf(j->err, sizeof j->err, "%s", opsc_build_error());
+	return NULL;
+}
+
+static int plan_outputs(opsc_build_plan *plan, const char *out, json_t *old,
+			const opsc_outputs *outputs, bool force)
+{
+	uint32_t n = outputs->files.len;
+	opsc_change_kind *kinds = opsc_calloc(n + 1, sizeof *kinds);
+	plan_job jobs[2] = { { out, old, outputs, force, kinds, 0, n / 2, 0, "" },
+			     { out, old, outputs, force, kinds, n / 2, n, 0, "" } };
+	pthread_t tid;
+	bool threaded = n > 64 && pthread_create(&tid, NULL, plan_part, &jobs[1]) == 0;
+	plan_part(&jobs[0]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		plan_part(&jobs[1]);
+	int rc = 0;
+	for (int k = 0; k < 2 && rc == 0; k++)
+		if (jobs[k].rc < 0)
+			rc = fail("%s", jobs[k].err);
+	for (uint32_t i = 0; rc == 0 && i < n; i++)
+		push(plan, outputs->files.items[i].path, kinds[i], &outputs->files.items[i]);
+	opsc_free(kinds);
 	return rc;
 }
 
@@ -255,8 +304,8 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 	memset(plan, 0, sizeof(*plan));
 	json_t *old = NULL;
 	int rc = manifest_load(&old, out);
-	for (uint32_t i = 0; rc == 0 && i < outputs->files.len; i++)
-		rc = plan_output(plan, out, old, &outputs->files.items[i], force);
+	if (rc == 0)
+		rc = plan_outputs(plan, out, old, outputs, force);
 	const char *key;
 	json_t *value;
 	json_object_foreach(old, key, value)

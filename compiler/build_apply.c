@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,25 +177,72 @@ static void prune_dirs(const char *root, const char *rel)
 	opsc_free(path);
 }
 
+/* Half of the outputs: written (unless carried over) and hashed for the
+ * manifest. Two halves run on two threads: creating files is system calls,
+ * hashing is CPU, and a large project has thousands of both. */
+typedef struct {
+	const opsc_build_plan *plan;
+	const char *tmp;
+	const opsc_outputs *outputs;
+	char (*hashes)[41];
+	uint32_t from, to;
+	int rc;
+	char err[1024]; /* the error of a worker, whose opsc_build_error() is its own */
+} fill_job;
+
+static void *fill_part(void *arg)
+{
+	fill_job *j = arg;
+	const char *made = NULL; /* the directory of the last file written */
+	size_t made_len = 0;
+	for (uint32_t i = j->from; j->rc == 0 && i < j->to; i++) {
+		const opsc_output *o = &j->outputs->files.items[i];
+		j->rc = opsc_build_hash(j->hashes[i], o->data, o->len);
+		const opsc_change *c = planned(j->plan, o->path);
+		if (j->rc < 0 || (c && c->kind == OPSC_CHANGE_UNCHANGED))
+			continue; /* unchanged: carried over from the old tree */
+		char *path = join(j->tmp, o->path);
+		/* outputs are in path order: most share the previous one's
+		 * directory, which exists already */
+		const char *slash = strrchr(o->path, '/');
+		size_t dir_len = slash ? (size_t)(slash - o->path) : 0;
+		if (!made || dir_len != made_len || strncmp(made, o->path, dir_len) != 0)
+			j->rc = mkdirs_for(path, strlen(j->tmp) + 1);
+		made = o->path;
+		made_len = dir_len;
+		if (j->rc == 0)
+			j->rc = write_file(path, o->data, o->len, 0644);
+		opsc_free(path);
+	}
+	if (j->rc < 0)
+		snprintf(j->err, sizeof j->err, "%s", opsc_build_error());
+	return NULL;
+}
+
 static int fill_tree(const opsc_build_plan *plan, const char *tmp, const opsc_outputs *outputs)
 {
-	for (uint32_t i = 0; i < outputs->files.len; i++) {
-		const opsc_output *o = &outputs->files.items[i];
-		const opsc_change *c = planned(plan, o->path);
-		if (c && c->kind == OPSC_CHANGE_UNCHANGED)
-			continue; /* carried over from the old tree */
-		char *path = join(tmp, o->path);
-		int rc = mkdirs_for(path, strlen(tmp) + 1);
-		if (rc == 0)
-			rc = write_file(path, o->data, o->len, 0644);
-		opsc_free(path);
-		if (rc < 0)
-			return rc;
-	}
-	for (uint32_t i = 0; i < plan->changes.len; i++)
+	uint32_t n = outputs->files.len;
+	char(*hashes)[41] = opsc_calloc(n + 1, sizeof *hashes);
+	fill_job jobs[2] = { { plan, tmp, outputs, hashes, 0, n / 2, 0, "" },
+			     { plan, tmp, outputs, hashes, n / 2, n, 0, "" } };
+	pthread_t tid;
+	bool threaded = n > 64 && pthread_create(&tid, NULL, fill_part, &jobs[1]) == 0;
+	fill_part(&jobs[0]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		fill_part(&jobs[1]);
+	int rc = 0;
+	for (int k = 0; k < 2 && rc == 0; k++)
+		if (jobs[k].rc < 0)
+			rc = opsc_build_fail_("%s", jobs[k].err);
+	for (uint32_t i = 0; rc == 0 && i < plan->changes.len; i++)
 		if (plan->changes.items[i].kind == OPSC_CHANGE_REMOVE)
 			prune_dirs(tmp, plan->changes.items[i].path);
-	return opsc_build_manifest_write_(tmp, outputs);
+	if (rc == 0)
+		rc = opsc_build_manifest_write_(tmp, outputs, hashes);
+	opsc_free(hashes);
+	return rc;
 }
 
 /* Puts `tmp` where `out` is, in one step when the kernel can. */

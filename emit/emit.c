@@ -16,6 +16,7 @@
  */
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,17 +227,73 @@ int opsc_emit_one(const opsc_emitter *e, opsc_outputs *out, opsc_ctx *ctx,
 	return e->emit(&em);
 }
 
+/* One thread's share of the emitters, [first, end) of the registry. */
+typedef struct {
+	opsc_emit em;
+	const opsc_emitter *const *first, *const *end;
+	int rc;
+} emit_job;
+
+static void *run_emitters(void *arg)
+{
+	emit_job *j = arg;
+	for (const opsc_emitter *const *e = j->first; j->rc >= 0 && e < j->end; e++)
+		j->rc = (*e)->emit(&j->em);
+	return NULL;
+}
+
+/* Moves what a worker made (its arena, its outputs and its diagnostics)
+ * into the main context, after the main thread's own. */
+static void merge_job(opsc_emit *main, opsc_ctx *wctx, opsc_outputs *wout)
+{
+	opsc_arena_adopt(main->ctx->arena, wctx->arena);
+	wctx->arena = NULL;
+	for (uint32_t i = 0; i < wout->files.len; i++)
+		opsc_array_push(&main->out->files, wout->files.items[i]);
+	opsc_diags *d = &main->ctx->diags;
+	for (uint32_t i = 0; i < wctx->diags.items.len; i++) {
+		opsc_array_push(&d->items, wctx->diags.items.items[i]); /* notes move with it */
+		d->errors += wctx->diags.items.items[i].severity == OPSC_SEV_ERROR;
+		d->warnings += wctx->diags.items.items[i].severity == OPSC_SEV_WARNING;
+	}
+	opsc_array_free(&wctx->diags.items);
+	opsc_outputs_dispose(wout);
+	opsc_sources_dispose(&wctx->sources);
+}
+
+/* Kubernetes (most of the files) on the main thread, the other emitters
+ * but Flux on a second one, each into its own arena, outputs and
+ * diagnostics, merged in registry order; Flux last, over everything. The
+ * output is sorted afterwards, so it does not depend on the threads. */
 int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, const char *root,
 		  const char *out_rel)
 {
 	opsc_emit em = emit_init(out, ctx, model, root, out_rel);
 	if (!check_names(&em))
 		return 0;
-	for (const opsc_emitter *const *e = opsc_emitters; *e; e++) {
-		int rc = (*e)->emit(&em);
-		if (rc < 0)
-			return rc;
-	}
+	const opsc_emitter *const *all = opsc_emitters, *const *last = all;
+	while (last[1])
+		last++; /* Flux */
+	opsc_ctx wctx = { .arena = opsc_arena_new() };
+	opsc_sources_init(&wctx.sources);
+	opsc_diags_init(&wctx.diags, wctx.arena);
+	opsc_outputs wout = { 0 };
+	emit_job jobs[2] = { { em, all, all + 1, 0 }, { em, all + 1, last, 0 } };
+	jobs[1].em.ctx = &wctx;
+	jobs[1].em.out = &wout;
+	pthread_t tid;
+	bool threaded = pthread_create(&tid, NULL, run_emitters, &jobs[1]) == 0;
+	run_emitters(&jobs[0]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		run_emitters(&jobs[1]);
+	merge_job(&em, &wctx, &wout);
+	int rc = jobs[0].rc < 0 ? jobs[0].rc : jobs[1].rc;
+	if (rc >= 0)
+		rc = (*last)->emit(&em);
+	if (rc < 0)
+		return rc;
 	if (out->files.len)
 		qsort(out->files.items, out->files.len, sizeof(opsc_output), cmp_output);
 	for (uint32_t i = 1; i < out->files.len; i++)

@@ -186,7 +186,7 @@ bool opsc_yw_needs_quotes(const char *s)
 	size_t len = strlen(s);
 	bool may_be_word = len <= 5 && strchr("~nNtTfFyYoO.-+<=", s[0]);
 	for (size_t i = 0; may_be_word && i < sizeof(yaml_words) / sizeof(yaml_words[0]); i++)
-		if (strcmp(s, yaml_words[i]) == 0)
+		if (yaml_words[i][0] == s[0] && strcmp(s, yaml_words[i]) == 0)
 			return true;
 	return looks_numeric(s);
 }
