@@ -468,7 +468,17 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 	target *targets = opsc_calloc(n, sizeof *targets);
 	start_rules(&run);
 	int rc = open_targets(&run, targets, n, paths);
+	/* the first target's --base diff needs only its repository: it runs
+	 * while the rules compile (failures are reported once they are done) */
+	int base_rc = 0;
+	if (rc == 0 && opts->mode == OPSC_LINT_BASE && targets[0].repo) {
+		run.t = &targets[0];
+		base_rc = opsc_repo_diff_base(targets[0].repo, opts->base, &run.changes);
+		run.have_changes = base_rc == 0;
+	}
 	int rules_rc = finish_rules(&run);
+	if (rc == 0 && base_rc < 0)
+		rc = fail(&run, "--base", opsc_repo_error());
 	if (rc == 0)
 		rc = rules_rc;
 	if (rc == 0 && !ctx->diags.errors)
@@ -476,6 +486,7 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 	if (rc == 0 && opts->baseline)
 		rc = apply_baseline(&run);
 	opsc_lint_result_sort(out);
+	opsc_repo_changes_dispose(&run.changes);
 	for (uint32_t i = 0; i < n; i++)
 		opsc_repo_free(targets[i].repo);
 	opsc_free(targets);

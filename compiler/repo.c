@@ -114,6 +114,11 @@ int opsc_repo_open(opsc_repo **out, const char *path)
 	if (!realpath(path, real))
 		return opsc_repo_fail_("%s: %s", path, strerror(errno));
 	git_libgit2_init();
+	/* Every reader here visits each object once (a tree walk, a diff, the
+	 * blobs of a history each scanned once): libgit2's object cache only
+	 * costs inserting and freeing thousands of trees (measured: --base on
+	 * 10,000 files 58 -> 50 ms, --history no slower). */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	git_repository *git = NULL;
 	int rc = open_git(&git, real);
 	if (rc != 0) {

@@ -398,9 +398,11 @@ static void keep_added(opsc_repo_changes *out)
  * working tree are listed too: they are not in the change. */
 typedef struct {
 	opsc_repo *repo;
-	git_index *idx;
-	size_t from, to; /* entries [from, to) */
+	const git_index_entry **entries; /* a snapshot: the diff may reorder the index */
+	size_t n;
 	path_list found;
+	pthread_t tid;
+	bool threaded;
 } edit_scan;
 
 static bool entry_unchanged(const char *full, const git_index_entry *e)
@@ -421,11 +423,8 @@ static void *scan_edits(void *arg)
 	edit_scan *s = arg;
 	size_t wlen = strlen(s->repo->workdir), cap = 0;
 	char *full = NULL;
-	for (size_t i = s->from; i < s->to; i++) {
-		const git_index_entry *e = git_index_get_byindex(s->idx, i);
-		if (GIT_INDEX_ENTRY_STAGE(e) != 0 || !is_content(e->mode) ||
-		    !opsc_repo_under_prefix_(s->repo, e->path))
-			continue;
+	for (size_t i = 0; i < s->n; i++) {
+		const git_index_entry *e = s->entries[i];
 		size_t need = wlen + strlen(e->path) + 1;
 		if (need > cap)
 			full = opsc_realloc(full, cap = need * 2);
@@ -438,24 +437,33 @@ static void *scan_edits(void *arg)
 	return NULL;
 }
 
-/* Two halves on two threads: the system calls are the cost, and they run
- * in parallel. The halves keep index order when joined. */
-static void worktree_edits(opsc_repo *repo, git_index *idx, path_list *out)
+/* Starts the scan on a thread of its own, to run while the main thread
+ * diffs the merge base against the index (the two costs of a pull-request
+ * check on a large repository, one system calls, the other object reads). */
+static void edits_start(edit_scan *s, opsc_repo *repo, git_index *idx)
 {
 	size_t n = git_index_entrycount(idx);
-	edit_scan half[2] = { { repo, idx, 0, n / 2, { 0 } }, { repo, idx, n / 2, n, { 0 } } };
-	pthread_t tid;
-	bool threaded = n > 1000 && pthread_create(&tid, NULL, scan_edits, &half[1]) == 0;
-	scan_edits(&half[0]);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		scan_edits(&half[1]);
-	for (int h = 0; h < 2; h++) {
-		for (uint32_t i = 0; i < half[h].found.len; i++)
-			opsc_array_push(out, half[h].found.items[i]);
-		opsc_array_free(&half[h].found);
+	memset(s, 0, sizeof *s);
+	s->repo = repo;
+	s->entries = opsc_malloc((n + 1) * sizeof *s->entries);
+	for (size_t i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		if (GIT_INDEX_ENTRY_STAGE(e) == 0 && is_content(e->mode) &&
+		    opsc_repo_under_prefix_(repo, e->path))
+			s->entries[s->n++] = e;
 	}
+	s->threaded = pthread_create(&s->tid, NULL, scan_edits, s) == 0;
+}
+
+/* The paths found, in index order, moved into `out`. */
+static void edits_finish(edit_scan *s, path_list *out)
+{
+	if (s->threaded)
+		pthread_join(s->tid, NULL);
+	else
+		scan_edits(s);
+	*out = (path_list){ s->found.items, s->found.len, s->found.cap };
+	opsc_free(s->entries);
 }
 
 /* The added lines of a file edited in the working tree, against the merge
@@ -510,11 +518,13 @@ int opsc_repo_diff_base(opsc_repo *repo, const char *rev, opsc_repo_changes *out
 	int rc = merge_base_tree(&base, out, repo->git, rev);
 	if (rc == 0)
 		rc = git_repository_index(&idx, repo->git);
-	if (rc == 0)
-		worktree_edits(repo, idx, &edited);
-	/* committed and staged changes, then the working tree's on top */
-	if (rc == 0)
+	edit_scan scan;
+	if (rc == 0) {
+		edits_start(&scan, repo, idx);
+		/* committed and staged changes, then the working tree's on top */
 		rc = git_diff_tree_to_index(&diff, repo->git, base, idx, &dopts);
+		edits_finish(&scan, &edited);
+	}
 	if (rc == 0)
 		rc = git_diff_foreach(diff, on_file, NULL, NULL, on_line, &w);
 	for (uint32_t i = 0; rc == 0 && i < edited.len; i++)
