@@ -9,7 +9,7 @@
 # Services, ConfigMaps) up to 10,000 YAML files, all committed.
 set -euo pipefail
 opsc=$(realpath "${1:-build/opsc}")
-envs=${ENVS:-200}
+envs=${ENVS:-20}
 total=${TOTAL:-10000}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 77; }
