@@ -4,9 +4,10 @@
 # change of 10 files of it (figures in bench/README.md).
 #
 # The repository: policies/ from bench/gen_policy.py (ENVS environments,
-# default 200: ~21k lines of .ops), the output of `opsc build` committed
-# (~1,600 files), and hand-written application manifests (Deployments,
-# Services, ConfigMaps) up to 10,000 YAML files, all committed.
+# default 20: ~2k lines of .ops, three times the homelab's), the output of
+# `opsc build` committed (~170 files at 20 environments, ~1,600 at 200), and
+# hand-written application manifests (Deployments, Services, ConfigMaps) up
+# to 10,000 YAML files, all committed.
 set -euo pipefail
 opsc=$(realpath "${1:-build/opsc}")
 envs=${ENVS:-20}
