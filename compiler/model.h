@@ -231,6 +231,7 @@ typedef struct {
 	opsc_kvs select; /* label selector */
 	opsc_str storage; /* storage location name; NULL: the default */
 	bool snapshot_volumes;
+	bool snapshot_volumes_set; /* written in .ops: `false` is then a choice, not a default */
 } opsc_backup;
 
 /* ------------------------------------------------------------------- alerts */
@@ -267,6 +268,7 @@ typedef struct {
 	opsc_str to, from, smarthost; /* email */
 	opsc_secret_ref auth_password; /* email, optional */
 	bool send_resolved;
+	bool send_resolved_set; /* written in .ops: `false` is then a choice, not a default */
 } opsc_notifier;
 
 typedef struct opsc_receiver {

@@ -232,7 +232,7 @@ void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 	if ((e = sema_item_attr(b, it, "select")))
 		sema_map(b->s, e, it->scope, &bk->select);
 	if ((e = sema_item_attr(b, it, "snapshot_volumes")))
-		sema_bool(b->s, e, it->scope, &bk->snapshot_volumes);
+		bk->snapshot_volumes_set = sema_bool(b->s, e, it->scope, &bk->snapshot_volumes);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &bk->envs, &bk->nenvs, &bk->all_envs);
 }
 
@@ -304,7 +304,7 @@ void sema_build_receiver(builder *b, const sema_item *it, opsc_receiver *rc)
 		secret_ref(b, it, nb, "password", &n.auth_password);
 		const opsc_expr *e = sema_item_attr(b, &ni, "send_resolved");
 		if (e)
-			sema_bool(b->s, e, it->scope, &n.send_resolved);
+			n.send_resolved_set = sema_bool(b->s, e, it->scope, &n.send_resolved);
 		opsc_array_push(&ns, n);
 	}
 	if (ns.len == 0 && !it->block->body.incomplete)

@@ -99,12 +99,13 @@ static void plain_secret(opsc_emit *em, opsc_yw *w, const char *key, const opsc_
 	opsc_yw_kv(w, key, opsc_arena_printf(em->ctx->arena, SECRETS_DIR "/%s/%s", ref->name.s, ref->key.s));
 }
 
-/* send_resolved is written only when set: unset, each integration keeps
- * Alertmanager's own default (on for PagerDuty and webhooks). */
+/* send_resolved is written only when the .ops sets it (true or false):
+ * unset, each integration keeps Alertmanager's own default (off for Slack
+ * and email, on for PagerDuty and webhooks). */
 static void send_resolved(opsc_yw *w, const char *key, const opsc_notifier *n)
 {
-	if (n->send_resolved)
-		opsc_yw_kvb(w, key, true);
+	if (n->send_resolved_set)
+		opsc_yw_kvb(w, key, n->send_resolved);
 }
 
 static void crd_slack(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)

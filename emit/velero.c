@@ -153,8 +153,8 @@ static void write_template(opsc_emit *em, opsc_yw *w, const opsc_backup *bk,
 	opsc_yw_end(w);
 	write_selector(em, w, &bk->select);
 	opsc_yw_kv(w, "storageLocation", bk->storage.s);
-	if (bk->snapshot_volumes)
-		opsc_yw_kvb(w, "snapshotVolumes", true);
+	if (bk->snapshot_volumes_set) /* unset: Velero's own default applies */
+		opsc_yw_kvb(w, "snapshotVolumes", bk->snapshot_volumes);
 	opsc_yw_end(w);
 }
 

@@ -176,6 +176,31 @@ static void test_emit_alertmanager__no_route(void **state)
 	opsc_test_emit_done(&f);
 }
 
+/* send_resolved = false is a choice for PagerDuty (whose default is on):
+ * written; unset, nothing is written and Alertmanager's default holds. */
+static void test_emit_alertmanager__send_resolved_false(void **state)
+{
+	(void)state;
+	opsc_emit_fixture f;
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_alertmanager,
+					"environment \"production\" { cluster = \"c\" }\n"
+					"alert \"A\" { expr = `x`  severity = critical }\n"
+					"receiver \"pager\" { pagerduty { routing_key = secret(\"pd\", \"k\")  send_resolved = false } }\n"
+					"receiver \"hook\" { webhook { url = secret(\"wh\", \"u\") } }\n"
+					"route { to = receiver.pager  when severity == warning { to = receiver.hook } }\n"),
+			 0);
+	const char *crd = opsc_test_file(&f, "c/monitoring/alertmanager-config.yaml");
+	assert_non_null(crd);
+	assert_non_null(strstr(crd, "    - routingKey:\n        name: pd\n        key: k\n      sendResolved: false\n"));
+	const char *hook = strstr(crd, "  - name: hook\n");
+	assert_non_null(hook);
+	assert_null(strstr(hook, "sendResolved"));
+	const char *plain = opsc_test_file(&f, "alertmanager/alertmanager.yml");
+	assert_non_null(plain);
+	assert_non_null(strstr(plain, "send_resolved: false"));
+	opsc_test_emit_done(&f);
+}
+
 /* ------------------------------------------------------------ the proof */
 
 static const char *const two_receivers =
@@ -366,6 +391,7 @@ static void test_emit_alertmanager__email_without_smtp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_emit_alertmanager__send_resolved_false),
 		cmocka_unit_test(test_emit_alertmanager__crd),
 		cmocka_unit_test(test_emit_alertmanager__plain),
 		cmocka_unit_test(test_emit_alertmanager__empty_project),

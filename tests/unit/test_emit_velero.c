@@ -196,6 +196,27 @@ static void test_emit_velero__no_warning_when_met(void **state)
 	opsc_test_emit_done(&f);
 }
 
+/* snapshot_volumes = false is written: Velero's default is to snapshot
+ * when a volume snapshot location exists; unset, the default holds. */
+static void test_emit_velero__snapshot_volumes_false(void **state)
+{
+	(void)state;
+	opsc_emit_fixture f;
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_velero,
+					"environment \"e\" { cluster = \"c\" }\n"
+					"backup \"a\" { schedule = \"0 1 * * *\"  retain = 7d  in = all  snapshot_volumes = false }\n"
+					"backup \"b\" { schedule = \"0 2 * * *\"  retain = 7d  in = all }\n"),
+			 0);
+	const char *y = opsc_test_file(&f, "c/velero/schedules.yaml");
+	assert_non_null(y);
+	const char *b = strstr(y, "  name: b\n");
+	assert_non_null(b);
+	const char *off = strstr(y, "    snapshotVolumes: false\n");
+	assert_true(off && off < b); /* in a's Schedule */
+	assert_null(strstr(b, "snapshotVolumes"));
+	opsc_test_emit_done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_emit_velero__rpo_warning),
 		cmocka_unit_test(test_emit_velero__retention_warning),
 		cmocka_unit_test(test_emit_velero__no_warning_when_met),
+		cmocka_unit_test(test_emit_velero__snapshot_volumes_false),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
