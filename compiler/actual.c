@@ -274,6 +274,16 @@ static const struct {
 	{ "PrometheusRule", "monitoring.coreos.com/", opsc_actual_alerts },
 };
 
+bool opsc_actual_reads_kind(const char *kind, size_t len)
+{
+	if (len == 4 && memcmp(kind, "List", 4) == 0)
+		return true; /* it may hold any of them */
+	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
+		if (strlen(readers[i].kind) == len && memcmp(kind, readers[i].kind, len) == 0)
+			return true;
+	return false;
+}
+
 /* Documents without kind and apiVersion (Helm values, Kustomizations'
  * patches, empty documents) are not objects: they are skipped quietly. */
 static void read_doc(opsc_actual *a, const opsc_yamldoc_node *doc)

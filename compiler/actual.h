@@ -44,6 +44,10 @@ int opsc_actual_add_file(opsc_actual *a, const char *path);
 /* Adds manifests held in memory, registered as source `path`. */
 int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len);
 
+/* Whether the builder reads manifests of `kind` (len bytes): what a change
+ * must touch to change the actual Model. */
+bool opsc_actual_reads_kind(const char *kind, size_t len);
+
 /* Resolves names (binding roles, namespaces), fills *out and frees `a`. */
 void opsc_actual_finish(opsc_actual *a, opsc_model *out);
 

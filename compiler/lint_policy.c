@@ -440,13 +440,9 @@ static void invalid_yaml(policy_pass *p)
 	}
 }
 
-/* The kinds the actual Model is built from: a commit whose YAML declares
- * none of them cannot change what the policies see in the manifests. */
-static const char *const model_kinds[] = {
-	"Namespace", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "NetworkPolicy",
-	"ResourceQuota", "LimitRange", "Schedule", "PrometheusRule", "AlertmanagerConfig",
-};
-
+/* Whether YAML text has a `kind:` the actual Model is built from: a change
+ * declaring none of them cannot change what the policies see in the
+ * manifests. */
 static bool declares_model_kind(const char *data, size_t len)
 {
 	for (const char *line = data, *end = data + len; line < end;) {
@@ -461,9 +457,8 @@ static bool declares_model_kind(const char *data, size_t len)
 				v++;
 			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\r' || ve[-1] == '"' || ve[-1] == '\''))
 				ve--;
-			for (size_t i = 0; i < sizeof(model_kinds) / sizeof(model_kinds[0]); i++)
-				if (strlen(model_kinds[i]) == (size_t)(ve - v) && memcmp(v, model_kinds[i], (size_t)(ve - v)) == 0)
-					return true;
+			if (opsc_actual_reads_kind(v, (size_t)(ve - v)))
+				return true;
 		}
 		line = eol + 1;
 	}
