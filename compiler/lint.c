@@ -404,6 +404,8 @@ static int run_finders(lint_run *run, const target *targets, uint32_t n)
 				rc = finders[k].run(run);
 		opsc_repo_changes_dispose(&run->changes);
 		run->have_changes = false;
+		opsc_array_free(&run->changed); /* its strings live in the result's arena */
+		run->have_changed = false;
 	}
 	return rc;
 }
@@ -418,21 +420,69 @@ int opsc_lint_base_changes(lint_run *run)
 	return 0;
 }
 
+#define CHANGED_HEAD 65536
+
+static void add_changed(lint_run *run, const char *path, const char *data, size_t len)
+{
+	size_t n = len < CHANGED_HEAD ? len : CHANGED_HEAD;
+	lint_changed c = { opsc_arena_strdup(run->out->arena, path),
+			   data ? opsc_arena_strndup(run->out->arena, data, n) : NULL, n };
+	opsc_array_push(&run->changed, c);
+}
+
+static int on_changed_blob(void *user, const opsc_repo_blob *blob)
+{
+	add_changed(user, blob->path, blob->data, blob->len);
+	return 0;
+}
+
+static int cmp_changed(const void *a, const void *b)
+{
+	return strcmp(((const lint_changed *)a)->path, ((const lint_changed *)b)->path);
+}
+
+int opsc_lint_changed(lint_run *run)
+{
+	if (run->have_changed)
+		return 0;
+	if (run->opts->mode == OPSC_LINT_STAGED) {
+		if (opsc_repo_each_staged(run->t->repo, 0, on_changed_blob, run) < 0)
+			return fail(run, "--staged", opsc_repo_error());
+	} else if (run->opts->mode == OPSC_LINT_BASE) {
+		if (opsc_lint_base_changes(run) < 0)
+			return -1;
+		const char *root = opsc_repo_workdir(run->t->repo);
+		for (uint32_t i = 0; i < run->changes.files.len; i++) {
+			const char *rel = run->changes.files.items[i].path;
+			char *path = opsc_arena_printf(run->out->arena, "%s%s", root, rel);
+			FILE *f = fopen(path, "rb");
+			char *buf = f ? opsc_malloc(CHANGED_HEAD) : NULL;
+			size_t len = f ? fread(buf, 1, CHANGED_HEAD, f) : 0;
+			if (f)
+				fclose(f);
+			add_changed(run, rel, buf, len);
+			opsc_free(buf);
+		}
+	}
+	if (run->changed.len > 1)
+		qsort(run->changed.items, run->changed.len, sizeof(lint_changed), cmp_changed);
+	run->have_changed = true;
+	return 0;
+}
+
 bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const char *data, size_t len))
 {
-	const char *root = opsc_repo_workdir(run->t->repo);
-	for (uint32_t i = 0; i < run->changes.files.len; i++) {
-		const char *rel = run->changes.files.items[i].path;
-		char *path = opsc_arena_printf(run->out->arena, "%s%s", root, rel);
-		FILE *f = fopen(path, "rb");
-		char buf[65536];
-		size_t len = f ? fread(buf, 1, sizeof buf, f) : 0;
-		if (f)
-			fclose(f);
-		if (fn(rel, f ? buf : NULL, len))
+	for (uint32_t i = 0; i < run->changed.len; i++)
+		if (fn(run->changed.items[i].path, run->changed.items[i].head, run->changed.items[i].len))
 			return true;
-	}
 	return false;
+}
+
+bool opsc_lint_changes_has(const lint_run *run, const char *path)
+{
+	lint_changed key = { path, NULL, 0 };
+	return run->changed.len &&
+	       bsearch(&key, run->changed.items, run->changed.len, sizeof(lint_changed), cmp_changed);
 }
 
 static int apply_baseline(lint_run *run)
@@ -487,6 +537,7 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 		rc = apply_baseline(&run);
 	opsc_lint_result_sort(out);
 	opsc_repo_changes_dispose(&run.changes);
+	opsc_array_free(&run.changed);
 	for (uint32_t i = 0; i < n; i++)
 		opsc_repo_free(targets[i].repo);
 	opsc_free(targets);

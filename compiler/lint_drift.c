@@ -197,7 +197,8 @@ static void add_finding(drift_job *j, const opsc_drift *d)
 
 /* A change can cause drift only through the .ops sources or the generated
  * files (YAML with opsc's header, the build manifest, the GitHub bodies):
- * a pull request touching neither is left alone, without compiling. */
+ * a commit or pull request touching neither is left alone, without
+ * compiling and emitting (pre-commit speed). */
 static bool may_drift(const char *path, const char *data, size_t len)
 {
 	size_t n = strlen(path);
@@ -211,8 +212,8 @@ static bool may_drift(const char *path, const char *data, size_t len)
 static int check(drift_job *j)
 {
 	lint_run *run = j->run;
-	if (run->opts->mode == OPSC_LINT_BASE) {
-		if (opsc_lint_base_changes(run) < 0)
+	if (run->opts->mode == OPSC_LINT_BASE || run->opts->mode == OPSC_LINT_STAGED) {
+		if (opsc_lint_changed(run) < 0)
 			return -1;
 		if (!opsc_lint_changes_any(run, may_drift))
 			return 0;

@@ -18,6 +18,13 @@ typedef struct {
 	opsc_repo *repo; /* NULL outside a repository */
 } target;
 
+/* A file the change touches: its path and the start of its content. */
+typedef struct {
+	const char *path; /* repository-relative */
+	const char *head; /* the first 64 KiB; NULL when it cannot be read */
+	size_t len;
+} lint_changed;
+
 typedef struct lint_run {
 	opsc_lint_result *out;
 	opsc_ctx *ctx;
@@ -31,6 +38,8 @@ typedef struct lint_run {
 	const target *t;
 	opsc_repo_changes changes; /* OPSC_LINT_BASE */
 	bool have_changes; /* changes computed for the current target */
+	opsc_array(lint_changed) changed; /* opsc_lint_changed's, for the current target */
+	bool have_changed;
 	const opsc_repo_commit *commit; /* the blob being read, history only */
 	const char *error;
 	pthread_t rules_tid; /* load_rules, while the targets open */
@@ -46,10 +55,16 @@ int opsc_lint_find_drift(lint_run *run);
 /* --base: fills run->changes for the current target, once. Returns 0, or
  * -1 with run->error set. */
 int opsc_lint_base_changes(lint_run *run);
-/* Whether `fn` is true of a changed file: its path and the first 64 KiB of
- * its working-tree content (data NULL when it cannot be read). The finders
- * use it to stay out of a pull request that cannot concern them. */
+/* --staged and --base: the files the change touches, read once per target
+ * (the index entries that differ from HEAD; the files with lines added since
+ * the merge base, as the working tree has them), sorted by path. Returns 0,
+ * or -1 with run->error set. */
+int opsc_lint_changed(lint_run *run);
+/* Whether `fn` is true of a changed file (opsc_lint_changed must have run).
+ * The finders use it to stay out of a change that cannot concern them. */
 bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const char *data, size_t len));
+/* Whether the change touches `path`. */
+bool opsc_lint_changes_has(const lint_run *run, const char *path);
 int opsc_lint_find_policy(lint_run *run);
 
 #endif

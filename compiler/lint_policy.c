@@ -71,11 +71,6 @@ static bool seen(const policy_pass *p, const opsc_finding *f)
 	return false;
 }
 
-static int cmp_path(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_ops(const char *path)
 {
 	size_t n = strlen(path);
@@ -86,8 +81,7 @@ static bool is_ops(const char *path)
  * changes, or in the .ops sources (the declared side). */
 static bool in_commit(const policy_pass *p, const char *path)
 {
-	return is_ops(path) ||
-	       (p->nstaged && bsearch(&path, p->staged, p->nstaged, sizeof(char *), cmp_path));
+	return is_ops(path) || opsc_lint_changes_has(p->run, path);
 }
 
 void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, opsc_place related,
@@ -472,34 +466,6 @@ static bool may_concern_policies(const char *path, const char *data, size_t len)
 	return is_ops(path) || (is_yaml(path) && data && declares_model_kind(data, len));
 }
 
-typedef struct {
-	policy_pass *p;
-	bool relevant;
-} staged_scan;
-
-static int on_staged(void *user, const opsc_repo_blob *blob)
-{
-	staged_scan *s = user;
-	policy_pass *p = s->p;
-	p->staged = opsc_realloc(p->staged, (p->nstaged + 1) * sizeof(char *));
-	p->staged[p->nstaged++] = opsc_arena_strdup(p->run->out->arena, blob->path);
-	if (may_concern_policies(blob->path, blob->data, blob->len))
-		s->relevant = true;
-	return 0;
-}
-
-/* --staged: what the commit changes; false when nothing in it can change a
- * policy's verdict, so the whole index need not be read (pre-commit speed). */
-static int staged_changes(policy_pass *p, bool *relevant)
-{
-	staged_scan s = { p, false };
-	int rc = opsc_repo_each_staged(p->run->t->repo, 0, on_staged, &s);
-	if (p->nstaged)
-		qsort(p->staged, p->nstaged, sizeof(char *), cmp_path);
-	*relevant = s.relevant;
-	return rc;
-}
-
 /* The declared Model is the run's, not the target's: checked with the
  * first target only. Without PATHs the only target is ".". */
 static bool first_target(const lint_run *run)
@@ -514,15 +480,14 @@ int opsc_lint_find_policy(lint_run *run)
 	if (run->opts->mode == OPSC_LINT_HISTORY)
 		return 0;
 	opsc_ctx_init(&actx);
-	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len, NULL, 0 };
+	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len };
 	bool relevant = true;
 	int rc = 0;
-	if (run->opts->mode == OPSC_LINT_STAGED && (rc = staged_changes(&p, &relevant)) < 0)
-		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
-	if (run->opts->mode == OPSC_LINT_BASE && (rc = opsc_lint_base_changes(run)) == 0)
-		relevant = opsc_lint_changes_any(run, may_concern_policies);
+	if (run->opts->mode == OPSC_LINT_STAGED || run->opts->mode == OPSC_LINT_BASE) {
+		rc = opsc_lint_changed(run);
+		relevant = rc == 0 && opsc_lint_changes_any(run, may_concern_policies);
+	}
 	if (rc < 0 || !relevant) {
-		opsc_free(p.staged);
 		opsc_ctx_dispose(&actx);
 		return rc < 0 ? -1 : 0;
 	}
@@ -537,7 +502,6 @@ int opsc_lint_find_policy(lint_run *run)
 	run_policies(&p, first_target(run));
 	opsc_lint_contradictions(&p);
 done:
-	opsc_free(p.staged);
 	opsc_ctx_dispose(&actx);
 	return rc < 0 ? -1 : 0;
 }

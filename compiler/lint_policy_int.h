@@ -19,10 +19,6 @@ typedef struct {
 	const opsc_model *actual; /* read from the target's manifests */
 	opsc_ctx *actual_ctx;
 	uint32_t first; /* index of the first finding of this pass */
-	/* --staged: the paths the commit changes, sorted; findings elsewhere
-	 * were there before the commit and are not its author's to fix. */
-	char **staged;
-	uint32_t nstaged;
 } policy_pass;
 
 /* Where a finding or a related location is: the Model its span points into. */
