@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "drift.h"
+#include "report.h"
+#include "scan.h"
 #include "yamldoc.h"
 
 /* ------------------------------------------------------------- scalars */
@@ -128,10 +130,20 @@ typedef struct {
 	opsc_span span; /* of the document being compared */
 } cmp;
 
+/* What a hand edit put there: a value that could be a credential (someone
+ * inlined the webhook URL opsc keeps in a Secret) is shown redacted, as
+ * every finding shows secrets. */
+static const char *show_found(opsc_arena *a, const opsc_yamldoc_node *n)
+{
+	if (n && n->kind == OPSC_YAMLDOC_SCALAR && opsc_scan_may_be_secret(n->scalar.value, n->scalar.len))
+		return opsc_report_redact(a, n->scalar.value, n->scalar.len);
+	return show(a, n);
+}
+
 static void differ(cmp *c, const char *field, const opsc_yamldoc_node *want, const opsc_yamldoc_node *found,
 		   const opsc_yamldoc_node *at)
 {
-	opsc_drift d = { OPSC_DRIFT_EDITED, c->output->path, field, show(c->arena, want), show(c->arena, found),
+	opsc_drift d = { OPSC_DRIFT_EDITED, c->output->path, field, show(c->arena, want), show_found(c->arena, found),
 			 NULL, at->line, at->col, c->output, c->span };
 	opsc_array_push(&c->out->items, d);
 }

@@ -107,4 +107,10 @@ typedef struct {
 
 uint32_t opsc_scan_builtins(const opsc_scan_builtin **out);
 
+/* Whether a value shown in a message could be a credential: 12 or more
+ * characters without spaces and at least 3.3 bits of entropy per character
+ * (a random token; not a word like "deletecollection"). Such values are
+ * printed redacted (opsc_report_redact), wherever they come from. */
+bool opsc_scan_may_be_secret(const char *s, size_t len);
+
 #endif

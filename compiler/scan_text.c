@@ -23,6 +23,16 @@ double opsc_scan_entropy(const char *s, size_t len)
 	return h;
 }
 
+bool opsc_scan_may_be_secret(const char *s, size_t len)
+{
+	if (len < 12)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')
+			return false; /* prose, PromQL, commands */
+	return opsc_scan_entropy(s, len) >= 3.3;
+}
+
 size_t opsc_scan_line_start(const char *data, size_t pos)
 {
 	while (pos > 0 && data[pos - 1] != '\n')

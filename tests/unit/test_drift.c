@@ -275,6 +275,28 @@ static void test_drift__base_reports_what_the_change_touches(void **state)
 	gitfix_dispose(&f);
 }
 
+/* A credential pasted into a generated file is never printed in full by the
+ * drift message (the secret finder reports it, redacted, on its own). */
+static void test_drift__pasted_secret_is_redacted(void **state)
+{
+	(void)state;
+	static const char token[] = "ghp_Zx81QmT4vKp0LrWa93NcYs7EuHb25DfJgOi6";
+	gitfix f;
+	gitfix_init(&f);
+	build_and_commit(&f);
+	char line[128];
+	snprintf(line, sizeof line, "  - %s\n", token);
+	edit(&f, RBAC, "  - list\n", line);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found(&o), RBAC ":18:5 drift-edited (policies/app.ops:11:1)");
+	assert_string_equal(o.res.findings.items[0].message,
+			    "edited by hand: rules[0].verbs[1] is ghp_\u2026 (40 chars), opsc generates list");
+	assert_null(strstr(o.res.findings.items[0].message, token));
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 /* The source map: each document of a generated file knows its object. */
 static void test_drift__documents_carry_their_spans(void **state)
 {
@@ -307,6 +329,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_drift__clean_repository_has_none),
 		cmocka_unit_test(test_drift__edit_is_reported_at_the_field),
+		cmocka_unit_test(test_drift__pasted_secret_is_redacted),
 		cmocka_unit_test(test_drift__first_difference_and_its_document),
 		cmocka_unit_test(test_drift__order_quoting_and_layout_are_no_drift),
 		cmocka_unit_test(test_drift__unquoting_that_changes_the_type_is_drift),
