@@ -82,11 +82,11 @@ sed -i 's/cpu = 8/cpu = 9/' "$r1/policies/environments.ops" 2>/dev/null
 (cd "$r1" && "$opsc" build -q 2>&1)
 check "a user's file in the output is never touched (same inode)" \
   test "$(stat -c %i "$r1/clusters/studio/flux-system/gotk-sync.yaml" 2>/dev/null)" = "$ino"
-mkdir -p "$r1/clusters/pi/pi-edge/policy"
-rm -f "$r1/clusters/pi/pi-edge/policy/rbac.yaml"
-echo "mine" > "$r1/clusters/pi/pi-edge/policy/rbac.yaml.keep"
+gone=$r1/clusters/pro/pro-data/policy/rbac.yaml
+rm "$gone"
 out=$(cd "$r1" && "$opsc" build 2>&1); rc=$?
-check "a missing generated file is written again" test -z "$(cd "$r1" && "$opsc" build --dry-run 2>/dev/null)"
+check "a missing generated file is written again" test $rc -eq 0 -a -f "$gone"
+check "... and then the output is current" test -z "$(cd "$r1" && "$opsc" build --dry-run 2>/dev/null)"
 
 # ----------------------------------------------------------------- removals
 r3=$(repo removal homelab)
