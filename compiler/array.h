@@ -13,6 +13,7 @@
 #define OPSC_ARRAY_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "alloc.h"
 
@@ -58,6 +59,22 @@ static inline void *opsc_array_to_arena_(opsc_arena *arena, void **items, uint32
 	*items = NULL;
 	*cap = 0;
 	return copy;
+}
+
+/* Sorting and searching arrays keyed by a leading string: elements that
+ * are a `const char *`, or structs whose first member is one (a path, a
+ * name, an opsc_str). C lets a pointer to a struct stand for a pointer to
+ * its first member, so one comparator serves them all. */
+static inline int opsc_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The element of a sorted array (n elements of `size` bytes) whose leading
+ * string is `s`, or NULL. */
+static inline void *opsc_find_str(const void *items, uint32_t n, size_t size, const char *s)
+{
+	return n ? bsearch(&s, items, n, size, opsc_cmp_str) : NULL;
 }
 
 #endif

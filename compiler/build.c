@@ -259,18 +259,7 @@ static int plan_outputs(opsc_build_plan *plan, const char *out, json_t *old,
 
 static bool in_outputs(const opsc_outputs *outputs, const char *path)
 {
-	uint32_t lo = 0, hi = outputs->files.len;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(outputs->files.items[mid].path, path);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return opsc_find_str(outputs->files.items, outputs->files.len, sizeof(opsc_output), path) != NULL;
 }
 
 /* A file the last build wrote and this one does not. */
@@ -293,10 +282,6 @@ static int plan_removal(opsc_build_plan *plan, const char *out, const char *rel,
 	return rc;
 }
 
-static int cmp_change(const void *a, const void *b)
-{
-	return strcmp(((const opsc_change *)a)->path, ((const opsc_change *)b)->path);
-}
 
 int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outputs *outputs,
 			 bool force)
@@ -315,7 +300,7 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 	}
 	json_decref(old);
 	if (plan->changes.len)
-		qsort(plan->changes.items, plan->changes.len, sizeof(opsc_change), cmp_change);
+		qsort(plan->changes.items, plan->changes.len, sizeof(opsc_change), opsc_cmp_str);
 	for (uint32_t i = 0; i < plan->changes.len; i++) {
 		switch (plan->changes.items[i].kind) {
 		case OPSC_CHANGE_ADD: plan->added++; break;

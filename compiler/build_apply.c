@@ -94,18 +94,7 @@ static int carry_file(const char *from, const char *to, const struct stat *st)
 /* The plan's entry for `rel`, or NULL when the plan does not name it. */
 static const opsc_change *planned(const opsc_build_plan *plan, const char *rel)
 {
-	uint32_t lo = 0, hi = plan->changes.len;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(plan->changes.items[mid].path, rel);
-		if (c == 0)
-			return &plan->changes.items[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return opsc_find_str(plan->changes.items, plan->changes.len, sizeof(opsc_change), rel);
 }
 
 /* Copies the old tree's structure into `to`: the user's files, and the

@@ -436,10 +436,6 @@ static int on_changed_blob(void *user, const opsc_repo_blob *blob)
 	return 0;
 }
 
-static int cmp_changed(const void *a, const void *b)
-{
-	return strcmp(((const lint_changed *)a)->path, ((const lint_changed *)b)->path);
-}
 
 int opsc_lint_changed(lint_run *run)
 {
@@ -465,7 +461,7 @@ int opsc_lint_changed(lint_run *run)
 		}
 	}
 	if (run->changed.len > 1)
-		qsort(run->changed.items, run->changed.len, sizeof(lint_changed), cmp_changed);
+		qsort(run->changed.items, run->changed.len, sizeof(lint_changed), opsc_cmp_str);
 	run->have_changed = true;
 	return 0;
 }
@@ -482,7 +478,7 @@ bool opsc_lint_changes_has(const lint_run *run, const char *path)
 {
 	lint_changed key = { path, NULL, 0 };
 	return run->changed.len &&
-	       bsearch(&key, run->changed.items, run->changed.len, sizeof(lint_changed), cmp_changed);
+	       bsearch(&key, run->changed.items, run->changed.len, sizeof(lint_changed), opsc_cmp_str);
 }
 
 static int apply_baseline(lint_run *run)

@@ -323,18 +323,7 @@ typedef struct {
 
 static bool listed(const path_list *l, const char *path)
 {
-	uint32_t lo = 0, hi = l->len;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->items[mid], path);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return opsc_find_str(l->items, l->len, sizeof(char *), path) != NULL;
 }
 
 static int on_file(const git_diff_delta *d, float progress, void *payload)

@@ -48,10 +48,6 @@ void opsc_srcs_free(opsc_srcs *srcs)
 	opsc_array_free(&srcs->files);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 bool opsc_emit_is_generated(const char *data, size_t len)
 {
@@ -66,7 +62,7 @@ const char *opsc_emit_header(opsc_emit *em, const opsc_srcs *srcs)
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++)
 		names[k++] = em->src_names[srcs->files.items[i]];
-	qsort(names, k, sizeof(*names), cmp_str);
+	qsort(names, k, sizeof(*names), opsc_cmp_str);
 	const char *from = "";
 	for (uint32_t i = 0; i < k; i++)
 		from = opsc_arena_printf(em->ctx->arena, "%s%s%s", from, i ? ", " : "", names[i]);
@@ -148,7 +144,7 @@ const char **opsc_emit_clusters(opsc_emit *em, uint32_t *n)
 		if (!seen)
 			names[k++] = m->envs[i].cluster.s;
 	}
-	qsort(names, k, sizeof(*names), cmp_str);
+	qsort(names, k, sizeof(*names), opsc_cmp_str);
 	*n = k;
 	return names;
 }
@@ -211,10 +207,6 @@ static const char **source_names(opsc_ctx *ctx, const char *root)
 	return names;
 }
 
-static int cmp_output(const void *a, const void *b)
-{
-	return strcmp(((const opsc_output *)a)->path, ((const opsc_output *)b)->path);
-}
 
 static opsc_emit emit_init(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model,
 			   const char *root, const char *out_rel)
@@ -301,7 +293,7 @@ int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, con
 	if (rc < 0)
 		return rc;
 	if (out->files.len)
-		qsort(out->files.items, out->files.len, sizeof(opsc_output), cmp_output);
+		qsort(out->files.items, out->files.len, sizeof(opsc_output), opsc_cmp_str);
 	for (uint32_t i = 1; i < out->files.len; i++)
 		if (strcmp(out->files.items[i - 1].path, out->files.items[i].path) == 0)
 			return -1; /* two emitters claim one file: a bug, not bad input */

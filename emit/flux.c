@@ -58,18 +58,7 @@ static const char *str_or(opsc_str s, const char *fallback)
 /* dirs is in path order (see collect). */
 static bool has_dir(const flux_dirs *dirs, const char *dir)
 {
-	uint32_t lo = 0, hi = dirs->len;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(dirs->items[mid].dir, dir);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return opsc_find_str(dirs->items, dirs->len, sizeof(flux_dir), dir) != NULL;
 }
 
 /* Names each directory's Kustomization and what it waits for. */

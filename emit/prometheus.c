@@ -19,15 +19,7 @@
 #include "yamlw.h"
 
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
-static int cmp_kv(const void *a, const void *b)
-{
-	return strcmp(((const opsc_kv *)a)->key.s, ((const opsc_kv *)b)->key.s);
-}
 
 /* The alerts of one cluster, in declaration order, and their groups. */
 typedef struct {
@@ -66,7 +58,7 @@ static void collect(opsc_emit *em, const char *cluster, cluster_rules *cr, opsc_
 		opsc_srcs_add(srcs, al->span);
 		opsc_srcs_add(srcs, al->used_at);
 	}
-	qsort(cr->groups, cr->ngroups, sizeof(*cr->groups), cmp_str);
+	qsort(cr->groups, cr->ngroups, sizeof(*cr->groups), opsc_cmp_str);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < cr->ngroups; i++)
 		if (k == 0 || strcmp(cr->groups[k - 1], cr->groups[i]) != 0)
@@ -85,7 +77,7 @@ static void write_labels(opsc_emit *em, opsc_yw *w, const opsc_alert *al)
 			kvs[k++] = al->labels.items[i];
 	if (k == 0 && !al->severity.s)
 		return;
-	qsort(kvs, k, sizeof(*kvs), cmp_kv);
+	qsort(kvs, k, sizeof(*kvs), opsc_cmp_str);
 	opsc_yw_key_map(w, "labels");
 	opsc_yw_kv(w, "severity", al->severity.s);
 	for (uint32_t i = 0; i < k; i++)

@@ -78,15 +78,7 @@ static void check_backups(opsc_emit *em)
 
 /* ------------------------------------------------------------ schedules */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
-static int cmp_kv(const void *a, const void *b)
-{
-	return strcmp(((const opsc_kv *)a)->key.s, ((const opsc_kv *)b)->key.s);
-}
 
 /* The namespaces `bk` backs up on `cluster`, sorted and distinct; NULL-ended.
  * Returns how many. */
@@ -106,7 +98,7 @@ static uint32_t covered_namespaces(opsc_emit *em, const opsc_backup *bk, const c
 			continue;
 		ns[n++] = env->namespace_.s;
 	}
-	qsort(ns, n, sizeof(*ns), cmp_str);
+	qsort(ns, n, sizeof(*ns), opsc_cmp_str);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++)
 		if (k == 0 || strcmp(ns[k - 1], ns[i]) != 0)
@@ -132,7 +124,7 @@ static void write_selector(opsc_emit *em, opsc_yw *w, const opsc_kvs *select)
 		return;
 	opsc_kv *kvs = opsc_arena_alloc(em->ctx->arena, select->len * sizeof(*kvs));
 	memcpy(kvs, select->items, select->len * sizeof(*kvs));
-	qsort(kvs, select->len, sizeof(*kvs), cmp_kv);
+	qsort(kvs, select->len, sizeof(*kvs), opsc_cmp_str);
 	opsc_yw_key_map(w, "labelSelector");
 	opsc_yw_key_map(w, "matchLabels");
 	for (uint32_t i = 0; i < select->len; i++)
