@@ -43,14 +43,13 @@ int opsc_build_fail_(const char *fmt, ...)
 	return -1;
 }
 
+/* libgit2 must be initialised (plan and apply do it once). */
 int opsc_build_hash(char hex[41], const char *data, size_t len)
 {
 	git_oid oid;
-	git_libgit2_init();
 	int rc = git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB);
 	if (rc == 0)
 		git_oid_tostr(hex, 41, &oid);
-	git_libgit2_shutdown();
 	return rc < 0 ? fail("cannot hash: %s", git_error_last() ? git_error_last()->message : "?") : 0;
 }
 
@@ -287,6 +286,7 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 			 bool force)
 {
 	memset(plan, 0, sizeof(*plan));
+	git_libgit2_init(); /* for opsc_build_hash, once for all files */
 	json_t *old = NULL;
 	int rc = manifest_load(&old, out);
 	if (rc == 0)
@@ -299,6 +299,7 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 			rc = plan_removal(plan, out, key, json_string_value(value), force);
 	}
 	json_decref(old);
+	git_libgit2_shutdown();
 	if (plan->changes.len)
 		qsort(plan->changes.items, plan->changes.len, sizeof(opsc_change), opsc_cmp_str);
 	for (uint32_t i = 0; i < plan->changes.len; i++) {

@@ -50,7 +50,8 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 int opsc_build_apply(const opsc_build_plan *plan, const char *out, const opsc_outputs *outputs);
 void opsc_build_plan_dispose(opsc_build_plan *plan);
 
-/* The git blob id of `data` in hex (41 bytes with the NUL). */
+/* The git blob id of `data` in hex (41 bytes with the NUL). libgit2 must
+ * be initialised (git_libgit2_init). */
 int opsc_build_hash(char hex[41], const char *data, size_t len);
 const char *opsc_build_error(void);
 

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <git2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,7 @@ static int fill_tree(const opsc_build_plan *plan, const char *tmp, const opsc_ou
 {
 	uint32_t n = outputs->files.len;
 	char(*hashes)[41] = opsc_calloc(n + 1, sizeof *hashes);
+	git_libgit2_init(); /* for opsc_build_hash, once for all files */
 	fill_job jobs[2] = { { plan, tmp, outputs, hashes, 0, n / 2, 0, "" },
 			     { plan, tmp, outputs, hashes, n / 2, n, 0, "" } };
 	pthread_t tid;
@@ -228,6 +230,7 @@ static int fill_tree(const opsc_build_plan *plan, const char *tmp, const opsc_ou
 	for (uint32_t i = 0; rc == 0 && i < plan->changes.len; i++)
 		if (plan->changes.items[i].kind == OPSC_CHANGE_REMOVE)
 			prune_dirs(tmp, plan->changes.items[i].path);
+	git_libgit2_shutdown();
 	if (rc == 0)
 		rc = opsc_build_manifest_write_(tmp, outputs, hashes);
 	opsc_free(hashes);
