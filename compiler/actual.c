@@ -331,16 +331,17 @@ int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, siz
 	return rc;
 }
 
-int opsc_actual_add_file(opsc_actual *a, const char *path)
+int opsc_actual_add_file(opsc_actual *a, const char *path, const char *shown)
 {
 	opsc_yamldoc_stream s;
 	int rc = opsc_yamldoc_read_file(&s, a->ctx->arena, path, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
-	a->file = opsc_sources_add(&a->ctx->sources, path, s.text ? s.text : "", s.text ? s.len : 0,
+	shown = shown ? shown : path;
+	a->file = opsc_sources_add(&a->ctx->sources, shown, s.text ? s.text : "", s.text ? s.len : 0,
 				   false);
 	if (rc < 0) {
 		a->ctx->sources.files.items[a->file]->unreadable = true;
 		opsc_span whole = { a->file, 0, 0, 0, 0, 0, 0 }; /* line 0: the file, not a place */
-		opsc_diag_error(&a->ctx->diags, "cannot-read", whole, "cannot read %s: %s", path,
+		opsc_diag_error(&a->ctx->diags, "cannot-read", whole, "cannot read %s: %s", shown,
 				strerror(-rc));
 		return rc;
 	}

@@ -3,7 +3,7 @@
  * manifests, for drift and policy checks against the intended one.
  *
  *   opsc_actual *a = opsc_actual_new(ctx);
- *   opsc_actual_add_file(a, "deploy/rbac.yaml");     (any number of files)
+ *   opsc_actual_add_file(a, "deploy/rbac.yaml", NULL); (any number of files)
  *   opsc_actual_finish(a, &model);                   (frees a)
  *
  * Each file is registered in ctx->sources, so every span of the Model
@@ -38,9 +38,11 @@ opsc_actual *opsc_actual_new(opsc_ctx *ctx);
 /* Frees a builder that was not finished; accepts NULL. */
 void opsc_actual_free(opsc_actual *a);
 
-/* Reads `path` (up to OPSC_YAMLDOC_DEFAULT_MAX_BYTES). Returns 0, or
- * -errno when it cannot be read (also reported as a diagnostic). */
-int opsc_actual_add_file(opsc_actual *a, const char *path);
+/* Reads `path` (up to OPSC_YAMLDOC_DEFAULT_MAX_BYTES: a larger file is
+ * refused from its size, never read whole), registered as source `shown`
+ * (NULL: `path`). Returns 0, or -errno when it cannot be read (also
+ * reported as a diagnostic). */
+int opsc_actual_add_file(opsc_actual *a, const char *path, const char *shown);
 /* Adds manifests held in memory, registered as source `path`. */
 int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len);
 

@@ -367,24 +367,14 @@ static int on_blob(void *user, const opsc_repo_blob *blob)
 	return 0;
 }
 
-/* A file read through a scratch source table, then handed to the builder
- * under the path findings show. */
+/* A working-tree file, registered under the path findings show. */
 static void read_file(reader *r, const char *root, const char *rel)
 {
-	opsc_sources scratch;
-	uint32_t file;
 	const char *full = root ? opsc_arena_printf(r->run->out->arena, "%s%s%s", root,
 						    root[strlen(root) - 1] == '/' ? "" : "/", rel)
 				: rel;
-	opsc_sources_init(&scratch);
-	if (opsc_sources_read(&file, &scratch, full) < 0) {
+	if (opsc_actual_add_file(r->actual, full, display(r->run, rel)) < 0)
 		add_note(r->run, display(r->run, rel), "cannot be read");
-	} else {
-		const opsc_source *src = opsc_sources_get(&scratch, file);
-		if (opsc_actual_add_text(r->actual, display(r->run, rel), src->text, src->len) < 0)
-			add_note(r->run, display(r->run, rel), "too large to check against the policies");
-	}
-	opsc_sources_dispose(&scratch);
 }
 
 static int read_worktree(reader *r)

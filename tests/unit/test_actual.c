@@ -132,7 +132,7 @@ static void build(opsc_ctx *ctx, opsc_model *m)
 	assert_int_equal(opsc_actual_add_text(a, "netpol.yaml", NETPOL, strlen(NETPOL)), 0);
 	assert_int_equal(opsc_actual_add_text(a, "ops.yaml", OPS, strlen(OPS)), 0);
 	assert_int_equal(opsc_actual_add_text(a, "broken.yaml", BROKEN, strlen(BROKEN)), 0);
-	assert_int_equal(opsc_actual_add_file(a, "/nonexistent/x.yaml"), -ENOENT);
+	assert_int_equal(opsc_actual_add_file(a, "/nonexistent/x.yaml", NULL), -ENOENT);
 	opsc_actual_finish(a, m);
 }
 
