@@ -86,6 +86,21 @@ void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_
 	opsc_array_push(&em->out->files, o);
 }
 
+int opsc_emit_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs *srcs)
+{
+	bool headed = w->headed;
+	const char *data;
+	size_t len;
+	if (opsc_yw_close(w, em->ctx, &data, &len) < 0)
+		return -1;
+	if (!headed) {
+		data = opsc_arena_printf(em->ctx->arena, "%s%s", opsc_emit_header(em, srcs), data);
+		len = strlen(data);
+	}
+	opsc_emit_add_docs(em, path, data, len, srcs, w->doc_spans, w->docs);
+	return 0;
+}
+
 const char *opsc_emit_duration(opsc_emit *em, int64_t s)
 {
 	static const struct {

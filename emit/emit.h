@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "array.h"
 #include "model.h"
+#include "yamlw.h"
 
 typedef struct {
 	const char *path; /* "studio/vmshift-production/rbac.yaml", '/'-separated */
@@ -89,6 +90,12 @@ void opsc_emit_add(opsc_emit *em, const char *path, const char *data, size_t len
 /* The same with the file's source map (`spans` in the ctx arena, one per document). */
 void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_t len,
 			const opsc_srcs *srcs, const opsc_span *spans, uint32_t ndocs);
+
+/* Closes `w` and adds its bytes as output `path` with their document spans;
+ * the header for `srcs` goes in front unless `w` was opened with one (a
+ * writer that learns its sources while writing opens without). Returns 0,
+ * or -1 when the writer failed. */
+int opsc_emit_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs *srcs);
 
 /* Where an environment's files go: "<cluster>/<env>/<part>/<file>". */
 const char *opsc_emit_env_path(opsc_emit *em, const opsc_env *env, const char *part,

@@ -98,17 +98,6 @@ static opsc_span project_span(const opsc_emit *em)
 	return em->model->has_project ? em->model->project.span : OPSC_NO_SPAN;
 }
 
-static int add_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs *srcs)
-{
-	const char *body;
-	size_t len;
-	if (opsc_yw_close(w, em->ctx, &body, &len) < 0)
-		return -1;
-	const char *data = opsc_arena_printf(em->ctx->arena, "%s%s", opsc_emit_header(em, srcs), body);
-	opsc_emit_add_docs(em, path, data, strlen(data), srcs, w->doc_spans, w->docs);
-	return 0;
-}
-
 static int kustomization_file(opsc_emit *em, const flux_dir *d)
 {
 	opsc_yw w;
@@ -123,7 +112,7 @@ static int kustomization_file(opsc_emit *em, const flux_dir *d)
 	opsc_yw_end(&w);
 	opsc_yw_end(&w);
 	opsc_yw_end(&w);
-	return add_yaml(em, &w, opsc_arena_printf(em->ctx->arena, "%s/kustomization.yaml", d->dir),
+	return opsc_emit_yaml(em, &w, opsc_arena_printf(em->ctx->arena, "%s/kustomization.yaml", d->dir),
 			&d->srcs);
 }
 
@@ -176,7 +165,7 @@ static int cluster_files(opsc_emit *em, const flux_dirs *dirs, const char *clust
 		for (uint32_t j = 0; j < dirs->items[i].srcs.files.len; j++)
 			opsc_srcs_add(&srcs, (opsc_span){ .file = dirs->items[i].srcs.files.items[j] });
 	}
-	int rc = add_yaml(em, &w, opsc_arena_printf(em->ctx->arena, "%s/flux/kustomizations.yaml", cluster),
+	int rc = opsc_emit_yaml(em, &w, opsc_arena_printf(em->ctx->arena, "%s/flux/kustomizations.yaml", cluster),
 			  &srcs);
 	flux_dir index = { .dir = opsc_arena_printf(em->ctx->arena, "%s/flux", cluster) };
 	opsc_array_push(&index.files, "kustomizations.yaml");

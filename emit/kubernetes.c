@@ -64,14 +64,11 @@ static void object_end(k8s_file *f)
 /* Closes the writer; adds the file when it holds at least one object. */
 static int file_close(k8s_file *f, const char *path)
 {
-	const char *body = NULL;
-	size_t len = 0;
-	int rc = opsc_yw_close(&f->w, f->em->ctx, &body, &len);
-	if (rc == 0 && f->any) {
-		const char *head = opsc_emit_header(f->em, &f->srcs);
-		const char *data = opsc_arena_printf(f->em->ctx->arena, "%s%s", head, body);
-		opsc_emit_add_docs(f->em, path, data, strlen(data), &f->srcs, f->w.doc_spans, f->w.docs);
-	}
+	int rc = 0;
+	if (f->any)
+		rc = opsc_emit_yaml(f->em, &f->w, path, &f->srcs);
+	else
+		opsc_yw_discard(&f->w);
 	opsc_srcs_free(&f->srcs);
 	return rc;
 }

@@ -186,12 +186,7 @@ static int write_file(opsc_emit *em, const char *path, write_fn write, const clu
 	opsc_yw w;
 	opsc_yw_open(&w, opsc_emit_header(em, srcs));
 	write(em, &w, cr);
-	const char *data;
-	size_t len;
-	int rc = opsc_yw_close(&w, em->ctx, &data, &len);
-	if (rc == 0)
-		opsc_emit_add_docs(em, path, data, len, srcs, w.doc_spans, w.docs);
-	return rc;
+	return opsc_emit_yaml(em, &w, path, srcs);
 }
 
 static int emit_cluster(opsc_emit *em, const char *cluster)

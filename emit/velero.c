@@ -198,12 +198,8 @@ static int emit_cluster(opsc_emit *em, const char *cluster)
 	opsc_yw_open(&w, opsc_emit_header(em, &srcs));
 	for (uint32_t i = 0; i < scheds.len; i++)
 		write_schedule(em, &w, scheds.items[i].backup, scheds.items[i].namespaces);
-	const char *data;
-	size_t len;
-	rc = opsc_yw_close(&w, em->ctx, &data, &len);
-	if (rc == 0)
-		opsc_emit_add_docs(em, opsc_arena_printf(em->ctx->arena, "%s/velero/schedules.yaml", cluster),
-				   data, len, &srcs, w.doc_spans, w.docs);
+	rc = opsc_emit_yaml(em, &w, opsc_arena_printf(em->ctx->arena, "%s/velero/schedules.yaml", cluster),
+			    &srcs);
 done:
 	opsc_srcs_free(&srcs);
 	opsc_array_free(&scheds);

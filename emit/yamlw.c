@@ -35,6 +35,7 @@ static void yw_emit(opsc_yw *w, yaml_event_t *ev, int ok)
 void opsc_yw_open(opsc_yw *w, const char *header)
 {
 	memset(w, 0, sizeof(*w));
+	w->headed = header != NULL;
 	if (header)
 		yw_write(w, (unsigned char *)header, strlen(header));
 	if (!yaml_emitter_initialize(&w->emitter)) {
@@ -274,10 +275,16 @@ int opsc_yw_close(opsc_yw *w, opsc_ctx *ctx, const char **data, size_t *len)
 	w->doc_spans = w->spans.len ? opsc_array_to_arena(ctx->arena, &w->spans) : NULL;
 	rc = 0;
 done:
+	opsc_yw_discard(w);
+	return rc;
+}
+
+void opsc_yw_discard(opsc_yw *w)
+{
 	opsc_array_free(&w->spans);
 	if (w->started)
 		yaml_emitter_delete(&w->emitter);
+	w->started = false;
 	opsc_free(w->buf);
 	w->buf = NULL;
-	return rc;
 }

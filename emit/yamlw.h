@@ -34,6 +34,7 @@ typedef struct {
 	int depth; /* open documents, mappings and sequences */
 	char closers[64]; /* 'd', 'm' or 's' per open level */
 	bool started, failed;
+	bool headed; /* opened with a header */
 	uint32_t docs;
 	/* Per document, the Model span that produced it (OPSC_NO_SPAN where
 	 * opsc_yw_doc was used): drift findings point from a generated
@@ -47,6 +48,9 @@ void opsc_yw_open(opsc_yw *w, const char *header);
 /* Finishes the stream; on success moves the bytes into ctx's arena.
  * Returns 0, or -1 when libyaml failed or a level was left open. */
 int opsc_yw_close(opsc_yw *w, opsc_ctx *ctx, const char **data, size_t *len);
+
+/* Frees a writer whose output is not wanted (nothing was written). */
+void opsc_yw_discard(opsc_yw *w);
 
 void opsc_yw_doc(opsc_yw *w);
 /* Starts a document produced by the Model object at `span`. */
