@@ -86,6 +86,28 @@ void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_
 	opsc_array_push(&em->out->files, o);
 }
 
+void opsc_emit_object(opsc_yw *w, opsc_span span, const char *api, const char *kind,
+		      const char *name, const char *ns)
+{
+	opsc_yw_doc_at(w, span);
+	opsc_yw_map(w);
+	opsc_yw_kv(w, "apiVersion", api);
+	opsc_yw_kv(w, "kind", kind);
+	opsc_yw_key_map(w, "metadata");
+	opsc_yw_kv(w, "name", name);
+	opsc_yw_kv(w, "namespace", ns);
+	opsc_yw_key_map(w, "labels");
+	opsc_yw_kv(w, "app.kubernetes.io/managed-by", "opsc");
+	opsc_yw_end(w);
+	opsc_yw_end(w);
+}
+
+void opsc_emit_object_end(opsc_yw *w)
+{
+	opsc_yw_end(w); /* the object's mapping */
+	opsc_yw_end(w); /* its document */
+}
+
 int opsc_emit_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs *srcs)
 {
 	bool headed = w->headed;

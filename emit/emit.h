@@ -97,6 +97,14 @@ void opsc_emit_add_docs(opsc_emit *em, const char *path, const char *data, size_
  * or -1 when the writer failed. */
 int opsc_emit_yaml(opsc_emit *em, opsc_yw *w, const char *path, const opsc_srcs *srcs);
 
+/* Starts a Kubernetes object as its own document, produced by `span`:
+ * apiVersion, kind, metadata (name, namespace unless NULL, the label
+ * app.kubernetes.io/managed-by: opsc); the object's mapping stays open for
+ * its spec. opsc_emit_object_end closes mapping and document. */
+void opsc_emit_object(opsc_yw *w, opsc_span span, const char *api, const char *kind,
+		      const char *name, const char *ns);
+void opsc_emit_object_end(opsc_yw *w);
+
 /* Where an environment's files go: "<cluster>/<env>/<part>/<file>". */
 const char *opsc_emit_env_path(opsc_emit *em, const opsc_env *env, const char *part,
 			       const char *file);

@@ -119,17 +119,8 @@ static int kustomization_file(opsc_emit *em, const flux_dir *d)
 static void flux_kustomization(opsc_emit *em, opsc_yw *w, const flux_dir *d)
 {
 	const opsc_project *p = &em->model->project;
-	opsc_yw_doc_at(w, project_span(em));
-	opsc_yw_map(w);
-	opsc_yw_kv(w, "apiVersion", "kustomize.toolkit.fluxcd.io/v1");
-	opsc_yw_kv(w, "kind", "Kustomization");
-	opsc_yw_key_map(w, "metadata");
-	opsc_yw_kv(w, "name", d->name);
-	opsc_yw_kv(w, "namespace", FLUX_NS);
-	opsc_yw_key_map(w, "labels");
-	opsc_yw_kv(w, "app.kubernetes.io/managed-by", "opsc");
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object(w, project_span(em), "kustomize.toolkit.fluxcd.io/v1", "Kustomization", d->name,
+			 FLUX_NS);
 	opsc_yw_key_map(w, "spec");
 	if (d->deps[0]) {
 		opsc_yw_key_seq(w, "dependsOn");
@@ -149,8 +140,7 @@ static void flux_kustomization(opsc_emit *em, opsc_yw *w, const flux_dir *d)
 	opsc_yw_end(w);
 	opsc_yw_kvb(w, "wait", true);
 	opsc_yw_end(w);
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object_end(w);
 }
 
 static int cluster_files(opsc_emit *em, const flux_dirs *dirs, const char *cluster)

@@ -41,24 +41,12 @@ static void object(k8s_file *f, opsc_span span, const char *api, const char *kin
 {
 	opsc_srcs_add(&f->srcs, span);
 	f->any = true;
-	opsc_yw *w = &f->w;
-	opsc_yw_doc_at(w, span);
-	opsc_yw_map(w);
-	opsc_yw_kv(w, "apiVersion", api);
-	opsc_yw_kv(w, "kind", kind);
-	opsc_yw_key_map(w, "metadata");
-	opsc_yw_kv(w, "name", name);
-	opsc_yw_kv(w, "namespace", ns);
-	opsc_yw_key_map(w, "labels");
-	opsc_yw_kv(w, "app.kubernetes.io/managed-by", "opsc");
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object(&f->w, span, api, kind, name, ns);
 }
 
 static void object_end(k8s_file *f)
 {
-	opsc_yw_end(&f->w); /* the object's mapping */
-	opsc_yw_end(&f->w); /* its document */
+	opsc_emit_object_end(&f->w);
 }
 
 /* Closes the writer; adds the file when it holds at least one object. */

@@ -151,22 +151,12 @@ static opsc_span first_alert(const cluster_rules *cr)
 
 static void write_prometheus_rule(opsc_emit *em, opsc_yw *w, const cluster_rules *cr)
 {
-	opsc_yw_doc_at(w, first_alert(cr));
-	opsc_yw_map(w);
-	opsc_yw_kv(w, "apiVersion", "monitoring.coreos.com/v1");
-	opsc_yw_kv(w, "kind", "PrometheusRule");
-	opsc_yw_key_map(w, "metadata");
-	opsc_yw_kv(w, "name", "opsc-alerts");
-	opsc_yw_kv(w, "namespace", "monitoring");
-	opsc_yw_key_map(w, "labels");
-	opsc_yw_kv(w, "app.kubernetes.io/managed-by", "opsc");
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object(w, first_alert(cr), "monitoring.coreos.com/v1", "PrometheusRule", "opsc-alerts",
+			 "monitoring");
 	opsc_yw_key_map(w, "spec");
 	write_groups(em, w, cr);
 	opsc_yw_end(w);
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object_end(w);
 }
 
 static void write_rule_file(opsc_emit *em, opsc_yw *w, const cluster_rules *cr)

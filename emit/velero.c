@@ -153,23 +153,12 @@ static void write_template(opsc_emit *em, opsc_yw *w, const opsc_backup *bk,
 static void write_schedule(opsc_emit *em, opsc_yw *w, const opsc_backup *bk,
 			   const char *const *ns)
 {
-	opsc_yw_doc_at(w, bk->span);
-	opsc_yw_map(w);
-	opsc_yw_kv(w, "apiVersion", "velero.io/v1");
-	opsc_yw_kv(w, "kind", "Schedule");
-	opsc_yw_key_map(w, "metadata");
-	opsc_yw_kv(w, "name", bk->name.s);
-	opsc_yw_kv(w, "namespace", "velero");
-	opsc_yw_key_map(w, "labels");
-	opsc_yw_kv(w, "app.kubernetes.io/managed-by", "opsc");
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object(w, bk->span, "velero.io/v1", "Schedule", bk->name.s, "velero");
 	opsc_yw_key_map(w, "spec");
 	opsc_yw_kv(w, "schedule", schedule_text(em, bk));
 	write_template(em, w, bk, ns);
 	opsc_yw_end(w);
-	opsc_yw_end(w);
-	opsc_yw_end(w);
+	opsc_emit_object_end(w);
 }
 
 /* The backups that cover `cluster`, in declaration order, with the
