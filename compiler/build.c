@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "pair.h"
 #include "build_int.h"
 
 #define fail opsc_build_fail_
@@ -239,13 +239,7 @@ static int plan_outputs(opsc_build_plan *plan, const char *out, json_t *old,
 	opsc_change_kind *kinds = opsc_calloc(n + 1, sizeof *kinds);
 	plan_job jobs[2] = { { out, old, outputs, force, kinds, 0, n / 2, 0, "" },
 			     { out, old, outputs, force, kinds, n / 2, n, 0, "" } };
-	pthread_t tid;
-	bool threaded = n > 64 && pthread_create(&tid, NULL, plan_part, &jobs[1]) == 0;
-	plan_part(&jobs[0]);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		plan_part(&jobs[1]);
+	opsc_run_pair(plan_part, &jobs[0], &jobs[1], n <= 64);
 	int rc = 0;
 	for (int k = 0; k < 2 && rc == 0; k++)
 		if (jobs[k].rc < 0)

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "pair.h"
 #include "build_int.h"
 
 #define join opsc_build_join_
@@ -216,13 +216,7 @@ static int fill_tree(const opsc_build_plan *plan, const char *tmp, const opsc_ou
 	git_libgit2_init(); /* for opsc_build_hash, once for all files */
 	fill_job jobs[2] = { { plan, tmp, outputs, hashes, 0, n / 2, 0, "" },
 			     { plan, tmp, outputs, hashes, n / 2, n, 0, "" } };
-	pthread_t tid;
-	bool threaded = n > 64 && pthread_create(&tid, NULL, fill_part, &jobs[1]) == 0;
-	fill_part(&jobs[0]);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		fill_part(&jobs[1]);
+	opsc_run_pair(fill_part, &jobs[0], &jobs[1], n <= 64);
 	int rc = 0;
 	for (int k = 0; k < 2 && rc == 0; k++)
 		if (jobs[k].rc < 0)

@@ -16,11 +16,11 @@
  */
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
+#include "pair.h"
 #include "project.h"
 
 const opsc_emitter *const opsc_emitters[] = {
@@ -316,13 +316,7 @@ int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, con
 	emit_job jobs[2] = { { em, all, all + 1, 0 }, { em, all + 1, last, 0 } };
 	jobs[1].em.ctx = &wctx;
 	jobs[1].em.out = &wout;
-	pthread_t tid;
-	bool threaded = pthread_create(&tid, NULL, run_emitters, &jobs[1]) == 0;
-	run_emitters(&jobs[0]);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		run_emitters(&jobs[1]);
+	opsc_run_pair(run_emitters, &jobs[0], &jobs[1], false);
 	merge_job(&em, &wctx, &wout);
 	int rc = jobs[0].rc < 0 ? jobs[0].rc : jobs[1].rc;
 	if (rc >= 0)
