@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "escape.h"
 #include "lint.h"
 
 static const char lint_help[] =
@@ -234,7 +235,7 @@ static int run(lint_args *a)
 		opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	}
 	if (rc < 0)
-		fprintf(stderr, "opsc lint: %s\n", error ? error : "internal error");
+		opsc_esc_printf(stderr, "opsc lint: %s\n", error ? error : "internal error");
 	else if (ctx.diags.errors)
 		fputs("opsc lint: the .ops files have errors (see above; `opsc check` lists them)\n", stderr);
 	else

@@ -1,5 +1,7 @@
 #include "diag.h"
 
+#include "escape.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -146,52 +148,34 @@ static void paint(const renderer *r, const char *esc)
 		fputs(esc, r->out);
 }
 
-/* Display width of a line prefix: tabs to the next stop of 4, one column per
- * UTF-8 code point, so carets line up under what the terminal shows. */
-static uint32_t display_width(const char *s, uint32_t len)
-{
-	uint32_t w = 0;
-	for (uint32_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\t')
-			w = (w / 4 + 1) * 4;
-		else if ((c & 0xC0) != 0x80)
-			w++;
-	}
-	return w;
-}
-
-/* The source line, with control bytes and bytes that are not UTF-8 shown
- * as '?' so a terminal is safe; tabs expanded to match display_width. */
-static void print_line(const renderer *r, const char *text, uint32_t len)
+/* A source line or a message as the terminal shows it: tabs to the next
+ * stop of 4, everything else through opsc_esc_text_char (controls and bytes
+ * that are not UTF-8 as visible escapes). With out NULL, only the width, so
+ * carets line up under what was printed. */
+static uint32_t put_line(FILE *out, const char *text, uint32_t len)
 {
 	uint32_t col = 0;
-	for (uint32_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '\t') {
-			uint32_t next = (col / 4 + 1) * 4;
-			for (; col < next; col++)
-				fputc(' ', r->out);
+	for (uint32_t i = 0; i < len;) {
+		if (text[i] == '\t') {
+			for (uint32_t next = (col / 4 + 1) * 4; col < next; col++)
+				if (out)
+					fputc(' ', out);
+			i++;
 			continue;
 		}
-		col += (c & 0xC0) != 0x80;
-		if (c < 0x20 || c == 0x7f) {
-			fputc('?', r->out);
-		} else if (c < 0x80) {
-			fputc(c, r->out);
-		} else {
-			uint32_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			bool ok = n && i + n <= len && c >= 0xC2 && c <= 0xF4;
-			for (uint32_t k = 1; ok && k < n; k++)
-				ok = ((unsigned char)text[i + k] & 0xC0) == 0x80;
-			if (!ok) {
-				fputc('?', r->out);
-				continue;
-			}
-			fwrite(text + i, 1, n, r->out);
-			i += n - 1;
-		}
+		i += (uint32_t)opsc_esc_text_char(out, text + i, len - i, &col);
 	}
+	return col;
+}
+
+static uint32_t display_width(const char *s, uint32_t len)
+{
+	return put_line(NULL, s, len);
+}
+
+static void print_line(const renderer *r, const char *text, uint32_t len)
+{
+	put_line(r->out, text, len);
 }
 
 enum { MAX_SHOWN = 160 };
@@ -250,10 +234,12 @@ static void print_head(const renderer *r, const opsc_span *span, opsc_severity s
 {
 	const opsc_source *src = opsc_sources_get(r->sources, span->file);
 	paint(r, "\x1b[1m");
+	if (src)
+		opsc_esc_text_line(r->out, src->path);
 	if (src && span->line)
-		fprintf(r->out, "%s:%u:%u: ", src->path, span->line, span->col);
+		fprintf(r->out, ":%u:%u: ", span->line, span->col);
 	else if (src)
-		fprintf(r->out, "%s: ", src->path);
+		fputs(": ", r->out);
 	else
 		fputs("opsc: ", r->out);
 	paint(r, sev_color[sev]);
@@ -275,7 +261,7 @@ static void render_one(const renderer *r, const opsc_diag *d)
 		print_snippet(r, &n->span, sev_color[OPSC_SEV_NOTE]);
 	}
 	if (d->help)
-		fprintf(r->out, "  = help: %s\n", d->help);
+		opsc_esc_printf(r->out, "  = help: %s\n", d->help);
 }
 
 void opsc_diag_render_text(FILE *out, const opsc_sources *sources, const opsc_diags *diags,
