@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include "escape.h"
+#include "report.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,36 @@ void opsc_diag_help(opsc_diags *diags, uint32_t diag, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The bytes of `span` on its first line, and whether they are quoted. */
+static const char *span_text(const opsc_sources *sources, const opsc_span *span, uint32_t *len, bool *quoted)
+{
+	const opsc_source *src = opsc_sources_get(sources, span->file);
+	if (!src || span->end <= span->start || span->end > src->len)
+		return NULL;
+	const char *s = src->text + span->start, *nl = memchr(s, '\n', span->end - span->start);
+	*len = nl ? (uint32_t)(nl - s) : span->end - span->start;
+	*quoted = *len >= 2 && s[0] == '"' && s[*len - 1] == '"';
+	return s;
+}
+
+const char *opsc_diag_redacted(opsc_arena *arena, const opsc_sources *sources, const opsc_span *span)
+{
+	uint32_t len;
+	bool q;
+	const char *s = span_text(sources, span, &len, &q);
+	if (!s)
+		return opsc_report_redact(arena, "", 0);
+	return opsc_report_redact(arena, s + q, len - 2 * q);
+}
+
+bool opsc_diags_only_errors(const opsc_diags *diags, const char *code)
+{
+	for (uint32_t i = 0; i < diags->items.len; i++)
+		if (diags->items.items[i].severity == OPSC_SEV_ERROR && strcmp(diags->items.items[i].code, code) != 0)
+			return false;
+	return diags->errors > 0;
+}
+
 /* Stable merge sort: diagnostics are few, and order of ties must be kept. */
 static int span_cmp(const opsc_span *a, const opsc_span *b)
 {
@@ -137,6 +168,7 @@ typedef struct {
 	FILE *out;
 	const opsc_sources *sources;
 	bool color;
+	const opsc_diags *diags; /* the spans of redacted ones are secrets */
 } renderer;
 
 static const char *sev_name[] = { "note", "warning", "error" };
@@ -180,13 +212,59 @@ static void print_line(const renderer *r, const char *text, uint32_t len)
 
 enum { MAX_SHOWN = 160 };
 
-static void print_snippet(const renderer *r, const opsc_span *span, const char *underline_color)
+/* Replaces the secret at `secret` in the line being shown (it starts at
+ * byte `at` of its source) by its redacted form, quotes kept, and moves
+ * *span so its caret stays under what it pointed at. */
+static char *redact_one(opsc_arena *a, const opsc_sources *sources, const char *line, uint32_t *len,
+			uint32_t at, opsc_span *span, const opsc_span *secret)
 {
-	const opsc_source *src = opsc_sources_get(r->sources, span->file);
-	if (!src || span->line == 0)
+	uint32_t n;
+	bool q;
+	const char *s = span_text(sources, secret, &n, &q);
+	uint32_t before = secret->start - at;
+	if (!s || secret->start < at || before + n > *len)
+		return (char *)line;
+	const char *shown = opsc_arena_printf(a, "%s%s%s", q ? "\"" : "", opsc_diag_redacted(a, sources, secret),
+					      q ? "\"" : "");
+	uint32_t after = *len - before - n, m = (uint32_t)strlen(shown);
+	char *out = opsc_arena_printf(a, "%.*s%s%.*s", (int)before, line, shown, (int)after, line + before + n);
+	*len = before + m + after;
+	if (span->start == secret->start) {
+		span->end_line = span->line;
+		span->end_col = span->col + m;
+	} else if (span->start >= secret->start + n) {
+		span->col = span->col + m - n;
+		span->end_col = span->end_line == span->line ? span->end_col + m - n : span->end_col;
+	}
+	return out;
+}
+
+/* The line shown for `span` with every secret on it redacted, from the last
+ * to the first so the offsets of the earlier ones stay right. */
+static const char *redact_line(const renderer *r, opsc_arena *a, const opsc_source *src, const char *line,
+			       uint32_t *len, opsc_span *span)
+{
+	uint32_t at = (uint32_t)(line - src->text);
+	for (uint32_t i = r->diags->items.len; i-- > 0;) {
+		const opsc_diag *d = &r->diags->items.items[i];
+		if (d->redact && d->span.file == span->file && d->span.line == span->line)
+			line = redact_one(a, r->sources, line, len, at, span, &d->span);
+	}
+	return line;
+}
+
+/* The source line under a diagnostic and a caret, every secret on it
+ * redacted. */
+static void print_snippet(const renderer *r, const opsc_span *at, const char *underline_color)
+{
+	const opsc_source *src = opsc_sources_get(r->sources, at->file);
+	if (!src || at->line == 0)
 		return;
 	uint32_t len;
+	opsc_span copy = *at, *span = &copy;
+	opsc_arena *tmp = opsc_arena_new();
 	const char *line = opsc_source_line(src, span->line, &len);
+	line = redact_line(r, tmp, src, line, &len, span);
 	uint32_t col0 = span->col - 1;
 	/* Long lines (minified files, 1 MB of garbage) are cut to a window. */
 	uint32_t from = 0;
@@ -228,6 +306,7 @@ static void print_snippet(const renderer *r, const opsc_span *span, const char *
 		fputc('~', r->out);
 	paint(r, "\x1b[0m");
 	fputc('\n', r->out);
+	opsc_arena_free(tmp);
 }
 
 static void print_head(const renderer *r, const opsc_span *span, opsc_severity sev, const char *msg)
@@ -267,7 +346,7 @@ static void render_one(const renderer *r, const opsc_diag *d)
 void opsc_diag_render_text(FILE *out, const opsc_sources *sources, const opsc_diags *diags,
 			   const opsc_render_opts *opts)
 {
-	renderer r = { out, sources, opts && opts->color };
+	renderer r = { out, sources, opts && opts->color, diags };
 	for (uint32_t i = 0; i < diags->items.len; i++)
 		render_one(&r, &diags->items.items[i]);
 }

@@ -44,10 +44,31 @@ static int cmp_finding(const void *pa, const void *pb)
 	return c;
 }
 
+static int cmp_note(const void *pa, const void *pb)
+{
+	const opsc_lint_note *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	return c ? c : strcmp(a->reason, b->reason);
+}
+
+/* Notes in path order, each once: two finders skip a file over the size
+ * limit for the same reason. */
+static void sort_notes(opsc_lint_result *r)
+{
+	uint32_t out = 0;
+	if (r->notes.len > 1)
+		qsort(r->notes.items, r->notes.len, sizeof(opsc_lint_note), cmp_note);
+	for (uint32_t i = 0; i < r->notes.len; i++)
+		if (!out || cmp_note(&r->notes.items[out - 1], &r->notes.items[i]) != 0)
+			r->notes.items[out++] = r->notes.items[i];
+	r->notes.len = out;
+}
+
 void opsc_lint_result_sort(opsc_lint_result *r)
 {
 	if (r->findings.len > 1)
 		qsort(r->findings.items, r->findings.len, sizeof(opsc_finding), cmp_finding);
+	sort_notes(r);
 }
 
 uint32_t opsc_lint_result_count(const opsc_lint_result *r, opsc_severity sev)
