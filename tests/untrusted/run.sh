@@ -7,6 +7,9 @@
 #  - a YAML file over the 10 MiB limit (generated here, never committed) is
 #    one note, no invalid-yaml finding, exit 0, in the working tree and
 #    --staged;
+#  - a policy of four (or three) nested quantifiers over 300 environments
+#    stops at the step budget with one error at the policy, exit 2; two
+#    nested run to the end;
 #  - a manifest naming a Role with a newline and a forged `::error` command
 #    cannot forge a workflow command in default text output.
 #
@@ -103,6 +106,25 @@ check "lint: the forged role is reported" "$rc" 1
 check "lint: no line starts a workflow command" "$(grep -c '^[[:space:]]*::' "$work/out" "$work/err" | paste -sd,)" "$work/out:0,$work/err:0"
 check "lint: no control byte reaches the terminal" "$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' "$work/out")" 0
 check "lint: the name is shown escaped" "$(grep -c 'role x\\n::error file=forged.yaml,line=1::pwned\\x1b\]8;;http://evil\\x1b\\ grants' "$work/out")" 2
+
+# ------------------------------------------------------ policy step budget
+budget='policies/nested.ops:1:1: error: policy `nested` stopped after 50000000 evaluation steps, its budget: nested quantifiers multiply (four over 300 environments are 8.1e9 elements)
+ 1 | policy "nested" {
+   | ^~~~~~
+  = help: narrow the outer collections with `where` before nesting, compare with a `for` loop and one quantifier instead of quantifiers inside quantifiers, or split the policy
+opsc lint: the .ops files have errors (see above; `opsc check` lists them)'
+for depth in 4 3; do
+  repo=$work/nested$depth
+  "$here/gen_nested.sh" "$repo" $depth
+  rc=$( (cd "$repo" && "$opsc" lint --only policy >"$work/out" 2>"$work/err"); echo $?)
+  check "$depth nested quantifiers over 300 environments: the budget error, exit 2" \
+    "$rc|$(sed "s|^$repo/||" "$work/err")" "2|$budget"
+done
+repo=$work/nested2
+"$here/gen_nested.sh" "$repo" 2
+rc=$( (cd "$repo" && "$opsc" lint --only policy >"$work/out" 2>"$work/err"); echo $?)
+check "2 nested: evaluated to the end, no budget error" "$(grep -c 'policy-budget\|evaluation steps' "$work/err")" 0
+check "2 nested: the policy holds" "$(grep -c 'nested' "$work/out")" 0
 
 echo "$n checks, $fail failed"
 [ "$fail" -eq 0 ]
