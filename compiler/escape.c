@@ -134,6 +134,19 @@ void opsc_esc_text_linen(FILE *out, const char *s, size_t len)
 	opsc_esc_text(out, s + i, len - i);
 }
 
+void opsc_esc_text_lines(FILE *out, const char *s, const char *indent)
+{
+	for (;;) {
+		const char *nl = strchr(s, '\n');
+		opsc_esc_text_linen(out, s, nl ? (size_t)(nl - s) : strlen(s));
+		if (!nl)
+			return;
+		fputc('\n', out);
+		fputs(indent, out);
+		s = nl + 1;
+	}
+}
+
 /* One conversion of opsc_esc_printf: %[-][width][.prec](s|u|d|zu|c|%). */
 static const char *print_conv(FILE *out, const char *f, va_list *ap, bool line_start)
 {

@@ -45,6 +45,9 @@ void opsc_esc_text_str(FILE *out, const char *s);
  * a line that starts with "::" after white space as a workflow command. */
 void opsc_esc_text_line(FILE *out, const char *s);
 void opsc_esc_text_linen(FILE *out, const char *s, size_t len);
+/* Text of several lines (a rule's explanation, a help): each line as by
+ * opsc_esc_text_linen, the lines joined by a newline and `indent`. */
+void opsc_esc_text_lines(FILE *out, const char *s, const char *indent);
 /* fprintf whose every %s argument is escaped for a terminal: the format
  * itself is opsc's own text; a %s that starts the format or follows a
  * newline in it starts a line (opsc_esc_text_line). Only %s, %u, %zu, %d,

@@ -153,16 +153,8 @@ static void text_position(FILE *out, const opsc_location *l, bool line_start)
 static void text_help(FILE *out, const char *help, const palette *p)
 {
 	fprintf(out, "  %s= help:%s ", p->dim, p->reset);
-	for (const char *line = help;;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		opsc_esc_text_linen(out, line, len);
-		fputc('\n', out);
-		if (!nl)
-			break;
-		fputs("          ", out);
-		line = nl + 1;
-	}
+	opsc_esc_text_lines(out, help, "          ");
+	fputc('\n', out);
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "scan.h"
 
 #define NONE OPSC_NO_SPAN
@@ -267,12 +268,14 @@ static void print_defined(FILE *out, const opsc_rule *r, const opsc_sources *sou
 {
 	const opsc_source *src = sources ? opsc_sources_get(sources, r->defined.file) : NULL;
 	if (src)
-		fprintf(out, "defined:   %s%s:%u\n", src->embedded ? "(built in) " : "", src->path, r->defined.line);
+		opsc_esc_printf(out, "defined:   %s%s:%u\n", src->embedded ? "(built in) " : "", src->path,
+				r->defined.line);
 }
 
 void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sources)
 {
-	fprintf(out, "%s: %s\n\n", r->id, r->summary);
+	/* a rule of the user's .ops speaks in its author's words: escaped */
+	opsc_esc_printf(out, "%s: %s\n\n", r->id, r->summary);
 	fprintf(out, "kind:      %s\n", opsc_rule_kind_name(r->kind));
 	if (r->relevelled)
 		fprintf(out, "severity:  %s (set by the project; default %s)\n",
@@ -280,13 +283,19 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 	else
 		fprintf(out, "severity:  %s\n", opsc_severity_name(r->severity));
 	print_defined(out, r, sources);
-	if (r->explanation)
-		fprintf(out, "\n%s\n", r->explanation);
-	if (r->fix)
-		fprintf(out, "\nHow to fix: %s\n", r->fix);
-	fprintf(out, "\nRe-level or disable it in the project block:\n"
-		     "  project \"NAME\" { rules { %s = warning } }   # error, warning, note or off\n",
-		r->id);
+	if (r->explanation) {
+		fputc('\n', out);
+		opsc_esc_text_lines(out, r->explanation, "");
+		fputc('\n', out);
+	}
+	if (r->fix) {
+		fputs("\nHow to fix: ", out);
+		opsc_esc_text_lines(out, r->fix, "");
+		fputc('\n', out);
+	}
+	opsc_esc_printf(out, "\nRe-level or disable it in the project block:\n"
+			"  project \"NAME\" { rules { %s = warning } }   # error, warning, note or off\n",
+			r->id);
 }
 
 static void list_markdown(FILE *out, const opsc_rules *rules)
