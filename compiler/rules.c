@@ -44,6 +44,14 @@ static const opsc_rule builtins[] = {
 		"and the old output stayed. Flux keeps applying an object the policy no longer declares.",
 		"Run `opsc build` (it removes the files it recorded writing) or delete the file, and commit the "
 		"result with the .ops change."),
+	BUILTIN("inline-secret", SECRET, ERROR, "a secret is inlined in a .ops file",
+		"An attribute that holds a credential (a PagerDuty routing key, a webhook URL) is written as a "
+		"string in the .ops source instead of a reference to a Kubernetes Secret, so the credential is in "
+		"the repository in plaintext. It is also an error of `opsc check` and `opsc build`, whose "
+		"snippets show it redacted; `opsc lint` still scans the repository for secrets, and checks drift "
+		"and policies once it is replaced.",
+		"Write `secret(\"name\", \"key\")` naming a key of a Secret managed by SealedSecrets, External "
+		"Secrets or SOPS, and rotate the credential: it stays in the Git history."),
 	BUILTIN("invalid-yaml", POLICY, ERROR, "a YAML file does not parse",
 		"A `.yaml` or `.yml` file of the repository is not valid YAML, so no policy can be checked "
 		"against what it declares, and Flux fails to apply the directory holding it (its other "
