@@ -125,6 +125,12 @@ static int load_rules(lint_run *run)
 			all.items[kept++] = all.items[i];
 	if (run->user.has_project)
 		opsc_rules_apply_project(run->rules, &run->user.project, &run->ctx->diags);
+	/* with errors in the .ops nothing is scanned (lint_check.c), and the
+	 * scanner would report sema's pattern errors again */
+	if (run->ctx->diags.errors) {
+		opsc_array_free(&all);
+		return 0;
+	}
 	int rc = opsc_scanner_new(&run->scanner, all.items, kept, &run->ctx->diags);
 	opsc_array_free(&all);
 	if (rc < 0)
@@ -527,7 +533,10 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 		rc = fail(&run, "--base", opsc_repo_error());
 	if (rc == 0)
 		rc = rules_rc;
-	if (rc == 0 && !ctx->diags.errors)
+	run.t = &targets[0];
+	/* with errors in the .ops there is no Model to check the repository
+	 * against: the errors are the findings */
+	if (rc == 0 && !opsc_lint_add_checks(&run))
 		rc = run_finders(&run, targets, n);
 	if (rc == 0 && opts->baseline)
 		rc = apply_baseline(&run);
