@@ -64,10 +64,6 @@ static const opsc_rule checks[] = {
 	CHECK("bad-route-regex", ERROR, "a route condition's regular expression does not compile",
 	      "Alertmanager refuses a configuration whose `=~` or `!~` pattern is not a valid regular "
 	      "expression, and keeps running the previous one: the change never takes effect."),
-	CHECK("bad-template", ERROR, "a Go template in an alert or receiver text does not parse",
-	      "Summaries, descriptions and receiver texts are Go templates, expanded by Prometheus and "
-	      "Alertmanager: an unclosed `{{`, a stray `}}` or an unclosed `{{ if }}` makes the rule file "
-	      "or the configuration fail to load. The error is at the offending `{{`."),
 	CHECK("bad-value", ERROR, "a value outside the ones an attribute takes",
 	      "The attribute takes one of a fixed set of words; the message lists them."),
 	CHECK("cannot-read", ERROR, "a .ops file cannot be read", "The file named on the command line "
@@ -165,11 +161,6 @@ static const opsc_rule checks[] = {
 	      "The project's `rules { }` names lint rules by id; `opsc explain --list` lists them."),
 	CHECK("unknown-template", ERROR, "a `use` of a template that does not exist", "The help line "
 	      "suggests the closest template."),
-	CHECK("unknown-template-function", ERROR, "a Go template calls a function neither Prometheus "
-	      "nor Alertmanager has",
-	      "Alert annotations are expanded by Prometheus, receiver texts by Alertmanager; each knows "
-	      "the text/template built-ins and its own functions (humanize, reReplaceAll, toUpper, ...). "
-	      "An unknown one fails the rule file or the configuration at load time."),
 	CHECK("unknown-timezone", ERROR, "a time zone the tz database does not have",
 	      "Time zones (the project's `timezone`, a backup's) are IANA names checked against the "
 	      "system's tzdata: `Europe/Berlin`, `America/New_York`, `UTC`. Velero and cron reject "

@@ -46,7 +46,7 @@ def from_github(out):
 
 
 def from_json(out):
-    return [(f["path"], f["line"], f["column"], f["severity"], f["rule"])
+    return [(f["path"], f.get("line", 0), f.get("column", 0), f["severity"], f["rule"])
             for f in json.loads(out)["findings"] if f["severity"] != "note"]
 
 
@@ -80,7 +80,9 @@ def check_one(opsc, work, empty, name, known):
         problems.append("build exits %d, check %d:\n%s" % (rc_build, rc_check, err))
     first = None
     for fmt, parse in LINT.items():
-        rc, out, err = run([opsc, "lint", "--policies", name, "--format", fmt, empty], work)
+        # an empty target and secrets only: what lint finds beyond the
+        # checks (drift of a tree never built) is not the point here
+        rc, out, err = run([opsc, "lint", "--policies", name, "--only", "secrets", "--format", fmt, empty], work)
         found = collections.Counter(parse(out if fmt != "text" else out + err))
         if rc != rc_check:
             problems.append("lint --format %s exits %d, check %d:\n%s" % (fmt, rc, rc_check, err))
