@@ -79,6 +79,8 @@ typedef struct {
  * reports a located error when it does not fit (returning false). */
 const opsc_expr *sema_resolve(sema *s, const opsc_expr *e, const sema_scope *scope);
 bool sema_string(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
+/* A string that must be a PromQL expression promtool accepts (sema_promql.c). */
+bool sema_promql(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
 bool sema_int(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t *out);
 bool sema_number(sema *s, const opsc_expr *e, const sema_scope *scope, double *out);
 bool sema_bool(sema *s, const opsc_expr *e, const sema_scope *scope, bool *out);
