@@ -84,10 +84,10 @@ static void test_rules__builtins_match_the_scanner(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(opsc_rules_find(&rules, drift[i])->kind, OPSC_RULE_DRIFT);
 	const char *policy[] = { "invalid-yaml", "namespace-without-default-deny", "role-exceeds-declared",
-				 "undeclared-cluster-admin" };
-	for (int i = 0; i < 4; i++)
+				 "undeclared-cluster-admin", "ignore-without-reason", "baseline-expired" };
+	for (int i = 0; i < 6; i++)
 		assert_int_equal(opsc_rules_find(&rules, policy[i])->kind, OPSC_RULE_POLICY);
-	assert_int_equal(rules.items.len, n + 7);
+	assert_int_equal(rules.items.len, n + 9);
 	for (uint32_t i = 1; i < rules.items.len; i++)
 		assert_true(strcmp(rules.items.items[i - 1].id, rules.items.items[i].id) < 0);
 	opsc_rules_dispose(&rules);
@@ -102,7 +102,7 @@ static void test_rules__model_rules_and_suggestions(void **state)
 	opsc_rules_init(&rules);
 	opsc_rules_add_model(&rules, &f.model);
 	opsc_rules_add_model(&rules, &f.model); /* the first definition wins */
-	assert_int_equal(rules.items.len, 14);
+	assert_int_equal(rules.items.len, 16);
 	const opsc_rule *r = opsc_rules_find(&rules, "no-wildcard-rbac");
 	assert_int_equal(r->kind, OPSC_RULE_POLICY);
 	assert_int_equal(r->defined.line, 3);
@@ -217,9 +217,11 @@ static void test_rules__list(void **state)
 	opsc_rules_init(&rules);
 	char *text = capture_list(&rules, false);
 	assert_string_equal(text,
+			    "baseline-expired                policy  error    a baseline entry is past its expiry date\n"
 			    "drift-edited                    drift   error    a generated file was edited by hand\n"
 			    "drift-missing                   drift   error    a file `opsc build` generates is not in the repository\n"
 			    "drift-stale                     drift   error    a generated file the .ops sources no longer produce\n"
+			    "ignore-without-reason           policy  warning  an `opsc:ignore` suppression gives no reason\n"
 			    "invalid-yaml                    policy  error    a YAML file does not parse\n"
 			    "kubeconfig-credential           secret  error    kubeconfig user credential\n"
 			    "kubernetes-env-secret           secret  error    credential set as a plain environment variable value\n"
@@ -232,9 +234,9 @@ static void test_rules__list(void **state)
 	free(text);
 	text = capture_list(&rules, true);
 	assert_true(strncmp(text, "| id | kind | severity | summary |\n| --- | --- | --- | --- |\n"
-				  "| [`drift-edited`](#drift-edited) | drift | error | a generated file was edited by hand |\n",
+				  "| [`baseline-expired`](#baseline-expired) | policy | error | a baseline entry is past its expiry date |\n",
 			    strlen("| id | kind | severity | summary |\n| --- | --- | --- | --- |\n"
-				   "| [`drift-edited`](#drift-edited) | drift | error | a generated file was edited by hand |\n")) == 0);
+				   "| [`baseline-expired`](#baseline-expired) | policy | error | a baseline entry is past its expiry date |\n")) == 0);
 	assert_non_null(strstr(text, "\n### terraform-state\n\nsecret, error by default. A Terraform state file"));
 	free(text);
 	opsc_rules_dispose(&rules);
