@@ -272,6 +272,14 @@ static const struct {
 	{ "NetworkPolicy", "networking.k8s.io/", opsc_actual_netpol },
 	{ "Schedule", "velero.io/", opsc_actual_backup },
 	{ "PrometheusRule", "monitoring.coreos.com/", opsc_actual_alerts },
+	{ "Pod", "v1", opsc_actual_workload },
+	{ "Deployment", "apps/", opsc_actual_workload },
+	{ "StatefulSet", "apps/", opsc_actual_workload },
+	{ "ReplicaSet", "apps/", opsc_actual_workload },
+	{ "DaemonSet", "apps/", opsc_actual_workload },
+	{ "Job", "batch/", opsc_actual_workload },
+	{ "CronJob", "batch/", opsc_actual_workload },
+	{ "HelmRelease", "helm.toolkit.fluxcd.io/", opsc_actual_helm_release },
 };
 
 bool opsc_actual_reads_kind(const char *kind, size_t len)
@@ -372,6 +380,8 @@ void opsc_actual_free(opsc_actual *a)
 	opsc_array_free(&a->backup_envs);
 	opsc_array_free(&a->alerts);
 	opsc_array_free(&a->alert_envs);
+	opsc_array_free(&a->workloads);
+	opsc_array_free(&a->workload_envs);
 	opsc_free(a);
 }
 
@@ -429,6 +439,7 @@ static uint32_t order_envs(opsc_actual *a)
 	remap(a->netpol_envs.items, a->netpol_envs.len, to);
 	remap(a->backup_envs.items, a->backup_envs.len, to);
 	remap(a->alert_envs.items, a->alert_envs.len, to);
+	remap(a->workload_envs.items, a->workload_envs.len, to);
 	opsc_free(sorted);
 	opsc_free(to);
 	return declared;
@@ -469,5 +480,10 @@ void opsc_actual_finish(opsc_actual *a, opsc_model *out)
 		out->alerts[i].nenvs = a->alert_envs.items[i].n;
 		out->alerts[i].envs = env_ptrs(arena, out, a->alert_envs.items[i]);
 	}
+	out->nworkloads = a->workloads.len;
+	out->workloads = opsc_array_to_arena(arena, &a->workloads);
+	for (uint32_t i = 0; i < out->nworkloads; i++)
+		if (a->workload_envs.items[i].n)
+			out->workloads[i].env = &out->envs[a->workload_envs.items[i].idx[0]];
 	opsc_actual_free(a);
 }

@@ -19,6 +19,9 @@
  *   NetworkPolicy                  -> netpol (deny flags from policyTypes)
  *   velero.io Schedule             -> backup
  *   monitoring.coreos.com PrometheusRule -> one alert per alerting rule
+ *   Pod, Deployment, StatefulSet, ReplicaSet, DaemonSet, Job, CronJob,
+ *   helm.toolkit.fluxcd.io HelmRelease (spec.values) -> workload
+ *                                  (actual_workloads.c, workload.h)
  * A namespace named by any of these without a Namespace manifest still
  * gets an env (spanning the first metadata.namespace that named it).
  *

@@ -1,6 +1,6 @@
 /*
  * actual_internal.h - shared by actual.c (driver, namespaces, RBAC) and
- * actual_kinds.c (network policies, backups, alerts).
+ * actual_kinds.c (network policies, backups, alerts) and actual_workloads.c.
  */
 #ifndef OPSC_ACTUAL_INTERNAL_H
 #define OPSC_ACTUAL_INTERNAL_H
@@ -31,6 +31,8 @@ struct opsc_actual {
 	opsc_array(actual_envs) backup_envs;
 	opsc_array(opsc_alert) alerts;
 	opsc_array(actual_envs) alert_envs;
+	opsc_array(opsc_workload) workloads;
+	opsc_array(actual_envs) workload_envs;
 };
 
 /* Where a node is: its first byte, or a plain scalar's whole text. */
@@ -58,5 +60,8 @@ void opsc_actual_invalid(opsc_actual *a, const opsc_yamldoc_node *n, const char 
 void opsc_actual_netpol(opsc_actual *a, const opsc_yamldoc_node *doc);
 void opsc_actual_backup(opsc_actual *a, const opsc_yamldoc_node *doc);
 void opsc_actual_alerts(opsc_actual *a, const opsc_yamldoc_node *doc);
+/* actual_workloads.c: the pod kinds, and HelmRelease spec.values */
+void opsc_actual_workload(opsc_actual *a, const opsc_yamldoc_node *doc);
+void opsc_actual_helm_release(opsc_actual *a, const opsc_yamldoc_node *doc);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * baseline.c - reading, matching and writing baseline files.
  */
+#define _GNU_SOURCE /* timegm */
 #include "baseline.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -71,7 +73,37 @@ static char *errorf(const char *fmt, ...)
 	return opsc_strdup(buf);
 }
 
-static int add_entries(opsc_baseline *out, const char *file, json_t *list, char **error)
+/* "2026-12-31" -> the first second after that day (UTC); false when it
+ * is not a date. */
+static bool parse_day(const char *s, int64_t *out)
+{
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1 };
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+/* The line of the file on which the entry with `hash` is written. */
+static uint32_t line_of(const char *text, const char *hash)
+{
+	const char *at = text ? strstr(text, hash) : NULL;
+	uint32_t line = 1;
+	if (!at)
+		return 0;
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+static char *opt_str(json_t *e, const char *key)
+{
+	const char *s = json_string_value(json_object_get(e, key));
+	return s ? opsc_strdup(s) : NULL;
+}
+
+static int add_entries(opsc_baseline *out, const char *file, const char *text, json_t *list, char **error)
 {
 	size_t i;
 	json_t *e;
@@ -85,11 +117,40 @@ static int add_entries(opsc_baseline *out, const char *file, json_t *list, char 
 					"\"hash\": 64 hex digits}", file, i + 1);
 			return -1;
 		}
-		opsc_baseline_entry be = { .rule = opsc_strdup(rule), .path = opsc_strdup(path) };
+		const char *expires = json_string_value(json_object_get(e, "expires"));
+		int64_t until = 0;
+		if (json_object_get(e, "expires") && (!expires || !parse_day(expires, &until))) {
+			*error = errorf("%s: finding %zu: \"expires\" must be a date, YYYY-MM-DD", file, i + 1);
+			return -1;
+		}
+		opsc_baseline_entry be = { .rule = opsc_strdup(rule), .path = opsc_strdup(path),
+					   .reason = opt_str(e, "reason"), .owner = opt_str(e, "owner"),
+					   .expires_text = opt_str(e, "expires"), .expires = until,
+					   .line = line_of(text, hash) };
 		memcpy(be.hash, hash, 65);
 		opsc_array_push(&out->entries, be);
 	}
 	return 0;
+}
+
+/* The whole file, to find the entries' lines; NULL when it cannot be read
+ * (jansson then says why). */
+static char *read_text(const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return NULL;
+	opsc_array(char) buf = { 0 };
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		opsc_array_reserve(&buf, (uint32_t)n + 1);
+		memcpy(buf.items + buf.len, chunk, n);
+		buf.len += (uint32_t)n;
+	}
+	fclose(f);
+	opsc_array_push(&buf, '\0');
+	return buf.items;
 }
 
 int opsc_baseline_load(opsc_baseline *out, const char *file, char **error)
@@ -97,6 +158,7 @@ int opsc_baseline_load(opsc_baseline *out, const char *file, char **error)
 	json_error_t err;
 	int rc = -1;
 	*error = NULL;
+	char *text = read_text(file);
 	json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
 	json_t *list = json_object_get(root, "findings");
 	if (!root)
@@ -106,8 +168,9 @@ int opsc_baseline_load(opsc_baseline *out, const char *file, char **error)
 		*error = errorf("%s: not an opsc baseline (expected {\"version\": 1, \"findings\": [...]})",
 				file);
 	else
-		rc = add_entries(out, file, list, error);
+		rc = add_entries(out, file, text, list, error);
 	json_decref(root);
+	opsc_free(text);
 	sort_entries(out);
 	return rc;
 }
@@ -117,6 +180,9 @@ void opsc_baseline_dispose(opsc_baseline *b)
 	for (uint32_t i = 0; i < b->entries.len; i++) {
 		opsc_free(b->entries.items[i].rule);
 		opsc_free(b->entries.items[i].path);
+		opsc_free(b->entries.items[i].reason);
+		opsc_free(b->entries.items[i].owner);
+		opsc_free(b->entries.items[i].expires_text);
 	}
 	opsc_array_free(&b->entries);
 }
@@ -127,6 +193,14 @@ bool opsc_baseline_has(const opsc_baseline *b, const opsc_finding *f)
 	memcpy(key.hash, f->fingerprint, sizeof key.hash);
 	return f->fingerprint[0] && b->entries.len &&
 	       bsearch(&key, b->entries.items, b->entries.len, sizeof key, cmp_entry);
+}
+
+void opsc_baseline_each_expired(const opsc_baseline *b, int64_t now,
+				void (*fn)(void *user, const opsc_baseline_entry *e), void *user)
+{
+	for (uint32_t i = 0; i < b->entries.len; i++)
+		if (b->entries.items[i].expires && b->entries.items[i].expires <= now)
+			fn(user, &b->entries.items[i]);
 }
 
 /* ----------------------------------------------------------------- write */

@@ -12,6 +12,11 @@
  *     {"rule": "github-pat", "path": "ci/deploy.sh", "hash": "5e88...a1"}
  *   ]}
  *
+ * An entry may say why the finding is accepted, who owns the exception
+ * and until when: "reason", "owner" and "expires" ("YYYY-MM-DD", UTC). An
+ * entry past its date still suppresses its finding, and is reported
+ * itself (`baseline-expired`, at its line of the file).
+ *
  * Ownership: an opsc_baseline owns its entries and their strings.
  */
 #ifndef OPSC_BASELINE_H
@@ -26,6 +31,9 @@
 typedef struct {
 	char *rule, *path;
 	char hash[65];
+	char *reason, *owner, *expires_text; /* NULL when not given */
+	int64_t expires; /* the end of that day, seconds since the epoch; 0: never */
+	uint32_t line; /* of the entry in the file, 0 when unknown */
 } opsc_baseline_entry;
 
 typedef struct {
@@ -45,6 +53,10 @@ int opsc_baseline_load(opsc_baseline *out, const char *file, char **error);
 void opsc_baseline_dispose(opsc_baseline *b);
 /* Whether `f` (with its fingerprint set) is in the baseline. */
 bool opsc_baseline_has(const opsc_baseline *b, const opsc_finding *f);
+
+/* Calls `fn` for every entry whose expiry date is before `now`. */
+void opsc_baseline_each_expired(const opsc_baseline *b, int64_t now,
+				void (*fn)(void *user, const opsc_baseline_entry *e), void *user);
 
 /* Writes the fingerprints of `findings` to FILE (through a temporary file
  * and a rename, so a failed write never leaves half a baseline). Findings

@@ -517,6 +517,24 @@ bool opsc_lint_changes_has(const lint_run *run, const char *path)
 	       bsearch(&key, run->changed.items, run->changed.len, sizeof(lint_changed), opsc_cmp_str);
 }
 
+/* An entry past its date is a finding at its line of the baseline file. */
+static void on_expired(void *user, const opsc_baseline_entry *e)
+{
+	lint_run *run = user;
+	const opsc_rule *r = opsc_rules_find(run->rules, "baseline-expired");
+	if (r && r->disabled)
+		return;
+	opsc_arena *a = run->out->arena;
+	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .rule = "baseline-expired",
+			   .severity = r ? r->level : OPSC_SEV_ERROR,
+			   .where = { opsc_arena_strdup(a, run->opts->baseline), e->line, e->line ? 1 : 0, e->line,
+				      e->line ? 1 : 0, NULL } };
+	f.message = opsc_arena_printf(a, "the baseline entry for %s in %s expired on %s (owner: %s; reason: %s)",
+				      e->rule, e->path, e->expires_text, e->owner ? e->owner : "none given",
+				      e->reason ? e->reason : "none given");
+	opsc_array_push(&run->out->findings, f);
+}
+
 static int apply_baseline(lint_run *run)
 {
 	opsc_baseline b = { 0 };
@@ -536,6 +554,7 @@ static int apply_baseline(lint_run *run)
 			run->out->findings.items[kept++] = *f;
 	}
 	run->out->findings.len = kept;
+	opsc_baseline_each_expired(&b, (int64_t)time(NULL), on_expired, run);
 	opsc_baseline_dispose(&b);
 	return 0;
 }

@@ -32,6 +32,7 @@
 #include "scan.h"
 #include "yamldoc.h"
 #include "baseline.h"
+#include "lint_ignore.h"
 #include "policy.h"
 #include "yamldoc.h"
 
@@ -87,6 +88,29 @@ static bool in_commit(const policy_pass *p, const char *path)
 	return is_ops(path) || opsc_lint_changes_has(p->run, path);
 }
 
+/* An inline `opsc:ignore[rule] reason` at the finding's line or the one
+ * above: true when it suppresses the finding. One without a reason does
+ * not, and is reported itself (once per comment). */
+static bool suppressed(policy_pass *p, const char *rule, opsc_place where, const opsc_location *at)
+{
+	const opsc_ctx *ctx = where.side == OPSC_IN_ACTUAL ? p->actual_ctx : p->run->ctx;
+	const opsc_source *src = opsc_sources_get(&ctx->sources, where.span.file);
+	uint32_t line = 0, col = 0;
+	opsc_ignore_kind k = src ? opsc_lint_ignore_find(src, at->line, rule, &line, &col) : OPSC_IGNORE_NONE;
+	if (k != OPSC_IGNORE_UNREASONED)
+		return k == OPSC_IGNORE_REASONED;
+	const opsc_rule *r = opsc_rules_find(p->run->rules, "ignore-without-reason");
+	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .rule = "ignore-without-reason",
+			   .severity = r ? r->level : OPSC_SEV_WARNING,
+			   .where = { at->path, line, col, line, col, NULL } };
+	f.message = opsc_arena_printf(p->run->out->arena, "`opsc:ignore[%s]` gives no reason: it suppresses nothing", rule);
+	if ((r && r->disabled) || seen(p, &f))
+		return false;
+	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
+	opsc_array_push(&p->run->out->findings, f);
+	return false;
+}
+
 void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, opsc_place related,
 			  const char *related_msg, const char *message)
 {
@@ -99,6 +123,8 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 	if (run->opts->mode == OPSC_LINT_BASE && !opsc_repo_changes_added(&run->changes, f.where.path, f.where.line))
 		return;
 	if (run->opts->mode == OPSC_LINT_STAGED && !in_commit(p, f.where.path))
+		return;
+	if (suppressed(p, rule, where, &f.where))
 		return;
 	f.rule = opsc_arena_strdup(a, rule);
 	f.message = opsc_arena_strdup(a, message);

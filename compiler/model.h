@@ -324,6 +324,8 @@ typedef struct {
 	opsc_strs allow_values; /* PCRE2 patterns of values that are not secrets */
 } opsc_secret_rule;
 
+#include "workload.h" /* needs the types above */
+
 /* ------------------------------------------------------------------- model */
 
 typedef struct {
@@ -349,6 +351,8 @@ typedef struct {
 	uint32_t npolicies;
 	opsc_secret_rule *secret_rules;
 	uint32_t nsecret_rules;
+	opsc_workload *workloads; /* actual state only */
+	uint32_t nworkloads;
 } opsc_model;
 
 const opsc_env *opsc_model_find_env(const opsc_model *model, const char *name);

@@ -50,6 +50,9 @@ typedef enum {
 	OPSC_REC_BACKUP,
 	OPSC_REC_ALERT,
 	OPSC_REC_RECEIVER,
+	OPSC_REC_WORKLOAD,
+	OPSC_REC_CONTAINER,
+	OPSC_REC_VOLUME,
 	OPSC_REC_COUNT
 } opsc_record_kind;
 
@@ -100,6 +103,9 @@ struct opsc_value {
 		} unit;
 	};
 	const char *text; /* QUANTITY: as written ("64Gi"), may be NULL */
+	/* Where a value read from the Model was written (workload fields), or
+	 * NULL: a finding about it is located there rather than at its record. */
+	const opsc_span *at;
 };
 
 typedef struct opsc_policy_field opsc_policy_field;

@@ -254,14 +254,43 @@ static const char *message_of(opsc_eval *ev, const opsc_stmt *s)
 				 record_suffix(ev));
 }
 
+static bool has_place(const opsc_span *at)
+{
+	return at && at->file != OPSC_NO_FILE;
+}
+
+/* A finding about a value the manifest wrote (workload fields carry
+ * where) is located at that value: the condition's leftmost operand
+ * (`deny c.privileged && ...`), else a value bound inside the innermost
+ * record (`x` of `deny any(x in c.capabilities_add : ...)`). NULL: the
+ * record. */
+static const opsc_span *value_place(opsc_eval *ev, const opsc_stmt *s)
+{
+	const opsc_expr *c = s->check.condition;
+	while ((c->kind == OPSC_EXPR_UNARY && c->unary.op == OPSC_OP_NOT) || c->kind == OPSC_EXPR_BINARY)
+		c = c->kind == OPSC_EXPR_UNARY ? c->unary.operand : c->binary.left;
+	opsc_value v;
+	if (c->kind == OPSC_EXPR_MEMBER && opsc_eval_expr(ev, c, &v) && has_place(v.at))
+		return v.at;
+	for (uint32_t i = ev->scope.len; i-- > 0;) {
+		const opsc_value *b = &ev->scope.items[i].value;
+		if (b->type == OPSC_PT_RECORD)
+			break;
+		if (has_place(b->at))
+			return b->at;
+	}
+	return NULL;
+}
+
 static void report(opsc_eval *ev, const opsc_stmt *s)
 {
 	const opsc_value *r = innermost_record(ev);
+	const opsc_span *at = value_place(ev, s);
 	opsc_policy_finding f = {
 		.rule = ev->policy->name.s,
 		.severity = ev->severity,
 		.message = message_of(ev, s),
-		.where = r ? opsc_policy_record_span(r) : s->span,
+		.where = at ? *at : r ? opsc_policy_record_span(r) : s->span,
 		.stmt = s->span,
 		.kind = r ? r->rec.kind : OPSC_REC_COUNT,
 		.node = r ? r->rec.node : NULL,

@@ -29,6 +29,9 @@ SPAN_FIRST(opsc_port);
 SPAN_FIRST(opsc_backup);
 SPAN_FIRST(opsc_alert);
 SPAN_FIRST(opsc_receiver);
+SPAN_FIRST(opsc_workload);
+SPAN_FIRST(opsc_container);
+SPAN_FIRST(opsc_volume);
 
 static const char *const record_names[OPSC_REC_COUNT] = {
 	[OPSC_REC_PROJECT] = "project",	    [OPSC_REC_ENV] = "environment",
@@ -38,7 +41,8 @@ static const char *const record_names[OPSC_REC_COUNT] = {
 	[OPSC_REC_NETWORK] = "network",	    [OPSC_REC_NET_RULE] = "network rule",
 	[OPSC_REC_PEER] = "peer",	    [OPSC_REC_PORT] = "port",
 	[OPSC_REC_BACKUP] = "backup",	    [OPSC_REC_ALERT] = "alert",
-	[OPSC_REC_RECEIVER] = "receiver",
+	[OPSC_REC_RECEIVER] = "receiver",   [OPSC_REC_WORKLOAD] = "workload",
+	[OPSC_REC_CONTAINER] = "container", [OPSC_REC_VOLUME] = "volume",
 };
 
 const char *opsc_policy_record_name(opsc_record_kind record)
@@ -137,6 +141,54 @@ static opsc_value get_sub(opsc_arena *a, const opsc_model *m, const void *n, con
 {
 	(void)a, (void)m;
 	return v_rec((opsc_record_kind)f->type.record, AT(n, f, char));
+}
+
+/* A string, flag, number or quantity of a workload, located where it was
+ * written: null when the manifest leaves it out. */
+static opsc_value located(opsc_value v, const opsc_span *at)
+{
+	v.at = at;
+	return v;
+}
+
+static opsc_value get_str_at(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m;
+	const opsc_str *s = AT(n, f, opsc_str);
+	return located(v_str(s->s), &s->span);
+}
+
+static opsc_value get_strs_at(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	const opsc_strs *s = AT(n, f, opsc_strs);
+	opsc_value v = get_strs(a, m, n, f);
+	for (uint32_t i = 0; i < v.list.len; i++)
+		((opsc_value *)v.list.items)[i].at = &s->items[i].span;
+	return v;
+}
+
+static opsc_value get_flag(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m;
+	const opsc_flag *fl = AT(n, f, opsc_flag);
+	opsc_value v = { .type = OPSC_PT_BOOL, .b = fl->value };
+	return located(fl->set ? v : (opsc_value){ .type = OPSC_PT_NULL }, &fl->span);
+}
+
+static opsc_value get_number(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m;
+	const opsc_number *num = AT(n, f, opsc_number);
+	return located(num->set ? v_num(OPSC_PT_NUMBER, num->value) : (opsc_value){ .type = OPSC_PT_NULL },
+		       &num->span);
+}
+
+static opsc_value get_qty(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m;
+	const opsc_qty *q = AT(n, f, opsc_qty);
+	opsc_value v = { .type = OPSC_PT_QUANTITY, .num = q->milli, .text = q->text };
+	return located(q->text ? v : (opsc_value){ .type = OPSC_PT_NULL }, &q->span);
 }
 
 /* --------------------------------------------------------- specific getters */
@@ -297,6 +349,67 @@ static opsc_value get_receiver_kinds(opsc_arena *a, const opsc_model *m, const v
 	return v_list(items, r->nnotifiers);
 }
 
+/* The Pod Security Admission level a namespace enforces, from its
+ * pod-security.kubernetes.io/enforce label; null when it declares none. */
+static opsc_value get_pod_security(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	const opsc_env *e = n;
+	for (uint32_t i = 0; i < e->labels.len; i++)
+		if (strcmp(e->labels.items[i].key.s, "pod-security.kubernetes.io/enforce") == 0)
+			return located(v_str(e->labels.items[i].value.s), &e->labels.items[i].value.span);
+	return (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+/* env.requests_cpu and friends: the sum over the regular containers of the
+ * workloads in the namespace, times their replicas (the offset names the
+ * container's quantity); null when no workload there says any. */
+static opsc_value get_env_sum(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a;
+	double sum = 0;
+	bool any = false;
+	for (uint32_t i = 0; i < m->nworkloads; i++) {
+		const opsc_workload *w = &m->workloads[i];
+		for (uint32_t c = 0; w->env == n && c < w->ncontainers; c++) {
+			const opsc_qty *q = AT(&w->containers[c], f, opsc_qty);
+			if (w->containers[c].init || !q->text)
+				continue;
+			sum += q->milli * w->replicas;
+			any = true;
+		}
+	}
+	return any ? (opsc_value){ .type = OPSC_PT_QUANTITY, .num = sum } : (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+static opsc_value get_workload_env(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	const opsc_workload *w = n;
+	return w->env ? v_rec(OPSC_REC_ENV, w->env) : (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+static opsc_value get_containers(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)m, (void)f;
+	const opsc_workload *w = n;
+	return rec_array(a, OPSC_REC_CONTAINER, w->containers, w->ncontainers, sizeof *w->containers);
+}
+
+static opsc_value get_volumes(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)m, (void)f;
+	const opsc_workload *w = n;
+	return rec_array(a, OPSC_REC_VOLUME, w->volumes, w->nvolumes, sizeof *w->volumes);
+}
+
+static opsc_value get_container_ports(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)m, (void)f;
+	const opsc_container *c = n;
+	return rec_array(a, OPSC_REC_PORT, c->ports, c->nports, sizeof *c->ports);
+}
+
 /* ------------------------------------------------------------------- table */
 
 #define T(base) { OPSC_PT_##base, OPSC_PT_NULL, OPSC_REC_COUNT }
@@ -321,6 +434,11 @@ static const opsc_policy_field fields[] = {
 	F(ENV, "labels", T(MAP), get_map, opsc_env, labels),
 	F(ENV, "protect", TREC(PROTECT), get_sub, opsc_env, protect),
 	F(ENV, "quota", TREC(QUOTA), get_sub, opsc_env, quota),
+	FX(ENV, "pod_security", T(STRING), get_pod_security),
+	F(ENV, "requests_cpu", T(QUANTITY), get_env_sum, opsc_container, req_cpu),
+	F(ENV, "requests_memory", T(QUANTITY), get_env_sum, opsc_container, req_memory),
+	F(ENV, "limits_cpu", T(QUANTITY), get_env_sum, opsc_container, lim_cpu),
+	F(ENV, "limits_memory", T(QUANTITY), get_env_sum, opsc_container, lim_memory),
 
 	F(PROTECT, "present", T(BOOL), get_bool, opsc_protect, present),
 	F(PROTECT, "reviewers", TLIST(STRING), get_strs, opsc_protect, reviewers),
@@ -409,6 +527,46 @@ static const opsc_policy_field fields[] = {
 
 	F(RECEIVER, "name", T(STRING), get_str, opsc_receiver, name),
 	FX(RECEIVER, "kinds", TLIST(STRING), get_receiver_kinds),
+
+	F(WORKLOAD, "kind", T(STRING), get_str, opsc_workload, kind),
+	F(WORKLOAD, "name", T(STRING), get_str, opsc_workload, name),
+	F(WORKLOAD, "namespace", T(STRING), get_str, opsc_workload, namespace_),
+	FX(WORKLOAD, "env", TREC(ENV), get_workload_env),
+	F(WORKLOAD, "replicas", T(NUMBER), get_u32, opsc_workload, replicas),
+	F(WORKLOAD, "from_values", T(BOOL), get_bool, opsc_workload, from_values),
+	F(WORKLOAD, "service_account", T(STRING), get_str_at, opsc_workload, service_account),
+	F(WORKLOAD, "automount_token", T(BOOL), get_flag, opsc_workload, automount_token),
+	F(WORKLOAD, "host_network", T(BOOL), get_flag, opsc_workload, host_network),
+	F(WORKLOAD, "host_pid", T(BOOL), get_flag, opsc_workload, host_pid),
+	F(WORKLOAD, "host_ipc", T(BOOL), get_flag, opsc_workload, host_ipc),
+	FX(WORKLOAD, "containers", TRECS(CONTAINER), get_containers),
+	FX(WORKLOAD, "volumes", TRECS(VOLUME), get_volumes),
+
+	F(CONTAINER, "name", T(STRING), get_str, opsc_container, name),
+	F(CONTAINER, "init", T(BOOL), get_bool, opsc_container, init),
+	F(CONTAINER, "image", T(STRING), get_str_at, opsc_container, image),
+	F(CONTAINER, "tag", T(STRING), get_str_at, opsc_container, tag),
+	F(CONTAINER, "digest", T(STRING), get_str_at, opsc_container, digest),
+	F(CONTAINER, "privileged", T(BOOL), get_flag, opsc_container, privileged),
+	F(CONTAINER, "allow_privilege_escalation", T(BOOL), get_flag, opsc_container, allow_privilege_escalation),
+	F(CONTAINER, "run_as_non_root", T(BOOL), get_flag, opsc_container, run_as_non_root),
+	F(CONTAINER, "run_as_user", T(NUMBER), get_number, opsc_container, run_as_user),
+	F(CONTAINER, "read_only_root_filesystem", T(BOOL), get_flag, opsc_container, read_only_root),
+	F(CONTAINER, "capabilities_add", TLIST(STRING), get_strs_at, opsc_container, cap_add),
+	F(CONTAINER, "capabilities_drop", TLIST(STRING), get_strs_at, opsc_container, cap_drop),
+	F(CONTAINER, "requests_cpu", T(QUANTITY), get_qty, opsc_container, req_cpu),
+	F(CONTAINER, "requests_memory", T(QUANTITY), get_qty, opsc_container, req_memory),
+	F(CONTAINER, "limits_cpu", T(QUANTITY), get_qty, opsc_container, lim_cpu),
+	F(CONTAINER, "limits_memory", T(QUANTITY), get_qty, opsc_container, lim_memory),
+	F(CONTAINER, "liveness", T(BOOL), get_flag, opsc_container, liveness),
+	F(CONTAINER, "readiness", T(BOOL), get_flag, opsc_container, readiness),
+	F(CONTAINER, "declares_resources", T(BOOL), get_bool, opsc_container, declares_resources),
+	F(CONTAINER, "declares_probes", T(BOOL), get_bool, opsc_container, declares_probes),
+	FX(CONTAINER, "ports", TRECS(PORT), get_container_ports),
+	F(CONTAINER, "env", T(MAP), get_map, opsc_container, env),
+
+	F(VOLUME, "name", T(STRING), get_str, opsc_volume, name),
+	F(VOLUME, "host_path", T(STRING), get_str_at, opsc_volume, host_path),
 };
 
 const opsc_policy_field *opsc_policy_fields(uint32_t *out_len)
@@ -440,6 +598,7 @@ static const struct {
 	C("backups", BACKUP, backups, nbackups, opsc_backup),
 	C("alerts", ALERT, alerts, nalerts, opsc_alert),
 	C("receivers", RECEIVER, receivers, nreceivers, opsc_receiver),
+	C("workloads", WORKLOAD, workloads, nworkloads, opsc_workload),
 #undef C
 };
 

@@ -27,6 +27,12 @@ static const char tfstate_fix[] =
  * opsc_scan_builtins() (ids and severities); tests/unit/test_rules.c
  * holds them in step. */
 static const opsc_rule builtins[] = {
+	BUILTIN("baseline-expired", POLICY, ERROR, "a baseline entry is past its expiry date",
+		"A baseline entry accepted a finding until a date (`expires`) that has passed: the exception was "
+		"meant to be temporary, and its owner was to fix the finding by then. The entry still "
+		"suppresses the finding; this finding reports the entry itself, at its line in the baseline.",
+		"Fix the finding and remove the entry, or, if the exception still holds, agree a new date with "
+		"its owner and update `expires`."),
 	BUILTIN("drift-edited", DRIFT, ERROR, "a generated file was edited by hand",
 		"`opsc build` writes the manifests Flux applies, each with a header naming the .ops file that "
 		"produced it. This file differs from what it was generated as: someone edited it by hand, and "
@@ -44,6 +50,11 @@ static const opsc_rule builtins[] = {
 		"and the old output stayed. Flux keeps applying an object the policy no longer declares.",
 		"Run `opsc build` (it removes the files it recorded writing) or delete the file, and commit the "
 		"result with the .ops change."),
+	BUILTIN("ignore-without-reason", POLICY, WARNING, "an `opsc:ignore` suppression gives no reason",
+		"An inline `# opsc:ignore[rule-id]` comment must say why the finding is accepted (`# opsc:ignore[rule-id] "
+		"the node exporter reads /proc of the host`), so the next reader can tell a decision from a "
+		"shortcut. Without a reason it suppresses nothing: the finding it names is still reported.",
+		"Write the reason after the closing bracket, on the same line."),
 	BUILTIN("inline-secret", SECRET, ERROR, "a secret is inlined in a .ops file",
 		"An attribute that holds a credential (a PagerDuty routing key, a webhook URL) is written as a "
 		"string in the .ops source instead of a reference to a Kubernetes Secret, so the credential is in "

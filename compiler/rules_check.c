@@ -116,6 +116,11 @@ static const opsc_rule checks[] = {
 	      "could not be evaluated on a record (e.g. a value of the wrong type)."),
 	CHECK("policy-type", ERROR, "an ill-typed policy expression", "Comparisons and operators in "
 	      "policies are typed: a duration is compared with a duration, a number with a number."),
+	CHECK("promql", ERROR, "an alert expression that is not valid PromQL", "Each alert's `expr` is "
+	      "parsed and type-checked as PromQL after template parameters are substituted (selectors, "
+	      "matchers and their regular expressions, function argument types, durations, operators, "
+	      "aggregations): Prometheus would refuse the rule file. A value that lands in the expression "
+	      "is reported where it is passed, with a note where it lands."),
 	CHECK("reviewer-id", ERROR, "a reviewer without a GitHub id", "GitHub's API takes numeric ids: "
 	      "map every reviewer handle in the project's `reviewers`."),
 	CHECK("secret-group", ERROR, "a secret rule's group the pattern does not have", "`group` names "

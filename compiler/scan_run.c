@@ -8,6 +8,7 @@
 
 #include "glob.h"
 #include "scan_internal.h"
+#include "lint_ignore.h"
 
 #define WINDOW_BACK 1024u /* at most this far back to a line start */
 #define WINDOW_AHEAD 4096u /* at most this far past the keyword */
@@ -207,27 +208,12 @@ static uint32_t line_at(line_cursor *lc, const char *data, size_t pos)
 }
 
 /* `opsc:ignore` silences every rule on its line; `opsc:ignore[a, b]` only
- * the rules named. */
+ * the rules named (lint_ignore.h; for secrets a reason is welcome, not
+ * required, so existing comments keep working). */
 static bool ignored(const char *line, size_t len, const char *rule)
 {
-	const char *p = memmem(line, len, "opsc:ignore", 11);
-	if (!p)
-		return false;
-	p += 11;
-	const char *end = line + len;
-	if (p >= end || *p != '[')
-		return true;
-	size_t rl = strlen(rule);
-	for (p++; p < end && *p != ']';) {
-		while (p < end && (*p == ' ' || *p == ','))
-			p++;
-		const char *s = p;
-		while (p < end && *p != ',' && *p != ']' && *p != ' ')
-			p++;
-		if ((size_t)(p - s) == rl && memcmp(s, rule, rl) == 0)
-			return true;
-	}
-	return false;
+	uint32_t col;
+	return opsc_lint_ignore_line(line, len, rule, &col) != OPSC_IGNORE_NONE;
 }
 
 static void consumer_info(const opsc_scanner *sc, uint32_t c, opsc_scan_hit *hit)

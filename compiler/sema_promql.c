@@ -56,6 +56,18 @@ static uint32_t literal_offset(const opsc_source *file, uint32_t src, uint32_t k
 	return src;
 }
 
+/* A value the use site already got an error for (a parameter of the
+ * wrong type) is not reported a second time as PromQL. */
+static bool reported(const opsc_diags *d, opsc_span span)
+{
+	for (uint32_t i = 0; i < d->items.len; i++) {
+		const opsc_diag *x = &d->items.items[i];
+		if (x->severity == OPSC_SEV_ERROR && x->span.file == span.file && x->span.start == span.start)
+			return true;
+	}
+	return false;
+}
+
 static void report(sema *s, const opsc_expr *e, const sema_scope *scope, const segment_list *segs,
 		   const opsc_promql_error *err)
 {
@@ -71,6 +83,8 @@ static void report(sema *s, const opsc_expr *e, const sema_scope *scope, const s
 	}
 	if (g->part->expr) {
 		const opsc_expr *v = sema_resolve(s, g->part->expr, scope);
+		if (reported(d, v->span))
+			return;
 		uint32_t k = opsc_diag_error(d, "promql", v->span, "invalid PromQL: %s", err->message);
 		if (v != g->part->expr)
 			opsc_diag_add_note(d, k, g->part->span, "the value lands in the PromQL expression here");

@@ -478,6 +478,85 @@ static void test_lint_policy__generated_files_do_not_repeat_the_ops(void **state
 	gitfix_dispose(&f);
 }
 
+/* Workloads: each finding at the line of the value it is about; an
+ * `opsc:ignore[rule] reason` silences its rule on the line below, one
+ * without a reason silences nothing and is reported itself. */
+static const char workload_yaml[] =
+	"apiVersion: apps/v1\n"
+	"kind: Deployment\n"
+	"metadata:\n"
+	"  name: web\n"
+	"  namespace: apps\n"
+	"spec:\n"
+	"  template:\n"
+	"    spec:\n"
+	"      serviceAccountName: web\n"
+	"      # opsc:ignore[workload-host-namespaces] the ingress binds the node's ports\n"
+	"      hostNetwork: true\n"
+	"      containers:\n"
+	"        - name: nginx\n"
+	"          image: nginx:latest\n"
+	"          securityContext:\n"
+	"            privileged: true  # opsc:ignore[workload-privileged]\n"
+	"            allowPrivilegeEscalation: false\n"
+	"            runAsNonRoot: true\n"
+	"            capabilities:\n"
+	"              add: [NET_ADMIN, CHOWN]\n"
+	"          resources:\n"
+	"            requests: {cpu: 100m, memory: 64Mi}\n"
+	"            limits: {cpu: 200m, memory: 128Mi}\n"
+	"          livenessProbe: {tcpSocket: {port: 80}}\n"
+	"          readinessProbe: {tcpSocket: {port: 80}}\n"
+	"      volumes:\n"
+	"        - name: host\n"
+	"          hostPath: {path: /var/run}\n";
+
+static void test_lint_policy__workloads_located_and_suppressed(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/web.yaml", workload_yaml);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "clusters/main/web.yaml:14:18 error workload-image-tag; "
+				       "clusters/main/web.yaml:16:25 error workload-privileged; "
+				       "clusters/main/web.yaml:16:33 warning ignore-without-reason; "
+				       "clusters/main/web.yaml:20:21 error workload-capabilities; "
+				       "clusters/main/web.yaml:28:28 error workload-host-path");
+	assert_string_equal(finding(&o, "workload-capabilities")->message,
+			    "Deployment web: container nginx adds capability NET_ADMIN");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* In a namespace enforcing Pod Security `privileged` the baseline-level
+ * rules are silent; a `restricted` one forbids even CHOWN. Requests over
+ * the namespace's quota are a finding at the namespace. */
+static void test_lint_policy__workloads_pod_security_and_quota(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/apps.yaml",
+		     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n"
+		     "    pod-security.kubernetes.io/enforce: privileged\n---\n"
+		     "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\n  namespace: apps\n"
+		     "spec:\n  hard:\n    requests.cpu: 50m\n");
+	gitfix_write(&f, "clusters/main/web.yaml", workload_yaml);
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	const char *got = found(&o);
+	assert_null(strstr(got, "workload-privileged"));
+	assert_null(strstr(got, "workload-capabilities"));
+	assert_null(strstr(got, "workload-host-path"));
+	assert_non_null(strstr(got, "clusters/main/web.yaml:14:18 error workload-image-tag"));
+	assert_string_equal(finding(&o, "workload-quota")->message,
+			    "namespace apps: workloads request 0.1 CPU, the quota allows 50m");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +570,8 @@ int main(void)
 		cmocka_unit_test(test_lint_policy__invalid_yaml_is_a_finding_per_file),
 		cmocka_unit_test(test_lint_policy__selector_matching_no_namespace),
 		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),
+		cmocka_unit_test(test_lint_policy__workloads_located_and_suppressed),
+		cmocka_unit_test(test_lint_policy__workloads_pod_security_and_quota),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
