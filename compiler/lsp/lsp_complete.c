@@ -129,10 +129,18 @@ static void add_refs(out *o, lsp_sym_kind k, const char *prefix_obj)
 
 static const char *const top_keywords[] = { "import", "template", "use" };
 
+/* The block the cursor is in and its parent; a template's blocks are
+ * top-level blocks once used. */
+static const char *block_type(const context *cx, int up)
+{
+	int i = cx->depth - 1 - up;
+	return i >= 0 && strcmp(cx->types[i], "template") != 0 ? cx->types[i] : NULL;
+}
+
 static void statement_items(out *o, const context *cx)
 {
-	const char *type = cx->depth ? cx->types[cx->depth - 1] : NULL;
-	const char *parent = cx->depth > 1 ? cx->types[cx->depth - 2] : NULL;
+	const char *type = block_type(cx, 0);
+	const char *parent = type ? block_type(cx, 1) : NULL;
 	if (type && strcmp(type, "=") == 0)
 		return; /* a map's keys are the user's */
 	if (type && strcmp(type, "use") == 0)
@@ -216,8 +224,8 @@ static void unit_items(out *o, const char *const *units)
 
 static void value_items(out *o, const context *cx, const char *attr)
 {
-	const char *type = cx->depth ? cx->types[cx->depth - 1] : NULL;
-	const char *parent = cx->depth > 1 ? cx->types[cx->depth - 2] : NULL;
+	const char *type = block_type(cx, 0);
+	const char *parent = type ? block_type(cx, 1) : NULL;
 	const sema_schema *sc = type ? sema_schema_find(type, parent) : NULL;
 	const sema_attr *a = sc ? sema_schema_attr(sc, attr) : NULL;
 	sema_attr level = { attr, A_LEVEL_OR_OFF, false };

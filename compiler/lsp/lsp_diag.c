@@ -354,7 +354,8 @@ static void publish_all(lsp_server *s, const char *edited_uri)
 	json_t *list;
 	json_object_foreach(now, uri, list) {
 		json_t *before = json_object_get(s->published, uri);
-		if (!before || !json_equal(before, list) || (edited_uri && strcmp(uri, edited_uri) == 0))
+		bool changed = before ? !json_equal(before, list) : json_array_size(list) > 0;
+		if (changed || (edited_uri && strcmp(uri, edited_uri) == 0))
 			publish(s, uri, list);
 	}
 	json_object_foreach(s->published, uri, list)

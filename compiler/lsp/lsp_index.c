@@ -323,7 +323,8 @@ static void place_in(lsp_place *out, const opsc_body *body, const char *type, ui
 		out->type = st->kind == OPSC_STMT_BLOCK ? st->block->type : "when";
 		out->block = st->kind == OPSC_STMT_BLOCK ? st->block : NULL;
 		out->stmt = NULL;
-		place_in(out, inner, out->type, off);
+		/* a template's blocks are top-level blocks once used */
+		place_in(out, inner, strcmp(out->type, "template") == 0 ? NULL : out->type, off);
 		return;
 	}
 }
