@@ -346,7 +346,8 @@ static void publish(lsp_server *s, const char *uri, json_t *list)
 	lsp_notify(s, "textDocument/publishDiagnostics", params);
 }
 
-/* Sends what changed since the last time, and always the edited file's. */
+/* Sends what changed since the last time, and always the edited file's,
+ * last: a client waiting for it has seen the rest. */
 static void publish_all(lsp_server *s, const char *edited_uri)
 {
 	json_t *now = collect(s);
@@ -355,12 +356,16 @@ static void publish_all(lsp_server *s, const char *edited_uri)
 	json_object_foreach(now, uri, list) {
 		json_t *before = json_object_get(s->published, uri);
 		bool changed = before ? !json_equal(before, list) : json_array_size(list) > 0;
-		if (changed || (edited_uri && strcmp(uri, edited_uri) == 0))
+		if (changed && strcmp(uri, edited_uri) != 0)
 			publish(s, uri, list);
 	}
+	json_t *none = json_array();
 	json_object_foreach(s->published, uri, list)
-		if (!json_object_get(now, uri) && json_array_size(list))
-			publish(s, uri, json_array());
+		if (!json_object_get(now, uri) && json_array_size(list) && strcmp(uri, edited_uri) != 0)
+			publish(s, uri, none);
+	list = json_object_get(now, edited_uri);
+	publish(s, edited_uri, list ? list : none);
+	json_decref(none);
 	json_decref(s->published);
 	s->published = now;
 }

@@ -106,8 +106,11 @@ static void attr_doc(buf *b, const char *type, const char *attr)
 			put(b, "\n\n%.*s", (int)(n - (size_t)(hash - line) - 2), hash + 2);
 			return;
 		}
+		char quote = 0;
 		for (size_t i = lead; i < n; i++) {
-			if (line[i] == '{' && depth < 16 && line[i - 1] == ' ' && i > lead)
+			if (quote || line[i] == '"' || line[i] == '`')
+				quote = !quote ? line[i] : line[i] == quote ? 0 : quote;
+			else if (line[i] == '{' && depth < 16 && line[i - 1] == ' ' && i > lead)
 				stack[depth++] = word_of(t);
 			else if (line[i] == '}' && depth > 0)
 				depth--;

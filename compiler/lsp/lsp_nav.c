@@ -155,7 +155,12 @@ static json_t *block_symbol(lsp_server *s, const opsc_sources *sources, const op
 	const opsc_block *b = st->block;
 	const char *name = b->nlabels ? b->labels[b->nlabels - 1].text : b->type;
 	opsc_span sel = b->nlabels ? b->labels[b->nlabels - 1].span : b->type_span;
-	json_t *sym = json_pack("{s:s, s:s, s:i, s:o, s:o}", "name", name && *name ? name : b->type, "detail",
+	size_t n = name ? strlen(name) : 0;
+	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') { /* an interpolated label, as written */
+		name++;
+		n -= 2;
+	}
+	json_t *sym = json_pack("{s:s%, s:s, s:i, s:o, s:o}", "name", n ? name : b->type, n ? n : strlen(b->type), "detail",
 				b->type, "kind", symbol_kind(b->type), "range", lsp_span_range(s, sources, st->span),
 				"selectionRange", lsp_span_range(s, sources, sel));
 	json_t *kids = symbols_of(s, sources, &b->body);
