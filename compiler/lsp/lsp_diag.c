@@ -222,12 +222,23 @@ char *lsp_uri_source_path(const char *uri)
 	return norm;
 }
 
+/* One end of a span: its line and column are known, so only that line
+ * is read (for UTF-16 units), not the file from its start. */
+static json_t *span_position(const lsp_server *s, const opsc_source *src, uint32_t line, uint32_t col)
+{
+	uint32_t start = line - 1 < src->nlines ? src->line_starts[line - 1] : src->len;
+	json_t *p = lsp_position(src->text + start, src->len - start, col - 1, s->utf8);
+	json_object_set_new(p, "line", json_integer(line - 1));
+	return p;
+}
+
 json_t *lsp_span_range(const lsp_server *s, const opsc_sources *sources, opsc_span span)
 {
 	const opsc_source *src = opsc_sources_get(sources, span.file);
 	if (!src || span.line == 0)
 		return lsp_range("", 0, 0, 0, s->utf8);
-	return lsp_range(src->text, src->len, span.start, span.end, s->utf8);
+	return json_pack("{s:o, s:o}", "start", span_position(s, src, span.line, span.col), "end",
+			 span_position(s, src, span.end_line, span.end_col));
 }
 
 json_t *lsp_span_location(const lsp_server *s, const opsc_sources *sources, opsc_span span)
@@ -311,7 +322,8 @@ static void add_unique(json_t *list, json_t *d)
 	json_array_append_new(list, d);
 }
 
-/* uri -> diagnostics, over every analysis; the files of an analysis that
+/* uri -> diagnostics, over every analysis (a file two analyses read is
+ * reported once); the files of an analysis that
  * have none get an empty list, so old ones are cleared. */
 static json_t *collect(lsp_server *s)
 {
@@ -330,7 +342,11 @@ static json_t *collect(lsp_server *s)
 			if (!src)
 				continue;
 			char *uri = lsp_source_uri(s, src);
-			add_unique(json_object_get(by_uri, uri), diag_json(s, &ctx->sources, d));
+			json_t *list = json_object_get(by_uri, uri), *j = diag_json(s, &ctx->sources, d);
+			if (i == 0) /* one analysis has no repeats (opsc_diags_dedupe) */
+				json_array_append_new(list, j);
+			else
+				add_unique(list, j);
 			opsc_free(uri);
 		}
 	}
