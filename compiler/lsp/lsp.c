@@ -162,7 +162,7 @@ static void on_did_open(lsp_server *s, json_t *params)
 		return;
 	lsp_doc *d = lsp_docs_open(&s->docs, uri, json_string_value(text), json_string_length(text),
 				   json_integer_value(json_object_get(td, "version")));
-	if (d->path)
+	if (lsp_is_ops(d->path))
 		lsp_diag_refresh(s, d->path);
 }
 
@@ -178,7 +178,7 @@ static void on_did_change(lsp_server *s, json_t *params)
 		if (lsp_doc_change(&s->docs, d, c) < 0)
 			break;
 	d->version = json_integer_value(json_object_get(json_object_get(params, "textDocument"), "version"));
-	if (d->path)
+	if (lsp_is_ops(d->path))
 		lsp_diag_refresh(s, d->path);
 }
 
@@ -186,7 +186,7 @@ static void on_did_save(lsp_server *s, json_t *params)
 {
 	lsp_doc *d = lsp_docs_find(&s->docs, doc_uri(params));
 	char *path = d && d->path ? opsc_strdup(d->path) : lsp_uri_to_path(doc_uri(params) ? doc_uri(params) : "");
-	if (path)
+	if (lsp_is_ops(path))
 		lsp_diag_refresh(s, path);
 	opsc_free(path);
 }
@@ -199,7 +199,7 @@ static void on_did_close(lsp_server *s, json_t *params)
 		return;
 	char *path = lsp_uri_to_path(uri);
 	lsp_docs_close(&s->docs, uri);
-	if (path)
+	if (lsp_is_ops(path))
 		lsp_diag_refresh(s, path);
 	opsc_free(path);
 }

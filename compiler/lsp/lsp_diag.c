@@ -24,6 +24,12 @@
 
 /* --------------------------------------------------------------- overlay */
 
+bool lsp_is_ops(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+	return n > 4 && strcmp(path + n - 4, ".ops") == 0;
+}
+
 static bool overlay_find(void *user, const char *path, const char **text, size_t *len, TSTree **tree)
 {
 	lsp_server *s = user;
@@ -120,7 +126,8 @@ static void root_files(lsp_server *s, const char *dir, path_list *out)
 	size_t dn = strlen(dir);
 	for (uint32_t i = 0; i < s->docs.items.len; i++) {
 		const char *p = s->docs.items.items[i]->path;
-		if (p && strncmp(p, dir, dn) == 0 && p[dn] == '/' && !strchr(p + dn + 1, '/') && !has_path(out, p))
+		if (lsp_is_ops(p) && strncmp(p, dir, dn) == 0 && p[dn] == '/' && !strchr(p + dn + 1, '/') &&
+		    !has_path(out, p))
 			opsc_array_push(out, opsc_strdup(p));
 	}
 	qsort(out->items, out->len, sizeof *out->items, cmp_str);
@@ -393,7 +400,7 @@ static bool dir_has_open_doc(const lsp_server *s, const char *dir)
 	size_t dn = strlen(dir);
 	for (uint32_t i = 0; i < s->docs.items.len; i++) {
 		const char *p = s->docs.items.items[i]->path;
-		if (p && strncmp(p, dir, dn) == 0 && p[dn] == '/' && !strchr(p + dn + 1, '/'))
+		if (lsp_is_ops(p) && strncmp(p, dir, dn) == 0 && p[dn] == '/' && !strchr(p + dn + 1, '/'))
 			return true;
 	}
 	return false;

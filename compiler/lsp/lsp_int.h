@@ -142,7 +142,9 @@ struct lsp_server {
 /* Sends a notification (steals `params`). */
 void lsp_notify(lsp_server *s, const char *method, json_t *params);
 
-/* Analyses (lsp_diag.c). */
+/* Analyses (lsp_diag.c). Only .ops files join one; the server may be
+ * attached to generated YAML too, for definition back to the .ops. */
+bool lsp_is_ops(const char *path);
 void lsp_diag_init(lsp_server *s);
 void lsp_diag_dispose(lsp_server *s);
 /* Re-analyses the project holding `path` (and every analysis that reads
@@ -187,6 +189,8 @@ json_t *lsp_completion(lsp_server *s, json_t *params);
 json_t *lsp_formatting(lsp_server *s, json_t *params);
 json_t *lsp_code_action(lsp_server *s, json_t *params);
 json_t *lsp_execute_command(lsp_server *s, json_t *params);
+/* The Location of the .ops behind 0-based `line` of generated file `uri`. */
+json_t *lsp_source_of(lsp_server *s, const char *uri, uint32_t line);
 
 /* Where byte `off` of a file is: the innermost block whose braces hold it
  * (`when` of a route included), and the statement there. */

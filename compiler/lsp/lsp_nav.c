@@ -13,6 +13,11 @@
 
 typedef opsc_array(opsc_span) span_list;
 
+static json_t *jget_line(json_t *params)
+{
+	return json_object_get(json_object_get(params, "position"), "line");
+}
+
 static uint32_t def_at(lsp_server *s, json_t *params, lsp_cursor *c, opsc_span *at)
 {
 	if (!lsp_cursor_get(s, params, c))
@@ -20,10 +25,18 @@ static uint32_t def_at(lsp_server *s, json_t *params, lsp_cursor *c, opsc_span *
 	return lsp_index_at(&c->a->index, c->file, c->off, at);
 }
 
+/* In a generated file (an editor may attach the server to YAML too), the
+ * definition of any line is the .ops that produced it. */
 json_t *lsp_definition(lsp_server *s, json_t *params)
 {
 	lsp_cursor c;
 	opsc_span at;
+	const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+	char *path = uri ? lsp_uri_to_path(uri) : NULL;
+	bool generated = path && !lsp_is_ops(path);
+	opsc_free(path);
+	if (generated)
+		return lsp_source_of(s, uri, (uint32_t)json_integer_value(jget_line(params)));
 	uint32_t d = def_at(s, params, &c, &at);
 	if (d == NONE)
 		return NULL;

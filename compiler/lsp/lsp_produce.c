@@ -147,9 +147,14 @@ static uint32_t doc_of_line(const opsc_output *o, uint32_t line)
 static json_t *source_of(lsp_server *s, json_t *args)
 {
 	const char *uri = json_string_value(json_array_get(args, 0));
-	char *path = uri ? lsp_uri_to_path(uri) : NULL;
+	return uri ? lsp_source_of(s, uri, (uint32_t)json_integer_value(json_array_get(args, 1))) : NULL;
+}
+
+json_t *lsp_source_of(lsp_server *s, const char *uri, uint32_t line0)
+{
+	char *path = lsp_uri_to_path(uri);
 	json_t *loc = NULL;
-	uint32_t line = (uint32_t)json_integer_value(json_array_get(args, 1)) + 1;
+	uint32_t line = line0 + 1;
 	for (uint32_t i = 0; path && !loc && i < s->analyses.len; i++) {
 		lsp_analysis *a = s->analyses.items[i];
 		emitted em;

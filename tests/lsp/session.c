@@ -392,6 +392,10 @@ static void test_produces(void)
 			   json_pack("{s:s, s:[s, i]}", "command", "opsc.source", "arguments", uri, 3));
 	check_location(r, rbac_uri, "2:0-2:4");
 	json_decref(r);
+	/* an editor attached to the generated YAML: definition is the .ops */
+	r = client_request(&c, "textDocument/definition", at(uri, 30, 4));
+	check_location(r, rbac_uri, "9:0-9:4");
+	json_decref(r);
 	json_decref(out);
 }
 
