@@ -204,6 +204,20 @@ static void on_did_close(lsp_server *s, json_t *params)
 	opsc_free(path);
 }
 
+/* Files changed on disk (a checkout, another editor): analyse again. */
+static void on_watched_files(lsp_server *s, json_t *params)
+{
+	size_t i;
+	json_t *ch;
+	json_array_foreach(json_object_get(params, "changes"), i, ch) {
+		const char *uri = json_string_value(json_object_get(ch, "uri"));
+		char *path = uri ? lsp_uri_to_path(uri) : NULL;
+		if (lsp_is_ops(path) && !lsp_docs_find(&s->docs, uri))
+			lsp_diag_refresh(s, path);
+		opsc_free(path);
+	}
+}
+
 static void on_exit_notification(lsp_server *s, json_t *params)
 {
 	(void)params;
@@ -238,7 +252,7 @@ static const lsp_method methods[] = {
 	{ "textDocument/codeAction", lsp_code_action, NULL },
 	{ "workspace/executeCommand", lsp_execute_command, NULL },
 	{ "workspace/didChangeConfiguration", NULL, NULL },
-	{ "workspace/didChangeWatchedFiles", NULL, NULL },
+	{ "workspace/didChangeWatchedFiles", NULL, on_watched_files },
 	{ "$/cancelRequest", NULL, NULL },
 	{ "$/setTrace", NULL, NULL },
 };
