@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "escape.h"
 #include "lint.h"
 
 static const char lint_help[] =
@@ -234,11 +235,16 @@ static int run(lint_args *a)
 		opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	}
 	if (rc < 0)
-		fprintf(stderr, "opsc lint: %s\n", error ? error : "internal error");
-	else if (ctx.diags.errors)
+		opsc_esc_printf(stderr, "opsc lint: %s\n", error ? error : "internal error");
+	else if (ctx.diags.errors && !(a->lint.kinds[OPSC_FINDING_SECRET] &&
+					opsc_diags_only_errors(&ctx.diags, "inline-secret")))
 		fputs("opsc lint: the .ops files have errors (see above; `opsc check` lists them)\n", stderr);
-	else
+	else {
+		if (ctx.diags.errors)
+			fputs("opsc lint: a secret is inlined in the .ops files (see above): secrets were scanned; "
+			      "drift and policies are checked once it is replaced by secret()\n", stderr);
 		exit = finish(a, &res);
+	}
 	opsc_lint_result_dispose(&res);
 	opsc_rules_dispose(&rules);
 	opsc_ctx_dispose(&ctx);

@@ -38,7 +38,8 @@ typedef struct {
 
 void opsc_lint_result_init(opsc_lint_result *r);
 void opsc_lint_result_dispose(opsc_lint_result *r);
-/* Orders findings by path, line, column, rule (the order of every format). */
+/* Orders findings by path, line, column, rule (the order of every format),
+ * and notes by path, dropping repeats. */
 void opsc_lint_result_sort(opsc_lint_result *r);
 /* How many findings have at least severity `sev`. */
 uint32_t opsc_lint_result_count(const opsc_lint_result *r, opsc_severity sev);

@@ -316,6 +316,7 @@ static bool check_secret(sema *s, const opsc_expr *e, const sema_scope *scope)
 	if (e->kind == OPSC_EXPR_STRING) {
 		uint32_t d = opsc_diag_error(&s->ctx->diags, "inline-secret", e->span,
 					     "secrets are referenced, never inlined");
+		s->ctx->diags.items.items[d].redact = true;
 		opsc_diag_help(&s->ctx->diags, d, "use secret(\"name\", \"key\"): a key of a Kubernetes Secret");
 		return false;
 	}

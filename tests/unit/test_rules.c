@@ -87,7 +87,8 @@ static void test_rules__builtins_match_the_scanner(void **state)
 				 "undeclared-cluster-admin" };
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(opsc_rules_find(&rules, policy[i])->kind, OPSC_RULE_POLICY);
-	assert_int_equal(rules.items.len, n + 7);
+	assert_int_equal(opsc_rules_find(&rules, "inline-secret")->kind, OPSC_RULE_SECRET);
+	assert_int_equal(rules.items.len, n + 8);
 	for (uint32_t i = 1; i < rules.items.len; i++)
 		assert_true(strcmp(rules.items.items[i - 1].id, rules.items.items[i].id) < 0);
 	opsc_rules_dispose(&rules);
@@ -102,7 +103,7 @@ static void test_rules__model_rules_and_suggestions(void **state)
 	opsc_rules_init(&rules);
 	opsc_rules_add_model(&rules, &f.model);
 	opsc_rules_add_model(&rules, &f.model); /* the first definition wins */
-	assert_int_equal(rules.items.len, 14);
+	assert_int_equal(rules.items.len, 15);
 	const opsc_rule *r = opsc_rules_find(&rules, "no-wildcard-rbac");
 	assert_int_equal(r->kind, OPSC_RULE_POLICY);
 	assert_int_equal(r->defined.line, 3);
@@ -220,6 +221,7 @@ static void test_rules__list(void **state)
 			    "drift-edited                    drift   error    a generated file was edited by hand\n"
 			    "drift-missing                   drift   error    a file `opsc build` generates is not in the repository\n"
 			    "drift-stale                     drift   error    a generated file the .ops sources no longer produce\n"
+			    "inline-secret                   secret  error    a secret is inlined in a .ops file\n"
 			    "invalid-yaml                    policy  error    a YAML file does not parse\n"
 			    "kubeconfig-credential           secret  error    kubeconfig user credential\n"
 			    "kubernetes-env-secret           secret  error    credential set as a plain environment variable value\n"
