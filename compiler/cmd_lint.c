@@ -17,7 +17,9 @@ static const char lint_help[] =
 	"\n"
 	"Guard a Git repository: leaked secrets (PCRE2 rules from the built-in\n"
 	"policies/secrets.ops and your own `secret` blocks), drift of generated\n"
-	"files, and policy violations.\n"
+	"files, and policy violations. Every problem `opsc check` finds in your\n"
+	"policies is a finding too (kind `check`, the diagnostic's id as rule);\n"
+	"with an error among them nothing else is checked.\n"
 	"\n"
 	"PATH is a file or directory; the default is the current directory. In a\n"
 	"repository, paths are reported relative to its root and only files under\n"
@@ -236,12 +238,11 @@ static int run(lint_args *a)
 	}
 	if (rc < 0)
 		opsc_esc_printf(stderr, "opsc lint: %s\n", error ? error : "internal error");
-	else if (ctx.diags.errors && !(a->lint.kinds[OPSC_FINDING_SECRET] &&
-					opsc_diags_only_errors(&ctx.diags, "inline-secret")))
+	else if (ctx.diags.errors)
 		fputs("opsc lint: the .ops files have errors (see above; `opsc check` lists them)\n", stderr);
 	else {
-		if (ctx.diags.errors)
-			fputs("opsc lint: a secret is inlined in the .ops files (see above): secrets were scanned; "
+		if (res.secrets_only)
+			fputs("opsc lint: a secret is inlined in the .ops files: secrets were scanned; "
 			      "drift and policies are checked once it is replaced by secret()\n", stderr);
 		exit = finish(a, &res);
 	}

@@ -125,6 +125,13 @@ static int load_rules(lint_run *run)
 			all.items[kept++] = all.items[i];
 	if (run->user.has_project)
 		opsc_rules_apply_project(run->rules, &run->user.project, &run->ctx->diags);
+	/* with errors in the .ops nothing is scanned (lint_check.c), and the
+	 * scanner would report sema's pattern errors again; an inlined secret
+	 * alone still lets the secret finder run */
+	if (run->ctx->diags.errors && !opsc_diags_only_errors(&run->ctx->diags, "inline-secret")) {
+		opsc_array_free(&all);
+		return 0;
+	}
 	int rc = opsc_scanner_new(&run->scanner, all.items, kept, &run->ctx->diags);
 	opsc_array_free(&all);
 	if (rc < 0)
@@ -556,11 +563,17 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 		rc = fail(&run, "--base", opsc_repo_error());
 	if (rc == 0)
 		rc = rules_rc;
+	run.t = &targets[0];
+	/* a secret inlined in the .ops is redacted and reported as a secret
+	 * finding; the secret finder still runs, since no Model is needed */
 	bool inlined = opsc_diags_only_errors(&ctx->diags, "inline-secret");
-	if (rc == 0 && (!ctx->diags.errors || inlined))
-		rc = run_finders(&run, targets, n, inlined);
-	if (rc == 0 && inlined && opts->kinds[OPSC_FINDING_SECRET])
+	if (rc == 0)
 		add_inline_secrets(&run);
+	out->secrets_only = inlined;
+	/* with other errors in the .ops there is no Model to check the
+	 * repository against: the errors are the findings */
+	if (rc == 0 && (!opsc_lint_add_checks(&run) || inlined))
+		rc = run_finders(&run, targets, n, inlined);
 	if (rc == 0 && opts->baseline)
 		rc = apply_baseline(&run);
 	opsc_lint_result_sort(out);

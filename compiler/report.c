@@ -103,7 +103,7 @@ bool opsc_report_format_parse(const char *name, opsc_format *out)
 
 const char *opsc_report_kind_name_(opsc_finding_kind kind)
 {
-	static const char *const names[] = { "secret", "drift", "policy" };
+	static const char *const names[] = { "secret", "drift", "policy", "check" };
 	return names[kind];
 }
 

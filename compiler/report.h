@@ -34,6 +34,7 @@ typedef struct {
 	opsc_array(opsc_lint_note) notes;
 	uint32_t files; /* files (or blobs) read */
 	uint32_t baselined; /* findings a baseline suppressed */
+	bool secrets_only; /* a secret inlined in the .ops: drift and policies not checked */
 } opsc_lint_result;
 
 void opsc_lint_result_init(opsc_lint_result *r);

@@ -121,7 +121,7 @@ const opsc_rule *opsc_rules_builtin(uint32_t *out_len)
 
 const char *opsc_rule_kind_name(opsc_rule_kind kind)
 {
-	static const char *const names[] = { "secret", "drift", "policy" };
+	static const char *const names[] = { "secret", "drift", "policy", "check" };
 	return names[kind];
 }
 
@@ -173,6 +173,10 @@ void opsc_rules_init(opsc_rules *rules)
 	memset(rules, 0, sizeof *rules);
 	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
 		add(rules, builtins[i]);
+	uint32_t nchecks;
+	const opsc_rule *checks = opsc_rules_checks(&nchecks);
+	for (uint32_t i = 0; i < nchecks; i++)
+		add(rules, checks[i]);
 	sort(rules);
 }
 
@@ -250,6 +254,14 @@ void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, op
 				opsc_diag_help(diags, d, "`opsc explain --list` lists every rule");
 			continue;
 		}
+		if (r->kind == OPSC_RULE_CHECK) {
+			/* check and build do not read this block: lint alone
+			 * re-levelling it would break the one verdict */
+			opsc_diag_error(diags, "unknown-rule", s->rule.span,
+					"`%s` is a check of the .ops sources, enforced alike by check, lint "
+					"and build: it cannot be re-levelled", s->rule.s);
+			continue;
+		}
 		r->level = s->severity;
 		r->disabled = s->disabled;
 		r->relevelled = true;
@@ -300,6 +312,10 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 		fputs("\nHow to fix: ", out);
 		opsc_esc_text_lines(out, r->fix, "");
 		fputc('\n', out);
+	}
+	if (r->kind == OPSC_RULE_CHECK) {
+		fputs("\n`opsc check`, `opsc lint` and `opsc build` all report it; it cannot be re-levelled.\n", out);
+		return;
 	}
 	opsc_esc_printf(out, "\nRe-level or disable it in the project block:\n"
 			"  project \"NAME\" { rules { %s = warning } }   # error, warning, note or off\n",

@@ -237,6 +237,38 @@ static int days_in_month(int m, int y)
 	return m == 2 && y % 4 == 0 ? 29 : d[m - 1];
 }
 
+static const char *const month_names[] = { "January", "February", "March", "April", "May", "June", "July",
+					    "August", "September", "October", "November", "December" };
+
+/* A day of month is restricted only when day of week is not: with both
+ * restricted cron runs on either, so a weekday always comes. Otherwise the
+ * schedule runs when some month it names has some day it names (the 29th
+ * of February in leap years). */
+bool opsc_units_cron_never(const char *text, char *why, size_t whylen)
+{
+	cron_spec s;
+	if (!cron_parse(text, &s, why, whylen))
+		return false;
+	bool dom_star = s.bits[2] == 0xFFFFFFFEull, dow_star = (s.bits[4] & 0x7F) == 0x7F;
+	if (dom_star || !dow_star)
+		return false;
+	int first = 1;
+	while (!(s.bits[2] >> first & 1))
+		first++;
+	size_t n = (size_t)snprintf(why, whylen, "day %d of the month never falls in", first);
+	const char *sep = " ";
+	for (int m = 1; m <= 12; m++) {
+		if (!(s.bits[3] >> m & 1))
+			continue;
+		if (days_in_month(m, 0) >= first)
+			return false;
+		if (n < whylen)
+			n += (size_t)snprintf(why + n, whylen - n, "%s%s", sep, month_names[m - 1]);
+		sep = ", ";
+	}
+	return true;
+}
+
 /* Walks every minute of five years from a Monday, Jan 1st of a leap year,
  * so yearly and leap-day schedules see two firings; cron's day-of-month /
  * day-of-week OR rule applies when both are restricted. */

@@ -26,6 +26,9 @@ bool opsc_units_cron(const char *text, char *why, size_t whylen);
 /* Longest gap between two firings of a valid cron expression, in seconds
  * (searched over a leap-year cycle of minutes; 0 if it never fires). */
 int64_t opsc_units_cron_max_interval(const char *text);
+/* Whether a valid schedule can never run (`0 2 31 2 *`: there is no
+ * February 31st); `why` then says which day and months. */
+bool opsc_units_cron_never(const char *text, char *why, size_t whylen);
 /* IPv4 or IPv6 CIDR "10.0.0.0/8". */
 bool opsc_units_cidr(const char *text);
 /* RFC 1123 label: what Kubernetes requires of namespace names. */
