@@ -23,5 +23,6 @@ int opsc_cmd_diff(int argc, char **argv);
 int opsc_cmd_fmt(int argc, char **argv);
 int opsc_cmd_explain(int argc, char **argv);
 int opsc_cmd_lint(int argc, char **argv);
+int opsc_cmd_lsp(int argc, char **argv);
 
 #endif

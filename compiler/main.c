@@ -20,6 +20,7 @@ static const opsc_command commands[] = {
 	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
 	{ "explain", "explain a lint rule and how to fix its findings", opsc_cmd_explain },
 	{ "lint", "find leaked secrets, drift and policy violations in a repository", opsc_cmd_lint },
+	{ "lsp", "run the language server for editors (stdio)", opsc_cmd_lsp },
 };
 
 static void usage(FILE *out)

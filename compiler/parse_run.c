@@ -103,7 +103,7 @@ static void run_job(worker *w, TSParser *parser, job *j)
 	TSRange range = { { sa.line - 1, sa.col - 1 }, { sb.line - 1, sb.col - 1 }, j->start, j->end };
 	opsc_diags_init(&w->ctx.diags, w->ctx.arena);
 	ts_parser_set_included_ranges(parser, &range, 1);
-	TSTree *tree = ts_parser_parse_string(parser, NULL, src->text, src->len);
+	TSTree *tree = src->tree ? ts_tree_copy(src->tree) : ts_parser_parse_string(parser, NULL, src->text, src->len);
 	if (!tree) {
 		j->timed_out = true;
 		__atomic_store_n(&w->r->timed_out[j->slot], true, __ATOMIC_RELAXED);
@@ -142,7 +142,8 @@ static void plan_jobs(run *r, const uint32_t *files, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		const opsc_source *src = opsc_sources_get(r->sources, files[i]);
 		opsc_array_clear(&cuts);
-		find_cuts(src->text, src->len, &cuts);
+		if (!src->tree) /* a tree handed in covers the whole file: one job */
+			find_cuts(src->text, src->len, &cuts);
 		for (uint32_t k = 0; k <= cuts.len; k++) {
 			job j = { .slot = i, .file = files[i] };
 			j.start = k ? cuts.items[k - 1] : 0;

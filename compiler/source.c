@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <tree_sitter/api.h>
 
 void opsc_sources_init(opsc_sources *sources) { memset(sources, 0, sizeof(*sources)); }
 
@@ -12,6 +13,8 @@ static void source_free(opsc_source *src)
 	opsc_free(src->path);
 	opsc_free(src->text);
 	opsc_free(src->line_starts);
+	if (src->tree)
+		ts_tree_delete(src->tree);
 	opsc_free(src);
 }
 
@@ -53,6 +56,14 @@ int opsc_sources_read(uint32_t *out_file, opsc_sources *sources, const char *pat
 {
 	int rc = 0;
 	char *buf = NULL;
+	const char *text;
+	size_t tlen;
+	struct TSTree *tree = NULL;
+	if (sources->overlay && sources->overlay->find(sources->overlay->user, path, &text, &tlen, &tree)) {
+		*out_file = opsc_sources_add(sources, path, text, tlen, false);
+		sources->files.items[*out_file]->tree = tree;
+		return 0;
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -errno;

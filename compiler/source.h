@@ -34,10 +34,25 @@ typedef struct {
 	uint32_t nlines;
 	bool embedded; /* a stdlib module compiled into the binary */
 	bool unreadable; /* stands for a path that could not be read */
+	/* A tree-sitter tree of exactly `text`, handed in by an overlay (an
+	 * editor's incrementally re-parsed buffer) so the parser need not
+	 * parse again; NULL for files read from disk. Owned: deleted with
+	 * the source. */
+	struct TSTree *tree;
 } opsc_source;
+
+/* Contents that stand in for files on disk: the unsaved buffers of an
+ * editor (opsc lsp). `find` returns true with the text of `path` (borrowed,
+ * valid during the call) and optionally a copy of its tree (owned by the
+ * caller afterwards), or false to read the disk. */
+typedef struct {
+	bool (*find)(void *user, const char *path, const char **text, size_t *len, struct TSTree **tree);
+	void *user;
+} opsc_overlay;
 
 typedef struct {
 	opsc_array(opsc_source *) files;
+	const opsc_overlay *overlay; /* not owned; NULL: the disk only */
 } opsc_sources;
 
 void opsc_sources_init(opsc_sources *sources);
@@ -46,7 +61,7 @@ void opsc_sources_dispose(opsc_sources *sources);
 /* Adds a copy of `text`; returns the new file index. */
 uint32_t opsc_sources_add(opsc_sources *sources, const char *path, const char *text, size_t len,
 			  bool embedded);
-/* Reads `path` from disk. Returns 0 or -errno; *out_file receives the index. */
+/* Reads `path` from the overlay, else from disk. Returns 0 or -errno; *out_file receives the index. */
 int opsc_sources_read(uint32_t *out_file, opsc_sources *sources, const char *path);
 /* Index of a source already added under `path`, or OPSC_NO_FILE. */
 uint32_t opsc_sources_find(const opsc_sources *sources, const char *path);

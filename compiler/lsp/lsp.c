@@ -1,0 +1,339 @@
+/*
+ * lsp.c - `opsc lsp`: a language server for .ops (LSP 3.17 over stdio).
+ *
+ *   read a message (Content-Length framing) -> parse JSON -> dispatch by
+ *   method (one table) -> write the response -> after document changes,
+ *   re-analyse and publish diagnostics
+ *
+ * Requests are answered in order, one at a time: an analysis of a project
+ * takes milliseconds, far less than a keystroke's interval, so there is no
+ * queue to cancel from.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lsp_int.h"
+
+/* A message larger than this is refused rather than buffered. */
+#define MAX_MESSAGE (64u << 20)
+
+static const char lsp_help[] =
+	"usage: opsc lsp [--stdio]\n"
+	"\n"
+	"Run the .ops language server on standard input and output (the Language\n"
+	"Server Protocol 3.17, JSON-RPC with Content-Length framing), for editors:\n"
+	"diagnostics as you type (the ones `opsc check` prints, plus the built-in\n"
+	"policies as warnings), go to definition, references, rename, hover,\n"
+	"completion, formatting, document symbols, and the manifests a block\n"
+	"produces. See docs/editors.md for neovim, VS Code and Helix.\n"
+	"\n"
+	"options:\n"
+	"  --stdio      talk over standard input and output (the default)\n"
+	"  -h, --help   show this help\n"
+	"\n"
+	"exit status: 0 after `shutdown` then `exit`, 1 on `exit` without\n"
+	"`shutdown` or when the input ends, 2 usage error.\n";
+
+/* ------------------------------------------------------------- framing */
+
+/* Reads one message's body (heap, NUL-terminated). Returns its length,
+ * 0 at the end of input, negative on a malformed header. */
+static long read_message(FILE *in, char **out)
+{
+	char line[256];
+	size_t len = 0;
+	bool have_len = false;
+	*out = NULL;
+	for (;;) {
+		if (!fgets(line, sizeof line, in))
+			return 0;
+		if (strcmp(line, "\r\n") == 0 || strcmp(line, "\n") == 0)
+			break;
+		if (strncasecmp(line, "Content-Length:", 15) == 0) {
+			len = strtoul(line + 15, NULL, 10);
+			have_len = true;
+		}
+	}
+	if (!have_len || len > MAX_MESSAGE)
+		return -EINVAL;
+	char *buf = opsc_malloc(len + 1);
+	if (fread(buf, 1, len, in) != len) {
+		opsc_free(buf);
+		return 0;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return (long)len;
+}
+
+static void write_message(lsp_server *s, json_t *msg)
+{
+	char *body = json_dumps(msg, JSON_COMPACT);
+	if (!body)
+		return;
+	fprintf(s->out, "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+	fflush(s->out);
+	free(body);
+}
+
+void lsp_notify(lsp_server *s, const char *method, json_t *params)
+{
+	json_t *msg = json_pack("{s:s, s:s, s:o}", "jsonrpc", "2.0", "method", method, "params", params);
+	write_message(s, msg);
+	json_decref(msg);
+}
+
+static void respond(lsp_server *s, json_t *id, json_t *result)
+{
+	json_t *msg = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result",
+				result ? result : json_null());
+	write_message(s, msg);
+	json_decref(msg);
+}
+
+static void respond_error(lsp_server *s, json_t *id, int code, const char *message)
+{
+	json_t *msg = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", id ? id : json_null(),
+				"error", "code", code, "message", message);
+	write_message(s, msg);
+	json_decref(msg);
+}
+
+/* ----------------------------------------------------------- lifecycle */
+
+static json_t *capabilities(const lsp_server *s)
+{
+	return json_pack(
+		"{s:s, s:{s:b, s:i, s:b, s:{s:b}}, s:b, s:b, s:{s:b}, s:b, s:b, s:{s:[s,s,s,s]}, s:b,"
+		" s:b, s:{s:[s,s,s]}}",
+		"positionEncoding", s->utf8 ? "utf-8" : "utf-16",
+		"textDocumentSync", "openClose", 1, "change", 2, "willSave", 0, "save", "includeText", 0,
+		"definitionProvider", 1, "referencesProvider", 1,
+		"renameProvider", "prepareProvider", 1,
+		"hoverProvider", 1, "documentSymbolProvider", 1,
+		"completionProvider", "triggerCharacters", ".", "\"", " ", "=",
+		"documentFormattingProvider", 1, "codeActionProvider", 1,
+		"executeCommandProvider", "commands", "opsc.produces", "opsc.source", "opsc.stdlib");
+}
+
+/* The client's position encodings: UTF-8 when offered, as opsc counts bytes. */
+static bool offers_utf8(json_t *params)
+{
+	json_t *encs = json_object_get(json_object_get(json_object_get(params, "capabilities"), "general"),
+				       "positionEncodings");
+	size_t i;
+	json_t *e;
+	json_array_foreach(encs, i, e)
+		if (json_is_string(e) && strcmp(json_string_value(e), "utf-8") == 0)
+			return true;
+	return false;
+}
+
+static json_t *on_initialize(lsp_server *s, json_t *params)
+{
+	s->utf8 = s->docs.utf8 = offers_utf8(params);
+	s->initialized = true;
+	return json_pack("{s:o, s:{s:s, s:s}}", "capabilities", capabilities(s), "serverInfo", "name", "opsc",
+			 "version", OPSC_VERSION);
+}
+
+static json_t *on_shutdown(lsp_server *s, json_t *params)
+{
+	(void)params;
+	s->shutdown = true;
+	return NULL;
+}
+
+/* --------------------------------------------------- document events */
+
+static const char *doc_uri(json_t *params)
+{
+	return json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+}
+
+static void on_did_open(lsp_server *s, json_t *params)
+{
+	json_t *td = json_object_get(params, "textDocument");
+	const char *uri = json_string_value(json_object_get(td, "uri"));
+	json_t *text = json_object_get(td, "text");
+	if (!uri || !json_is_string(text))
+		return;
+	lsp_doc *d = lsp_docs_open(&s->docs, uri, json_string_value(text), json_string_length(text),
+				   json_integer_value(json_object_get(td, "version")));
+	if (lsp_is_ops(d->path))
+		lsp_diag_refresh(s, d->path);
+}
+
+static void on_did_change(lsp_server *s, json_t *params)
+{
+	lsp_doc *d = lsp_docs_find(&s->docs, doc_uri(params));
+	if (!d || d->readonly)
+		return;
+	json_t *changes = json_object_get(params, "contentChanges");
+	size_t i;
+	json_t *c;
+	json_array_foreach(changes, i, c)
+		if (lsp_doc_change(&s->docs, d, c) < 0)
+			break;
+	d->version = json_integer_value(json_object_get(json_object_get(params, "textDocument"), "version"));
+	if (lsp_is_ops(d->path))
+		lsp_diag_refresh(s, d->path);
+}
+
+static void on_did_save(lsp_server *s, json_t *params)
+{
+	lsp_doc *d = lsp_docs_find(&s->docs, doc_uri(params));
+	char *path = d && d->path ? opsc_strdup(d->path) : lsp_uri_to_path(doc_uri(params) ? doc_uri(params) : "");
+	if (lsp_is_ops(path))
+		lsp_diag_refresh(s, path);
+	opsc_free(path);
+}
+
+/* A closed buffer is read from disk again: what the other files see changes. */
+static void on_did_close(lsp_server *s, json_t *params)
+{
+	const char *uri = doc_uri(params);
+	if (!uri)
+		return;
+	char *path = lsp_uri_to_path(uri);
+	lsp_docs_close(&s->docs, uri);
+	if (lsp_is_ops(path))
+		lsp_diag_refresh(s, path);
+	opsc_free(path);
+}
+
+/* Files changed on disk (a checkout, another editor): analyse again. */
+static void on_watched_files(lsp_server *s, json_t *params)
+{
+	size_t i;
+	json_t *ch;
+	json_array_foreach(json_object_get(params, "changes"), i, ch) {
+		const char *uri = json_string_value(json_object_get(ch, "uri"));
+		char *path = uri ? lsp_uri_to_path(uri) : NULL;
+		if (lsp_is_ops(path) && !lsp_docs_find(&s->docs, uri))
+			lsp_diag_refresh(s, path);
+		opsc_free(path);
+	}
+}
+
+static void on_exit_notification(lsp_server *s, json_t *params)
+{
+	(void)params;
+	s->exited = true;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+typedef struct {
+	const char *method;
+	json_t *(*request)(lsp_server *s, json_t *params); /* NULL for notifications */
+	void (*notification)(lsp_server *s, json_t *params);
+} lsp_method;
+
+static const lsp_method methods[] = {
+	{ "initialize", on_initialize, NULL },
+	{ "initialized", NULL, NULL },
+	{ "shutdown", on_shutdown, NULL },
+	{ "exit", NULL, on_exit_notification },
+	{ "textDocument/didOpen", NULL, on_did_open },
+	{ "textDocument/didChange", NULL, on_did_change },
+	{ "textDocument/didSave", NULL, on_did_save },
+	{ "textDocument/didClose", NULL, on_did_close },
+	{ "textDocument/definition", lsp_definition, NULL },
+	{ "textDocument/references", lsp_references, NULL },
+	{ "textDocument/rename", lsp_rename, NULL },
+	{ "textDocument/prepareRename", lsp_prepare_rename, NULL },
+	{ "textDocument/documentSymbol", lsp_symbols, NULL },
+	{ "textDocument/hover", lsp_hover, NULL },
+	{ "textDocument/completion", lsp_completion, NULL },
+	{ "textDocument/formatting", lsp_formatting, NULL },
+	{ "textDocument/codeAction", lsp_code_action, NULL },
+	{ "workspace/executeCommand", lsp_execute_command, NULL },
+	{ "workspace/didChangeConfiguration", NULL, NULL },
+	{ "workspace/didChangeWatchedFiles", NULL, on_watched_files },
+	{ "$/cancelRequest", NULL, NULL },
+	{ "$/setTrace", NULL, NULL },
+};
+
+static const lsp_method *find_method(const char *name)
+{
+	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+		if (strcmp(methods[i].method, name) == 0)
+			return &methods[i];
+	return NULL;
+}
+
+static void dispatch(lsp_server *s, json_t *msg)
+{
+	json_t *id = json_object_get(msg, "id");
+	const char *name = json_string_value(json_object_get(msg, "method"));
+	json_t *params = json_object_get(msg, "params");
+	if (!name) {
+		if (id)
+			respond_error(s, id, LSP_INVALID_REQUEST, "a request needs a method");
+		return; /* a response to a request of ours: none are sent */
+	}
+	const lsp_method *m = find_method(name);
+	if (!id) {
+		if (m && m->notification && (s->initialized || strcmp(name, "exit") == 0))
+			m->notification(s, params);
+		return;
+	}
+	if (!m || !m->request)
+		respond_error(s, id, LSP_METHOD_NOT_FOUND, "method not supported");
+	else if (!s->initialized && strcmp(name, "initialize") != 0)
+		respond_error(s, id, LSP_SERVER_NOT_INITIALIZED, "initialize first");
+	else if (s->shutdown && strcmp(name, "shutdown") != 0)
+		respond_error(s, id, LSP_INVALID_REQUEST, "the server is shutting down");
+	else
+		respond(s, id, m->request(s, params));
+}
+
+static int serve(lsp_server *s)
+{
+	while (!s->exited) {
+		char *body;
+		long n = read_message(s->in, &body);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			respond_error(s, NULL, LSP_PARSE_ERROR, "malformed message header");
+			continue;
+		}
+		json_error_t err;
+		json_t *msg = json_loadb(body, (size_t)n, 0, &err);
+		opsc_free(body);
+		if (!json_is_object(msg))
+			respond_error(s, NULL, LSP_PARSE_ERROR, msg ? "a message is a JSON object" : err.text);
+		else
+			dispatch(s, msg);
+		json_decref(msg);
+	}
+	return s->exited && s->shutdown ? OPSC_EXIT_OK : OPSC_EXIT_FINDINGS;
+}
+
+int opsc_cmd_lsp(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(lsp_help, stdout);
+			return OPSC_EXIT_OK;
+		}
+		if (strcmp(argv[i], "--stdio") != 0) {
+			fprintf(stderr, "opsc lsp: unknown option '%s'\n\n%s", argv[i], lsp_help);
+			return OPSC_EXIT_USAGE;
+		}
+	}
+	lsp_server s;
+	memset(&s, 0, sizeof s);
+	s.in = stdin;
+	s.out = stdout;
+	lsp_docs_init(&s.docs);
+	lsp_diag_init(&s);
+	int rc = serve(&s);
+	lsp_diag_dispose(&s);
+	lsp_docs_dispose(&s.docs);
+	return rc;
+}
