@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "fmt.h"
+#include "readfile.h"
 
 static const char fmt_help[] =
 	"usage: opsc fmt [--check] [PATH...]\n"
@@ -116,7 +117,7 @@ static int fmt_one(opsc_ctx *ctx, const char *path, bool check, bool stdio)
 		file = opsc_sources_add(&ctx->sources, "<stdin>", in.items ? in.items : "", in.len, false);
 		opsc_array_free(&in);
 	} else if ((rc = opsc_sources_read(&file, &ctx->sources, path)) < 0) {
-		fprintf(stderr, "opsc fmt: %s: %s\n", path, strerror(-rc));
+		fprintf(stderr, "opsc fmt: %s: %s\n", path, opsc_file_strerror(rc));
 		return 2;
 	}
 	char *out = NULL;
