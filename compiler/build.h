@@ -14,6 +14,7 @@
 #define OPSC_BUILD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "emit.h"
 
@@ -49,6 +50,15 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 /* Writes the planned tree (the plan must have nothing refused). */
 int opsc_build_apply(const opsc_build_plan *plan, const char *out, const opsc_outputs *outputs);
 void opsc_build_plan_dispose(opsc_build_plan *plan);
+
+/* The lock that keeps a second `opsc build` out of a repository while one
+ * writes: an flock on OPSC_BUILD_LOCK in `gitdir`, held until the returned
+ * fd is closed (opsc_build_unlock) or the process ends. Without `wait`, a
+ * held lock is refused at once; problems are told on `note`. Returns the
+ * fd, or -1. */
+#define OPSC_BUILD_LOCK "opsc-build.lock"
+int opsc_build_lock(const char *gitdir, bool wait, FILE *note);
+void opsc_build_unlock(int fd);
 
 /* The git blob id of `data` in hex (41 bytes with the NUL). libgit2 must
  * be initialised (git_libgit2_init). */

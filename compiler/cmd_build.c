@@ -35,22 +35,27 @@ static const char build_help[] =
 	"leaves the previous tree whole. Files opsc wrote before and no longer\n"
 	"writes are removed (they are listed, with hashes, in .opsc-manifest.json);\n"
 	"files opsc did not write are never touched; a generated file edited by\n"
-	"hand is not overwritten without --force.\n"
+	"hand is not overwritten without --force. One build writes at a time: a\n"
+	"build holds a lock (.git/opsc-build.lock, released when it ends) from\n"
+	"before it reads the output directory until the new tree is in place.\n"
 	"\n"
 	"options:\n"
 	"  -o, --out DIR   write to DIR instead of the project's output directory\n"
 	"  -n, --dry-run   list what would change; write nothing\n"
 	"      --check     write nothing; exit 1 when the output is not current\n"
 	"      --force     overwrite or remove generated files edited by hand\n"
+	"      --wait      wait for another opsc build in the repository to finish\n"
+	"                  (without it, such a build is refused at once)\n"
 	"  -q, --quiet     print nothing but problems\n"
 	"  -h, --help      show this help\n"
 	"\n"
-	"exit status: 0 built (or current), 1 errors in the input, refused files,\n"
-	"or (--check) output not current, 2 usage or internal error.\n";
+	"exit status: 0 built (or current), 1 errors in the input, refused files\n"
+	"(with --dry-run too), or (--check) output not current, 2 usage or internal\n"
+	"error, or another opsc build is writing in the same repository.\n";
 
 typedef struct {
 	const char *out;
-	bool dry_run, check, force, quiet;
+	bool dry_run, check, force, quiet, wait;
 	opsc_array(const char *) paths;
 } build_args;
 
@@ -71,6 +76,8 @@ static int parse_args(build_args *a, int argc, char **argv)
 			a->check = true;
 		} else if (strcmp(s, "--force") == 0) {
 			a->force = true;
+		} else if (strcmp(s, "--wait") == 0) {
+			a->wait = true;
 		} else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
 			a->quiet = true;
 		} else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0) {
@@ -174,6 +181,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	opsc_repo *repo = NULL;
 	opsc_outputs outputs = { 0 };
 	opsc_build_plan plan = { 0 };
+	int lock = -1;
 	char *proj = opsc_project_dir(a->paths.items[0]), *out = NULL, *want = NULL;
 	if (!proj) {
 		fprintf(stderr, "opsc build: %s: %s\n", a->paths.items[0], strerror(errno));
@@ -201,6 +209,9 @@ static int run(build_args *a, opsc_ctx *ctx)
 		exit = OPSC_EXIT_FINDINGS;
 		goto done;
 	}
+	/* before the plan: a plan made while another build swaps trees is stale */
+	if (!a->dry_run && !a->check && (lock = opsc_build_lock(opsc_repo_gitdir(repo), a->wait, stderr)) < 0)
+		goto done;
 	if (opsc_build_plan_make(&plan, out, &outputs, a->force) < 0) {
 		fprintf(stderr, "opsc build: %s\n", opsc_build_error());
 		goto done;
@@ -211,10 +222,12 @@ static int run(build_args *a, opsc_ctx *ctx)
 	if (a->dry_run || a->check) {
 		list_changes(&plan, shown);
 		if (!a->quiet || changed || plan.refused)
-			fprintf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s\n", shown,
+			fprintf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s%s\n", shown,
 				plan.added + plan.updated, plan.unchanged, plan.removed,
+				plan.refused ? ", refused: a build would write nothing" : "",
 				a->check && (changed || plan.refused) ? " (not current: run `opsc build`)" : "");
-		exit = a->check && (changed || plan.refused) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
+		/* a dry run says what the build would do: refused files fail both */
+		exit = plan.refused || (a->check && changed) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
 		goto done;
 	}
 	if (plan.refused) {
@@ -232,6 +245,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 			plan.added + plan.updated, plan.unchanged, plan.removed);
 	exit = OPSC_EXIT_OK;
 done:
+	opsc_build_unlock(lock);
 	opsc_build_plan_dispose(&plan);
 	opsc_outputs_dispose(&outputs);
 	opsc_repo_free(repo);

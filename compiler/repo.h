@@ -33,6 +33,8 @@ void opsc_repo_free(opsc_repo *repo);
 
 /* The working tree's root, ending in '/'. */
 const char *opsc_repo_workdir(const opsc_repo *repo);
+/* The repository's git directory (".git/", or a worktree's), ending in '/'. */
+const char *opsc_repo_gitdir(const opsc_repo *repo);
 /* `path` relative to the working tree ("" for the root, "deploy/" for a
  * directory, "deploy/app.yaml" for a file): only paths under it are listed. */
 const char *opsc_repo_prefix(const opsc_repo *repo);
