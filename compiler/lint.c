@@ -16,11 +16,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "baseline.h"
 #include "compile.h"
 #include "embed.h"
 #include "load.h"
+#include "readfile.h"
 #include "repo.h"
 #include "scan.h"
 #include "sema.h"
@@ -451,11 +453,13 @@ int opsc_lint_changed(lint_run *run)
 		for (uint32_t i = 0; i < run->changes.files.len; i++) {
 			const char *rel = run->changes.files.items[i].path;
 			char *path = opsc_arena_printf(run->out->arena, "%s%s", root, rel);
-			FILE *f = fopen(path, "rb");
-			char *buf = f ? opsc_malloc(CHANGED_HEAD) : NULL;
-			size_t len = f ? fread(buf, 1, CHANGED_HEAD, f) : 0;
-			if (f)
-				fclose(f);
+			struct stat st;
+			int fd = opsc_file_open(path, 0, &st); /* never a FIFO's blocking read */
+			char *buf = fd >= 0 ? opsc_malloc(CHANGED_HEAD) : NULL;
+			ssize_t got = fd >= 0 ? read(fd, buf, CHANGED_HEAD) : 0;
+			size_t len = got > 0 ? (size_t)got : 0;
+			if (fd >= 0)
+				close(fd);
 			add_changed(run, rel, buf, len);
 			opsc_free(buf);
 		}

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "readfile.h"
 
 /* --------------------------------------------------------------- oid set */
 
@@ -455,6 +456,9 @@ static void edits_finish(edit_scan *s, path_list *out)
 	opsc_free(s->entries);
 }
 
+/* A working-tree file larger than this is no text anyone edits by hand. */
+#define MAX_EDITED ((size_t)1 << 30)
+
 /* The added lines of a file edited in the working tree, against the merge
  * base's version (none: every line is added). */
 static int diff_edited(diff_walk *w, git_tree *base, const char *path, const git_diff_options *dopts)
@@ -463,19 +467,12 @@ static int diff_edited(diff_walk *w, git_tree *base, const char *path, const git
 	char *full = opsc_malloc(wlen + strlen(path) + 1);
 	memcpy(full, w->repo->workdir, wlen);
 	strcpy(full + wlen, path);
-	FILE *f = fopen(full, "rb");
-	opsc_free(full);
-	if (!f)
-		return 0; /* gone: not in the change */
 	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-	do {
-		if (len + 65536 > cap)
-			buf = opsc_realloc(buf, cap = (len + 65536) * 2);
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	fclose(f);
+	size_t len = 0;
+	int got = opsc_file_read(&buf, &len, full, 0, MAX_EDITED);
+	opsc_free(full);
+	if (got < 0)
+		return 0; /* gone, or no regular file: not in the change */
 	git_tree_entry *te = NULL;
 	git_blob *blob = NULL;
 	if (git_tree_entry_bypath(&te, base, path) == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB)
