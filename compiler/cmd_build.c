@@ -125,6 +125,40 @@ static char *check_out_dir(const char *out, const char *workdir)
 	return probe;
 }
 
+/* A build replaces the whole output directory: it must not hold the .ops
+ * sources or be in a git directory (`output` is checked lexically when the
+ * program is; this sees the resolved directory, and --out). */
+static bool out_dir_unsafe(const char *out, const char *proj, const opsc_ctx *ctx)
+{
+	size_t n = strlen(out);
+	if (strstr(out, "/.git/") || (n >= 5 && strcmp(out + n - 5, "/.git") == 0)) {
+		fprintf(stderr, "opsc build: %s is in a git directory; the output must be a directory "
+				"of the working tree\n", out);
+		return true;
+	}
+	for (uint32_t i = 0; i < ctx->sources.files.len; i++) {
+		const opsc_source *src = ctx->sources.files.items[i];
+		char real[PATH_MAX];
+		if (src->embedded || src->unreadable || !realpath(src->path, real))
+			continue;
+		if (strncmp(real, out, n) == 0 && real[n] == '/') {
+			fprintf(stderr, "opsc build: %s holds the source %s; the output must be a "
+					"directory of its own\n", out, src->path);
+			return true;
+		}
+		/* below policies/ (a source's directory other than the project's) */
+		char *slash = strrchr(real, '/');
+		size_t dn = (size_t)(slash - real);
+		if (strcmp(slash, "/") != 0 && (strlen(proj) != dn || strncmp(real, proj, dn) != 0) &&
+		    strncmp(out, real, dn) == 0 && out[dn] == '/') {
+			fprintf(stderr, "opsc build: %s is in %.*s, with the source %s; the output must be "
+					"a directory of its own\n", out, (int)dn, real, src->path);
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *const change_words[] = {
 	[OPSC_CHANGE_ADD] = "add", [OPSC_CHANGE_UPDATE] = "update",
 	[OPSC_CHANGE_UNCHANGED] = "unchanged", [OPSC_CHANGE_REMOVE] = "remove",
@@ -199,7 +233,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	char cwd[PATH_MAX];
 	want = a->out ? opsc_project_resolve(getcwd(cwd, sizeof(cwd)) ? cwd : ".", a->out)
 		      : opsc_project_out_dir(&model, proj);
-	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))))
+	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))) || out_dir_unsafe(out, proj, ctx))
 		goto done;
 	if (opsc_emit_all(&outputs, ctx, &model, proj, out + strlen(opsc_repo_workdir(repo))) < 0) {
 		fprintf(stderr, "opsc build: internal error while emitting\n");
