@@ -11,11 +11,11 @@
 
 #include "sema_build_int.h"
 
-/* What the output tree holds beside the clusters, and what a cluster holds
- * beside its environments: a cluster or environment of that name would
- * mix its files into them. */
+/* What the output tree holds beside the clusters: a cluster of that name
+ * would mix its files into them. (An environment may be "monitoring": the
+ * standard library's monitoring quota is one.) */
 static const char *const cluster_reserved[] = { "prometheus", "alertmanager", "github", "github-rulesets", NULL };
-static const char *const env_reserved[] = { "cluster", "velero", "monitoring", "flux", NULL };
+static const char *const env_reserved[] = { NULL };
 
 static bool listed(const char *const *list, const char *s)
 {
