@@ -19,8 +19,9 @@
 int opsc_build_lock(const char *gitdir, bool wait, FILE *note)
 {
 	size_t n = strlen(gitdir);
-	char *path = opsc_malloc(n + sizeof "/" OPSC_BUILD_LOCK);
-	sprintf(path, "%s%s%s", gitdir, n && gitdir[n - 1] == '/' ? "" : "/", OPSC_BUILD_LOCK);
+	size_t size = n + sizeof "/" OPSC_BUILD_LOCK;
+	char *path = opsc_malloc(size);
+	snprintf(path, size, "%s%s%s", gitdir, n && gitdir[n - 1] == '/' ? "" : "/", OPSC_BUILD_LOCK);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	int rc = fd;
 	if (fd < 0) {

@@ -341,6 +341,16 @@ static int secrets_history(lint_run *run)
 	int rc = opsc_repo_each_history(run->t->repo, &ho, &st, on_blob, run);
 	if (rc < 0 && !run->error)
 		rc = fail(run, "--history", opsc_repo_error());
+	if (rc == 0 && st.shallow) {
+		run->out->shallow_commits = st.commits ? st.commits : 1;
+		if (run->opts->require_full_history)
+			rc = fail(run, "--require-full-history",
+				  opsc_arena_printf(run->out->arena,
+						    "the repository is a shallow clone (%u commit%s reachable); "
+						    "fetch the whole history (git fetch --unshallow, or "
+						    "fetch-depth: 0 in actions/checkout)",
+						    st.commits, st.commits == 1 ? "" : "s"));
+	}
 	if (p.out) {
 		double secs = now_seconds() - p.start;
 		fprintf(p.out, "\r\033[Khistory: %u commits, %u blobs in %.2f s (%.0f commits/s)\n", st.commits,

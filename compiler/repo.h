@@ -110,6 +110,7 @@ typedef struct {
 
 typedef struct {
 	uint32_t commits, blobs; /* commits walked, distinct blobs delivered */
+	bool shallow; /* a shallow clone: commits older than its boundary are absent */
 } opsc_repo_history_stats;
 
 /*
@@ -120,6 +121,9 @@ typedef struct {
  * delivered once, with that commit and that path. So a blob is reported at
  * the oldest commit, in that order, that brought it into the tree, under
  * the path it had there, however many later commits and paths carry it.
+ * In a shallow clone the oldest commits present are compared with the
+ * empty tree (stats->shallow says so). A commit that cannot be read is a
+ * failure, not the end of the walk.
  */
 int opsc_repo_each_history(opsc_repo *repo, const opsc_repo_history_opts *opts,
 			   opsc_repo_history_stats *stats, opsc_repo_blob_cb cb, void *user);
