@@ -126,26 +126,55 @@ static int add_commit(walk *w, const git_oid *id)
 	return 0;
 }
 
-/* HEAD and the commit every reference peels to (tags of trees or blobs
- * are no commits and name none). */
+/* Queues the commit `id` names: itself, or what an annotated tag points
+ * to. A tag of a tree or a blob names no commit. The commit is only read
+ * later (add_commit), where a corrupt one is reported, not skipped. */
+static int push_target(walk *w, git_odb *odb, const git_oid *id)
+{
+	size_t len;
+	git_object_t type;
+	git_object *tag = NULL, *peeled = NULL;
+	int rc = git_odb_read_header(&len, &type, odb, id);
+	if (rc == 0 && type == GIT_OBJECT_COMMIT)
+		opsc_array_push(&w->todo, *id);
+	else if (rc == 0 && type == GIT_OBJECT_TAG && git_object_lookup(&tag, w->git, id, GIT_OBJECT_TAG) == 0 &&
+		 git_object_peel(&peeled, tag, GIT_OBJECT_COMMIT) == 0)
+		opsc_array_push(&w->todo, *git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(tag);
+	if (rc < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, id);
+		return opsc_repo_fail_("object %s, named by a reference, cannot be read: the repository is "
+				       "missing objects or is corrupt", hex);
+	}
+	git_error_clear();
+	return 0;
+}
+
+/* HEAD and every reference (an unborn HEAD names nothing). */
 static int push_tips(walk *w)
 {
 	git_reference_iterator *it = NULL;
-	git_reference *ref;
-	git_object *obj;
-	int rc = git_reference_iterator_glob_new(&it, w->git, "refs/*");
+	git_reference *ref, *direct;
+	git_odb *odb = NULL;
+	int rc = git_repository_odb(&odb, w->git);
+	if (rc == 0)
+		rc = git_reference_iterator_glob_new(&it, w->git, "refs/*");
 	while (rc == 0 && git_reference_next(&ref, it) == 0) {
-		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-			opsc_array_push(&w->todo, *git_object_id(obj));
-			git_object_free(obj);
+		if (git_reference_resolve(&direct, ref) == 0) {
+			rc = push_target(w, odb, git_reference_target(direct));
+			git_reference_free(direct);
 		}
 		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
 	git_oid head;
-	if (rc == 0 && git_reference_name_to_id(&head, w->git, "HEAD") == 0) /* unborn: nothing */
-		opsc_array_push(&w->todo, head);
-	git_error_clear();
+	if (rc == 0 && git_reference_name_to_id(&head, w->git, "HEAD") == 0)
+		rc = push_target(w, odb, &head);
+	git_odb_free(odb);
+	if (rc == 0)
+		git_error_clear();
 	return rc;
 }
 
