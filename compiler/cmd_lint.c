@@ -64,7 +64,8 @@ static const char lint_help[] =
 	"is appended to that file.\n"
 	"\n"
 	"exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or\n"
-	"internal error.\n";
+	"internal error, an unreadable commit, or (--require-full-history) a\n"
+	"shallow clone.\n";
 
 typedef struct {
 	opsc_lint_opts lint;
