@@ -344,13 +344,12 @@ static void test_yamldoc__size_limit(void **state)
 	assert_int_equal(opsc_yamldoc_read_file(&f->s, f->arena, "/dev/zero", 1000), -OPSC_ENOTREG);
 	char fifo[] = "/tmp/opsc-yamldoc-fifo-XXXXXX";
 	assert_non_null(mkdtemp(fifo));
-	char *fpath = test_malloc(sizeof fifo + 8);
-	sprintf(fpath, "%s/x.yaml", fifo);
+	char fpath[sizeof fifo + 8];
+	snprintf(fpath, sizeof fpath, "%s/x.yaml", fifo);
 	assert_int_equal(mkfifo(fpath, 0600), 0);
 	assert_int_equal(opsc_yamldoc_read_file(&f->s, f->arena, fpath, MAX), -OPSC_ENOTREG);
 	unlink(fpath);
 	rmdir(fifo);
-	test_free(fpath);
 	assert_int_equal(opsc_yamldoc_read_file(&f->s, f->arena, "/nonexistent/x.yaml", MAX),
 			 -ENOENT);
 	end(state);
