@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "readfile.h"
 #include "sha256.h"
 
 void opsc_baseline_fingerprint_secret(char out[65], const char *secret, size_t len)
@@ -92,12 +93,23 @@ static int add_entries(opsc_baseline *out, const char *file, json_t *list, char 
 	return 0;
 }
 
+/* A baseline of a million findings is about 150 MB. */
+#define MAX_BASELINE ((size_t)256 << 20)
+
 int opsc_baseline_load(opsc_baseline *out, const char *file, char **error)
 {
 	json_error_t err;
 	int rc = -1;
 	*error = NULL;
-	json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
+	char *text;
+	size_t len;
+	int r = opsc_file_read(&text, &len, file, 0, MAX_BASELINE);
+	if (r < 0) {
+		*error = errorf("%s: %s", file, opsc_file_strerror(r));
+		return -1;
+	}
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	opsc_free(text);
 	json_t *list = json_object_get(root, "findings");
 	if (!root)
 		*error = err.line > 0 ? errorf("%s:%d:%d: %s", file, err.line, err.column, err.text)

@@ -90,12 +90,16 @@ static int manifest_load(json_t **files, const char *out)
 		*files = json_object();
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = fail("%s: not a regular file; remove it to start over", path);
+	char *text;
+	size_t len;
+	int r = opsc_file_read(&text, &len, path, O_NOFOLLOW, MAX_OUTPUT_FILE);
+	if (r < 0) {
+		rc = fail("%s: %s; remove it to start over", path, opsc_file_strerror(r));
 		goto done;
 	}
 	json_error_t err;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	opsc_free(text);
 	json_t *f = root ? json_object_get(root, "files") : NULL;
 	if (!json_is_object(f)) {
 		rc = fail("%s:%d: not an opsc manifest (%s); remove it to start over", path, err.line,
