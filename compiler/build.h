@@ -14,7 +14,6 @@
 #define OPSC_BUILD_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "emit.h"
 
@@ -52,12 +51,13 @@ int opsc_build_apply(const opsc_build_plan *plan, const char *out, const opsc_ou
 void opsc_build_plan_dispose(opsc_build_plan *plan);
 
 /* The lock that keeps a second `opsc build` out of a repository while one
- * writes: an flock on OPSC_BUILD_LOCK in `gitdir`, held until the returned
- * fd is closed (opsc_build_unlock) or the process ends. Without `wait`, a
- * held lock is refused at once; problems are told on `note`. Returns the
- * fd, or -1. */
+ * writes: an flock on OPSC_BUILD_LOCK in `gitdir`, held until *fd is
+ * closed (opsc_build_unlock) or the process ends. Returns 0 with the lock;
+ * OPSC_BUILD_LOCK_BUSY when another process holds it (only without
+ * `wait`: with it, the call waits); or -1 with opsc_build_error() set. */
 #define OPSC_BUILD_LOCK "opsc-build.lock"
-int opsc_build_lock(const char *gitdir, bool wait, FILE *note);
+#define OPSC_BUILD_LOCK_BUSY 1
+int opsc_build_lock(int *fd, const char *gitdir, bool wait);
 void opsc_build_unlock(int fd);
 
 /* The git blob id of `data` in hex (41 bytes with the NUL). libgit2 must

@@ -15,38 +15,28 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "build_int.h"
 
-int opsc_build_lock(const char *gitdir, bool wait, FILE *note)
+int opsc_build_lock(int *out, const char *gitdir, bool wait)
 {
 	size_t n = strlen(gitdir);
 	size_t size = n + sizeof "/" OPSC_BUILD_LOCK;
 	char *path = opsc_malloc(size);
 	snprintf(path, size, "%s%s%s", gitdir, n && gitdir[n - 1] == '/' ? "" : "/", OPSC_BUILD_LOCK);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	int rc = fd;
+	int rc = 0, fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	*out = -1;
 	if (fd < 0) {
-		fprintf(note, "opsc build: cannot create the build lock %s: %s\n", path, strerror(errno));
+		rc = opsc_build_fail_("cannot create the build lock %s: %s", path, strerror(errno));
 		goto done;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	while ((rc = flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB)) < 0 && errno == EINTR)
+		;
+	if (rc == 0) {
+		*out = fd;
 		goto done;
-	if (errno == EWOULDBLOCK && wait) {
-		fprintf(note, "opsc build: waiting for another opsc build in this repository "
-			      "(it holds %s)\n", path);
-		while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
-			;
-		if (rc == 0) {
-			rc = fd;
-			goto done;
-		}
 	}
-	if (errno == EWOULDBLOCK)
-		fprintf(note, "opsc build: another opsc build is writing in this repository (it holds "
-			      "%s); nothing done: run again when it has finished, or use --wait\n", path);
-	else
-		fprintf(note, "opsc build: cannot lock %s: %s\n", path, strerror(errno));
+	rc = errno == EWOULDBLOCK ? OPSC_BUILD_LOCK_BUSY : opsc_build_fail_("cannot lock %s: %s", path, strerror(errno));
 	close(fd);
-	rc = -1;
 done:
 	opsc_free(path);
 	return rc;

@@ -159,6 +159,24 @@ static bool out_dir_unsafe(const char *out, const char *proj, const opsc_ctx *ct
 	return false;
 }
 
+/* The repository's build lock, or why not (another build holds it). */
+static int take_lock(int *fd, const char *gitdir, bool wait)
+{
+	int rc = opsc_build_lock(fd, gitdir, false);
+	if (rc == OPSC_BUILD_LOCK_BUSY && wait) {
+		fprintf(stderr, "opsc build: waiting for another opsc build in this repository "
+				"(it holds %s%s)\n", gitdir, OPSC_BUILD_LOCK);
+		rc = opsc_build_lock(fd, gitdir, true);
+	}
+	if (rc == OPSC_BUILD_LOCK_BUSY)
+		fprintf(stderr, "opsc build: another opsc build is writing in this repository (it holds "
+				"%s%s); nothing done: run again when it has finished, or use --wait\n",
+			gitdir, OPSC_BUILD_LOCK);
+	else if (rc < 0)
+		fprintf(stderr, "opsc build: %s\n", opsc_build_error());
+	return rc == 0 ? 0 : -1;
+}
+
 static const char *const change_words[] = {
 	[OPSC_CHANGE_ADD] = "add", [OPSC_CHANGE_UPDATE] = "update",
 	[OPSC_CHANGE_UNCHANGED] = "unchanged", [OPSC_CHANGE_REMOVE] = "remove",
@@ -244,7 +262,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 		goto done;
 	}
 	/* before the plan: a plan made while another build swaps trees is stale */
-	if (!a->dry_run && !a->check && (lock = opsc_build_lock(opsc_repo_gitdir(repo), a->wait, stderr)) < 0)
+	if (!a->dry_run && !a->check && take_lock(&lock, opsc_repo_gitdir(repo), a->wait) < 0)
 		goto done;
 	if (opsc_build_plan_make(&plan, out, &outputs, a->force) < 0) {
 		fprintf(stderr, "opsc build: %s\n", opsc_build_error());
