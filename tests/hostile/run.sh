@@ -115,6 +115,10 @@ expect "fifo: lint skips FIFOs in the tree and the output" 0 'findings' "$r" "$o
 expect "fifo: diff does not block on a FIFO in the output" 0 '' "$r" "$opsc" diff
 (cd "$r" && run build -q) && [ -p "$r/clusters/pipe" ] && ok "fifo: a build keeps the user's FIFO in the output" || bad "fifo: the user's FIFO was lost"
 rm "$r/notes.yaml"
+mkfifo "$r/policies/pipe.txt"
+printf 'import "./pipe.txt"\n' >"$r/policies/zz.ops"
+expect "fifo: an import of a FIFO inside the project is refused, without blocking" 1 'cannot import "./pipe.txt": not a regular file' "$r" "$opsc" check policies
+rm "$r/policies/pipe.txt"
 printf 'import "/dev/zero"\n' >"$r/policies/zz.ops"
 expect "fifo: import \"/dev/zero\" is refused at once" 1 'cannot import "/dev/zero"' "$r" "$opsc" check policies
 rm "$r/policies/zz.ops"
