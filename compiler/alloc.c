@@ -63,6 +63,7 @@ typedef struct chunk {
 struct opsc_arena {
 	chunk *head;
 	size_t total;
+	chunk *spare; /* a zeroed chunk a rewind gave back, used before a new one */
 };
 
 /* Chunks are calloc'ed: big ones come straight from mmap, already zero, so
@@ -85,6 +86,7 @@ void opsc_arena_free(opsc_arena *arena)
 		next = c->next;
 		opsc_free(c);
 	}
+	opsc_free(arena->spare);
 	opsc_free(arena);
 }
 
@@ -117,7 +119,8 @@ void *opsc_arena_alloc(opsc_arena *arena, size_t size)
 			arena->total += size;
 			return big->data;
 		}
-		c = chunk_new(CHUNK_SIZE);
+		c = arena->spare ? arena->spare : chunk_new(CHUNK_SIZE);
+		arena->spare = NULL;
 		c->next = arena->head;
 		arena->head = c;
 	}
@@ -125,6 +128,50 @@ void *opsc_arena_alloc(opsc_arena *arena, size_t size)
 	c->used += size;
 	arena->total += size;
 	return p;
+}
+
+opsc_arena_pos opsc_arena_tell(const opsc_arena *arena)
+{
+	chunk *h = arena->head;
+	return (opsc_arena_pos){ h, h ? h->next : NULL, h ? h->used : 0, arena->total };
+}
+
+/* New chunks go in front of the head, big blocks right behind the head of
+ * their time: what came after `pos` is everything in front of pos.head and
+ * everything between pos.head and pos.next. */
+/* A chunk a rewind no longer needs: one of the default size is kept
+ * (zeroed) for the next, so an element whose values cross a chunk boundary
+ * does not cost a calloc and a free each time. */
+static void give_back(opsc_arena *arena, chunk *c)
+{
+	if (!arena->spare && c->size == CHUNK_SIZE) {
+		memset(c->data, 0, c->used);
+		c->used = 0;
+		c->next = NULL;
+		arena->spare = c;
+	} else {
+		opsc_free(c);
+	}
+}
+
+void opsc_arena_rewind(opsc_arena *arena, opsc_arena_pos pos)
+{
+	chunk *keep = pos.head;
+	for (chunk *c = arena->head, *next; c != keep; c = next) {
+		next = c->next;
+		give_back(arena, c);
+	}
+	arena->head = keep;
+	arena->total = pos.total;
+	if (!keep)
+		return;
+	for (chunk *c = keep->next, *next; c != pos.next; c = next) {
+		next = c->next;
+		give_back(arena, c);
+	}
+	keep->next = pos.next;
+	memset(keep->data + pos.used, 0, keep->used - pos.used); /* handed out zeroed */
+	keep->used = pos.used;
 }
 
 char *opsc_arena_strndup(opsc_arena *arena, const char *s, size_t len)
@@ -181,6 +228,7 @@ void opsc_arena_adopt(opsc_arena *dst, opsc_arena *src)
 		}
 	}
 	dst->total += src->total;
+	opsc_free(src->spare);
 	opsc_free(src);
 }
 

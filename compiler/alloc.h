@@ -57,6 +57,18 @@ char *opsc_arena_vprintf(opsc_arena *arena, const char *fmt, va_list ap);
 /* Moves every allocation of `src` into `dst` (they now live and die with
  * dst) and frees src. For arenas filled on other threads. */
 void opsc_arena_adopt(opsc_arena *dst, opsc_arena *src);
+/* A position in an arena to rewind to: everything allocated after it is
+ * given back at once (the policy evaluator frees each quantifier element's
+ * values so memory stays flat however many elements it visits). */
+typedef struct {
+	void *head, *next; /* opaque: the arena's newest chunk and the one after it */
+	size_t used, total;
+} opsc_arena_pos;
+
+opsc_arena_pos opsc_arena_tell(const opsc_arena *arena);
+/* Frees everything allocated since `pos` (which must be from this arena, and
+ * not older than a rewind past it); memory handed out again is zeroed. */
+void opsc_arena_rewind(opsc_arena *arena, opsc_arena_pos pos);
 /* Bytes handed out so far (for benchmarks and tests). */
 size_t opsc_arena_used(const opsc_arena *arena);
 

@@ -15,6 +15,7 @@
 #include "build.h"
 #include "cli.h"
 #include "compile.h"
+#include "escape.h"
 #include "project.h"
 #include "repo.h"
 
@@ -81,7 +82,7 @@ static int parse_args(build_args *a, int argc, char **argv)
 		} else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
 			a->quiet = true;
 		} else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0) {
-			fprintf(stderr, "opsc build: unknown option or missing value '%s'\n\n%s", s, build_help);
+			opsc_esc_printf(stderr, "opsc build: unknown option or missing value '%s'\n\n%s", s, build_help);
 			return -1;
 		} else if (strcmp(s, "--") != 0) {
 			opsc_array_push(&a->paths, s);
@@ -100,7 +101,7 @@ static char *check_out_dir(const char *out, const char *workdir)
 {
 	size_t wlen = strlen(workdir); /* ends in '/' */
 	if (strncmp(out, workdir, wlen) != 0 || !out[wlen]) {
-		fprintf(stderr, "opsc build: %s is outside the repository %s (or is its root): "
+		opsc_esc_printf(stderr, "opsc build: %s is outside the repository %s (or is its root): "
 				"the output must be a directory inside it\n", out, workdir);
 		return NULL;
 	}
@@ -112,7 +113,7 @@ static char *check_out_dir(const char *out, const char *workdir)
 		*s = '\0';
 		struct stat st;
 		if (lstat(probe, &st) == 0 && (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))) {
-			fprintf(stderr, "opsc build: %s is %s; opsc writes only into real directories "
+			opsc_esc_printf(stderr, "opsc build: %s is %s; opsc writes only into real directories "
 					"inside the repository\n", probe,
 				S_ISLNK(st.st_mode) ? "a symbolic link" : "not a directory");
 			opsc_free(probe);
@@ -132,7 +133,7 @@ static bool out_dir_unsafe(const char *out, const char *proj, const opsc_ctx *ct
 {
 	size_t n = strlen(out);
 	if (strstr(out, "/.git/") || (n >= 5 && strcmp(out + n - 5, "/.git") == 0)) {
-		fprintf(stderr, "opsc build: %s is in a git directory; the output must be a directory "
+		opsc_esc_printf(stderr, "opsc build: %s is in a git directory; the output must be a directory "
 				"of the working tree\n", out);
 		return true;
 	}
@@ -142,7 +143,7 @@ static bool out_dir_unsafe(const char *out, const char *proj, const opsc_ctx *ct
 		if (src->embedded || src->unreadable || !realpath(src->path, real))
 			continue;
 		if (strncmp(real, out, n) == 0 && real[n] == '/') {
-			fprintf(stderr, "opsc build: %s holds the source %s; the output must be a "
+			opsc_esc_printf(stderr, "opsc build: %s holds the source %s; the output must be a "
 					"directory of its own\n", out, src->path);
 			return true;
 		}
@@ -151,8 +152,9 @@ static bool out_dir_unsafe(const char *out, const char *proj, const opsc_ctx *ct
 		size_t dn = (size_t)(slash - real);
 		if (strcmp(slash, "/") != 0 && (strlen(proj) != dn || strncmp(real, proj, dn) != 0) &&
 		    strncmp(out, real, dn) == 0 && out[dn] == '/') {
-			fprintf(stderr, "opsc build: %s is in %.*s, with the source %s; the output must be "
-					"a directory of its own\n", out, (int)dn, real, src->path);
+			*slash = '\0';
+			opsc_esc_printf(stderr, "opsc build: %s is in %s, with the source %s; the output must be "
+					"a directory of its own\n", out, real, src->path);
 			return true;
 		}
 	}
@@ -164,16 +166,16 @@ static int take_lock(int *fd, const char *gitdir, bool wait)
 {
 	int rc = opsc_build_lock(fd, gitdir, false);
 	if (rc == OPSC_BUILD_LOCK_BUSY && wait) {
-		fprintf(stderr, "opsc build: waiting for another opsc build in this repository "
+		opsc_esc_printf(stderr, "opsc build: waiting for another opsc build in this repository "
 				"(it holds %s%s)\n", gitdir, OPSC_BUILD_LOCK);
 		rc = opsc_build_lock(fd, gitdir, true);
 	}
 	if (rc == OPSC_BUILD_LOCK_BUSY)
-		fprintf(stderr, "opsc build: another opsc build is writing in this repository (it holds "
+		opsc_esc_printf(stderr, "opsc build: another opsc build is writing in this repository (it holds "
 				"%s%s); nothing done: run again when it has finished, or use --wait\n",
 			gitdir, OPSC_BUILD_LOCK);
 	else if (rc < 0)
-		fprintf(stderr, "opsc build: %s\n", opsc_build_error());
+		opsc_esc_printf(stderr, "opsc build: %s\n", opsc_build_error());
 	return rc == 0 ? 0 : -1;
 }
 
@@ -189,14 +191,14 @@ static void report_refused(const opsc_build_plan *plan, const char *shown)
 	for (uint32_t i = 0; i < plan->changes.len; i++) {
 		const opsc_change *c = &plan->changes.items[i];
 		if (c->kind == OPSC_CHANGE_EDITED)
-			fprintf(stderr, "opsc build: %s/%s: edited by hand since opsc wrote it (drift); "
+			opsc_esc_printf(stderr, "opsc build: %s/%s: edited by hand since opsc wrote it (drift); "
 					"move the change into the .ops source, or run `opsc build --force` "
 					"to %s it\n", shown, c->path, c->removal ? "remove" : "overwrite");
 		else if (c->kind == OPSC_CHANGE_FOREIGN)
-			fprintf(stderr, "opsc build: %s/%s: exists and was not written by opsc; move it "
+			opsc_esc_printf(stderr, "opsc build: %s/%s: exists and was not written by opsc; move it "
 					"away, or run `opsc build --force` to replace it\n", shown, c->path);
 		else if (c->kind == OPSC_CHANGE_BLOCKED)
-			fprintf(stderr, "opsc build: %s/%s: a symbolic link or not a regular file is in "
+			opsc_esc_printf(stderr, "opsc build: %s/%s: a symbolic link or not a regular file is in "
 					"the way; opsc never writes through links\n", shown, c->path);
 	}
 }
@@ -206,7 +208,7 @@ static void list_changes(const opsc_build_plan *plan, const char *shown)
 	for (uint32_t i = 0; i < plan->changes.len; i++) {
 		const opsc_change *c = &plan->changes.items[i];
 		if (c->kind != OPSC_CHANGE_UNCHANGED)
-			printf("%-10s %s/%s\n", change_words[c->kind], shown, c->path);
+			opsc_esc_printf(stdout, "%-10s %s/%s\n", change_words[c->kind], shown, c->path);
 	}
 }
 
@@ -236,15 +238,15 @@ static int run(build_args *a, opsc_ctx *ctx)
 	int lock = -1;
 	char *proj = opsc_project_dir(a->paths.items[0]), *out = NULL, *want = NULL;
 	if (!proj) {
-		fprintf(stderr, "opsc build: %s: %s\n", a->paths.items[0], strerror(errno));
+		opsc_esc_printf(stderr, "opsc build: %s: %s\n", a->paths.items[0], strerror(errno));
 		goto done;
 	}
 	if (opsc_repo_open(&repo, proj) < 0) {
-		fprintf(stderr, "opsc build: %s\n", opsc_repo_error());
+		opsc_esc_printf(stderr, "opsc build: %s\n", opsc_repo_error());
 		goto done;
 	}
 	if (!repo) {
-		fprintf(stderr, "opsc build: %s is not inside a Git repository; opsc build writes "
+		opsc_esc_printf(stderr, "opsc build: %s is not inside a Git repository; opsc build writes "
 				"into one (run `git init` first)\n", proj);
 		goto done;
 	}
@@ -254,7 +256,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))) || out_dir_unsafe(out, proj, ctx))
 		goto done;
 	if (opsc_emit_all(&outputs, ctx, &model, proj, out + strlen(opsc_repo_workdir(repo))) < 0) {
-		fprintf(stderr, "opsc build: internal error while emitting\n");
+		opsc_esc_printf(stderr, "opsc build: internal error while emitting\n");
 		goto done;
 	}
 	if (ctx->diags.errors) {
@@ -265,7 +267,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	if (!a->dry_run && !a->check && take_lock(&lock, opsc_repo_gitdir(repo), a->wait) < 0)
 		goto done;
 	if (opsc_build_plan_make(&plan, out, &outputs, a->force) < 0) {
-		fprintf(stderr, "opsc build: %s\n", opsc_build_error());
+		opsc_esc_printf(stderr, "opsc build: %s\n", opsc_build_error());
 		goto done;
 	}
 	const char *shown = shown_path(out);
@@ -274,7 +276,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	if (a->dry_run || a->check) {
 		list_changes(&plan, shown);
 		if (!a->quiet || changed || plan.refused)
-			fprintf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s%s\n", shown,
+			opsc_esc_printf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s%s\n", shown,
 				plan.added + plan.updated, plan.unchanged, plan.removed,
 				plan.refused ? ", refused: a build would write nothing" : "",
 				a->check && (changed || plan.refused) ? " (not current: run `opsc build`)" : "");
@@ -283,17 +285,17 @@ static int run(build_args *a, opsc_ctx *ctx)
 		goto done;
 	}
 	if (plan.refused) {
-		fprintf(stderr, "opsc build: nothing written: %u file%s refused\n", plan.refused,
+		opsc_esc_printf(stderr, "opsc build: nothing written: %u file%s refused\n", plan.refused,
 			plan.refused == 1 ? "" : "s");
 		exit = OPSC_EXIT_FINDINGS;
 		goto done;
 	}
 	if (changed && opsc_build_apply(&plan, out, &outputs) < 0) {
-		fprintf(stderr, "opsc build: %s; the previous output is unchanged\n", opsc_build_error());
+		opsc_esc_printf(stderr, "opsc build: %s; the previous output is unchanged\n", opsc_build_error());
 		goto done;
 	}
 	if (!a->quiet)
-		fprintf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed\n", shown,
+		opsc_esc_printf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed\n", shown,
 			plan.added + plan.updated, plan.unchanged, plan.removed);
 	exit = OPSC_EXIT_OK;
 done:
@@ -323,7 +325,7 @@ int opsc_cmd_build(int argc, char **argv)
 	opsc_render_opts ro = { opsc_diag_want_color(stderr) };
 	opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	if (ctx.diags.errors)
-		fprintf(stderr, "opsc build: %u error%s, nothing written\n", ctx.diags.errors,
+		opsc_esc_printf(stderr, "opsc build: %u error%s, nothing written\n", ctx.diags.errors,
 			ctx.diags.errors == 1 ? "" : "s");
 	opsc_ctx_dispose(&ctx);
 	opsc_array_free(&a.paths);

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "compile.h"
+#include "escape.h"
 #include "drift.h"
 #include "repo.h"
 
@@ -70,16 +71,17 @@ static const char *shown(opsc_arena *a, const opsc_drift_expect *e, const char *
 
 static void print_drift(opsc_arena *a, const opsc_drift_expect *e, const char *cwd, const opsc_drift *d)
 {
-	const char *path = shown(a, e, cwd, d->path);
+	/* the path starts the line; it and every value may come from the repository */
+	opsc_esc_text_line(stdout, shown(a, e, cwd, d->path));
 	if (d->kind == OPSC_DRIFT_MISSING)
-		printf("%s: missing (opsc build writes it)\n", path);
+		fputs(": missing (opsc build writes it)\n", stdout);
 	else if (d->kind == OPSC_DRIFT_STALE)
-		printf("%s: stale (opsc no longer generates it)\n", path);
+		fputs(": stale (opsc no longer generates it)\n", stdout);
 	else if (d->problem)
-		printf("%s:%u: %s\n", path, d->line, d->problem);
+		opsc_esc_printf(stdout, ":%u: %s\n", d->line, d->problem);
 	else
-		printf("%s:%u: %s: want %s, found %s\n", path, d->line, *d->field ? d->field : "(document)",
-		       d->want, d->found);
+		opsc_esc_printf(stdout, ":%u: %s: want %s, found %s\n", d->line, *d->field ? d->field : "(document)",
+				d->want, d->found);
 }
 
 static uint32_t count_files(const opsc_drifts *d)
@@ -105,11 +107,11 @@ static int run(const char *path, opsc_ctx *ctx)
 	uint32_t nfiles;
 	char cwd[4096];
 	if (opsc_repo_open(&repo, path) < 0) {
-		fprintf(stderr, "opsc diff: %s\n", opsc_repo_error());
+		opsc_esc_printf(stderr, "opsc diff: %s\n", opsc_repo_error());
 		goto done;
 	}
 	if (opsc_drift_expect_init(&e, ctx, &model, path, repo ? opsc_repo_workdir(repo) : NULL) < 0) {
-		fprintf(stderr, "opsc diff: %s: cannot emit the manifests\n", path);
+		opsc_esc_printf(stderr, "opsc diff: %s: cannot emit the manifests\n", path);
 		goto done;
 	}
 	if (ctx->diags.errors) {
@@ -117,7 +119,7 @@ static int run(const char *path, opsc_ctx *ctx)
 		goto done;
 	}
 	if (opsc_drift_read_dir(ctx->arena, e.out_dir, &files, &nfiles) < 0) {
-		fprintf(stderr, "opsc diff: %s: cannot read the generated files\n", e.out_dir);
+		opsc_esc_printf(stderr, "opsc diff: %s: cannot read the generated files\n", e.out_dir);
 		goto done;
 	}
 	opsc_drift_check(&drifts, ctx->arena, &e.outputs, files, nfiles, true);

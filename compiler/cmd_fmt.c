@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "fmt.h"
 #include "readfile.h"
 
@@ -117,7 +118,7 @@ static int fmt_one(opsc_ctx *ctx, const char *path, bool check, bool stdio)
 		file = opsc_sources_add(&ctx->sources, "<stdin>", in.items ? in.items : "", in.len, false);
 		opsc_array_free(&in);
 	} else if ((rc = opsc_sources_read(&file, &ctx->sources, path)) < 0) {
-		fprintf(stderr, "opsc fmt: %s: %s\n", path, opsc_file_strerror(rc));
+		opsc_esc_printf(stderr, "opsc fmt: %s: %s\n", path, opsc_file_strerror(rc));
 		return 2;
 	}
 	char *out = NULL;
@@ -131,15 +132,15 @@ static int fmt_one(opsc_ctx *ctx, const char *path, bool check, bool stdio)
 	if (stdio) {
 		fwrite(out, 1, len, stdout);
 	} else if (!same && check) {
-		printf("%s\n", path);
+		opsc_esc_printf(stdout, "%s\n", path);
 		result = 1;
 	} else if (!same) {
 		int w = write_atomic(path, out, len);
 		if (w < 0) {
-			fprintf(stderr, "opsc fmt: cannot write %s: %s\n", path, strerror(-w));
+			opsc_esc_printf(stderr, "opsc fmt: cannot write %s: %s\n", path, strerror(-w));
 			result = 2;
 		} else {
-			printf("%s\n", path);
+			opsc_esc_printf(stdout, "%s\n", path);
 		}
 	}
 	opsc_free(out);

@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "escape.h"
 #include "lint.h"
 
 static const char lint_help[] =
@@ -16,7 +17,9 @@ static const char lint_help[] =
 	"\n"
 	"Guard a Git repository: leaked secrets (PCRE2 rules from the built-in\n"
 	"policies/secrets.ops and your own `secret` blocks), drift of generated\n"
-	"files, and policy violations.\n"
+	"files, and policy violations. Every problem `opsc check` finds in your\n"
+	"policies is a finding too (kind `check`, the diagnostic's id as rule);\n"
+	"with an error among them nothing else is checked.\n"
 	"\n"
 	"PATH is a file or directory; the default is the current directory. In a\n"
 	"repository, paths are reported relative to its root and only files under\n"
@@ -247,11 +250,15 @@ static int run(lint_args *a)
 		opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	}
 	if (rc < 0)
-		fprintf(stderr, "opsc lint: %s\n", error ? error : "internal error");
+		opsc_esc_printf(stderr, "opsc lint: %s\n", error ? error : "internal error");
 	else if (ctx.diags.errors)
 		fputs("opsc lint: the .ops files have errors (see above; `opsc check` lists them)\n", stderr);
-	else
+	else {
+		if (res.secrets_only)
+			fputs("opsc lint: a secret is inlined in the .ops files: secrets were scanned; "
+			      "drift and policies are checked once it is replaced by secret()\n", stderr);
 		exit = finish(a, &res);
+	}
 	opsc_lint_result_dispose(&res);
 	opsc_rules_dispose(&rules);
 	opsc_ctx_dispose(&ctx);

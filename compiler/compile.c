@@ -2,6 +2,7 @@
 
 #include "load.h"
 #include "sema.h"
+#include "verify.h"
 
 int opsc_compile(opsc_model *out, opsc_ctx *ctx, const char *const *paths, uint32_t npaths)
 {
@@ -10,6 +11,10 @@ int opsc_compile(opsc_model *out, opsc_ctx *ctx, const char *const *paths, uint3
 	if (rc < 0 && program.len == 0)
 		return 0; /* nothing readable: already a diagnostic */
 	rc = opsc_sema_check(out, ctx, &program);
+	/* what the emitters would refuse or warn about, found here so check,
+	 * lint and build give one verdict (on a whole Model only) */
+	if (rc == 0 && ctx->diags.errors == 0)
+		rc = opsc_emit_verify(ctx, out);
 	opsc_diags_sort(&ctx->diags);
 	opsc_diags_dedupe(&ctx->diags);
 	return rc;

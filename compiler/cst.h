@@ -72,6 +72,9 @@ opsc_span opsc_cst_span(const opsc_ctx *ctx, uint32_t file, TSNode node);
 /* Reports ERROR and MISSING nodes of `root` as diagnostics in plain words. */
 void opsc_syntax_report(opsc_ctx *ctx, uint32_t file, const opsc_cst_names *names, TSNode root);
 
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid. */
+uint32_t opsc_syntax_utf8_len(const unsigned char *s, uint32_t n);
+
 /* Reports bytes that are not UTF-8 (each, up to a limit). */
 void opsc_syntax_check_utf8(opsc_ctx *ctx, uint32_t file);
 

@@ -1,5 +1,8 @@
 #include "diag.h"
 
+#include "escape.h"
+#include "report.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,6 +81,36 @@ void opsc_diag_help(opsc_diags *diags, uint32_t diag, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The bytes of `span` on its first line, and whether they are quoted. */
+static const char *span_text(const opsc_sources *sources, const opsc_span *span, uint32_t *len, bool *quoted)
+{
+	const opsc_source *src = opsc_sources_get(sources, span->file);
+	if (!src || span->end <= span->start || span->end > src->len)
+		return NULL;
+	const char *s = src->text + span->start, *nl = memchr(s, '\n', span->end - span->start);
+	*len = nl ? (uint32_t)(nl - s) : span->end - span->start;
+	*quoted = *len >= 2 && s[0] == '"' && s[*len - 1] == '"';
+	return s;
+}
+
+const char *opsc_diag_redacted(opsc_arena *arena, const opsc_sources *sources, const opsc_span *span)
+{
+	uint32_t len;
+	bool q;
+	const char *s = span_text(sources, span, &len, &q);
+	if (!s)
+		return opsc_report_redact(arena, "", 0);
+	return opsc_report_redact(arena, s + q, len - 2 * q);
+}
+
+bool opsc_diags_only_errors(const opsc_diags *diags, const char *code)
+{
+	for (uint32_t i = 0; i < diags->items.len; i++)
+		if (diags->items.items[i].severity == OPSC_SEV_ERROR && strcmp(diags->items.items[i].code, code) != 0)
+			return false;
+	return diags->errors > 0;
+}
+
 /* Stable merge sort: diagnostics are few, and order of ties must be kept. */
 static int span_cmp(const opsc_span *a, const opsc_span *b)
 {
@@ -135,6 +168,7 @@ typedef struct {
 	FILE *out;
 	const opsc_sources *sources;
 	bool color;
+	const opsc_diags *diags; /* the spans of redacted ones are secrets */
 } renderer;
 
 static const char *sev_name[] = { "note", "warning", "error" };
@@ -146,63 +180,91 @@ static void paint(const renderer *r, const char *esc)
 		fputs(esc, r->out);
 }
 
-/* Display width of a line prefix: tabs to the next stop of 4, one column per
- * UTF-8 code point, so carets line up under what the terminal shows. */
-static uint32_t display_width(const char *s, uint32_t len)
-{
-	uint32_t w = 0;
-	for (uint32_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\t')
-			w = (w / 4 + 1) * 4;
-		else if ((c & 0xC0) != 0x80)
-			w++;
-	}
-	return w;
-}
-
-/* The source line, with control bytes and bytes that are not UTF-8 shown
- * as '?' so a terminal is safe; tabs expanded to match display_width. */
-static void print_line(const renderer *r, const char *text, uint32_t len)
+/* A source line or a message as the terminal shows it: tabs to the next
+ * stop of 4, everything else through opsc_esc_text_char (controls and bytes
+ * that are not UTF-8 as visible escapes). With out NULL, only the width, so
+ * carets line up under what was printed. */
+static uint32_t put_line(FILE *out, const char *text, uint32_t len)
 {
 	uint32_t col = 0;
-	for (uint32_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '\t') {
-			uint32_t next = (col / 4 + 1) * 4;
-			for (; col < next; col++)
-				fputc(' ', r->out);
+	for (uint32_t i = 0; i < len;) {
+		if (text[i] == '\t') {
+			for (uint32_t next = (col / 4 + 1) * 4; col < next; col++)
+				if (out)
+					fputc(' ', out);
+			i++;
 			continue;
 		}
-		col += (c & 0xC0) != 0x80;
-		if (c < 0x20 || c == 0x7f) {
-			fputc('?', r->out);
-		} else if (c < 0x80) {
-			fputc(c, r->out);
-		} else {
-			uint32_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			bool ok = n && i + n <= len && c >= 0xC2 && c <= 0xF4;
-			for (uint32_t k = 1; ok && k < n; k++)
-				ok = ((unsigned char)text[i + k] & 0xC0) == 0x80;
-			if (!ok) {
-				fputc('?', r->out);
-				continue;
-			}
-			fwrite(text + i, 1, n, r->out);
-			i += n - 1;
-		}
+		i += (uint32_t)opsc_esc_text_char(out, text + i, len - i, &col);
 	}
+	return col;
+}
+
+static uint32_t display_width(const char *s, uint32_t len)
+{
+	return put_line(NULL, s, len);
+}
+
+static void print_line(const renderer *r, const char *text, uint32_t len)
+{
+	put_line(r->out, text, len);
 }
 
 enum { MAX_SHOWN = 160 };
 
-static void print_snippet(const renderer *r, const opsc_span *span, const char *underline_color)
+/* Replaces the secret at `secret` in the line being shown (it starts at
+ * byte `at` of its source) by its redacted form, quotes kept, and moves
+ * *span so its caret stays under what it pointed at. */
+static char *redact_one(opsc_arena *a, const opsc_sources *sources, const char *line, uint32_t *len,
+			uint32_t at, opsc_span *span, const opsc_span *secret)
 {
-	const opsc_source *src = opsc_sources_get(r->sources, span->file);
-	if (!src || span->line == 0)
+	uint32_t n;
+	bool q;
+	const char *s = span_text(sources, secret, &n, &q);
+	uint32_t before = secret->start - at;
+	if (!s || secret->start < at || before + n > *len)
+		return (char *)line;
+	const char *shown = opsc_arena_printf(a, "%s%s%s", q ? "\"" : "", opsc_diag_redacted(a, sources, secret),
+					      q ? "\"" : "");
+	uint32_t after = *len - before - n, m = (uint32_t)strlen(shown);
+	char *out = opsc_arena_printf(a, "%.*s%s%.*s", (int)before, line, shown, (int)after, line + before + n);
+	*len = before + m + after;
+	if (span->start == secret->start) {
+		span->end_line = span->line;
+		span->end_col = span->col + m;
+	} else if (span->start >= secret->start + n) {
+		span->col = span->col + m - n;
+		span->end_col = span->end_line == span->line ? span->end_col + m - n : span->end_col;
+	}
+	return out;
+}
+
+/* The line shown for `span` with every secret on it redacted, from the last
+ * to the first so the offsets of the earlier ones stay right. */
+static const char *redact_line(const renderer *r, opsc_arena *a, const opsc_source *src, const char *line,
+			       uint32_t *len, opsc_span *span)
+{
+	uint32_t at = (uint32_t)(line - src->text);
+	for (uint32_t i = r->diags->items.len; i-- > 0;) {
+		const opsc_diag *d = &r->diags->items.items[i];
+		if (d->redact && d->span.file == span->file && d->span.line == span->line)
+			line = redact_one(a, r->sources, line, len, at, span, &d->span);
+	}
+	return line;
+}
+
+/* The source line under a diagnostic and a caret, every secret on it
+ * redacted. */
+static void print_snippet(const renderer *r, const opsc_span *at, const char *underline_color)
+{
+	const opsc_source *src = opsc_sources_get(r->sources, at->file);
+	if (!src || at->line == 0)
 		return;
 	uint32_t len;
+	opsc_span copy = *at, *span = &copy;
+	opsc_arena *tmp = opsc_arena_new();
 	const char *line = opsc_source_line(src, span->line, &len);
+	line = redact_line(r, tmp, src, line, &len, span);
 	uint32_t col0 = span->col - 1;
 	/* Long lines (minified files, 1 MB of garbage) are cut to a window. */
 	uint32_t from = 0;
@@ -244,16 +306,19 @@ static void print_snippet(const renderer *r, const opsc_span *span, const char *
 		fputc('~', r->out);
 	paint(r, "\x1b[0m");
 	fputc('\n', r->out);
+	opsc_arena_free(tmp);
 }
 
 static void print_head(const renderer *r, const opsc_span *span, opsc_severity sev, const char *msg)
 {
 	const opsc_source *src = opsc_sources_get(r->sources, span->file);
 	paint(r, "\x1b[1m");
+	if (src)
+		opsc_esc_text_line(r->out, src->path);
 	if (src && span->line)
-		fprintf(r->out, "%s:%u:%u: ", src->path, span->line, span->col);
+		fprintf(r->out, ":%u:%u: ", span->line, span->col);
 	else if (src)
-		fprintf(r->out, "%s: ", src->path);
+		fputs(": ", r->out);
 	else
 		fputs("opsc: ", r->out);
 	paint(r, sev_color[sev]);
@@ -275,13 +340,13 @@ static void render_one(const renderer *r, const opsc_diag *d)
 		print_snippet(r, &n->span, sev_color[OPSC_SEV_NOTE]);
 	}
 	if (d->help)
-		fprintf(r->out, "  = help: %s\n", d->help);
+		opsc_esc_printf(r->out, "  = help: %s\n", d->help);
 }
 
 void opsc_diag_render_text(FILE *out, const opsc_sources *sources, const opsc_diags *diags,
 			   const opsc_render_opts *opts)
 {
-	renderer r = { out, sources, opts && opts->color };
+	renderer r = { out, sources, opts && opts->color, diags };
 	for (uint32_t i = 0; i < diags->items.len; i++)
 		render_one(&r, &diags->items.items[i]);
 }

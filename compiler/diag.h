@@ -28,6 +28,7 @@ typedef struct {
 	opsc_span span;
 	const char *message;
 	const char *help; /* optional one-line suggestion, NULL if none */
+	bool redact; /* the span holds a secret: every snippet shows it redacted */
 	opsc_array(opsc_diag_note) notes;
 } opsc_diag;
 
@@ -52,6 +53,12 @@ void opsc_diag_add_note(opsc_diags *diags, uint32_t diag, opsc_span span, const 
 	__attribute__((format(printf, 4, 5)));
 void opsc_diag_help(opsc_diags *diags, uint32_t diag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The secret a redacted diagnostic's span holds, as opsc_report_redact
+ * shows it: the text of the span without its quotes. In `arena`. */
+const char *opsc_diag_redacted(opsc_arena *arena, const opsc_sources *sources, const opsc_span *span);
+/* Whether every error in `diags` has this code (and there is one). */
+bool opsc_diags_only_errors(const opsc_diags *diags, const char *code);
 
 /* Sorts by file, then position, keeping insertion order for ties. */
 void opsc_diags_sort(opsc_diags *diags);

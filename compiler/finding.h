@@ -13,7 +13,8 @@
 
 #include "diag.h"
 
-typedef enum { OPSC_FINDING_SECRET, OPSC_FINDING_DRIFT, OPSC_FINDING_POLICY } opsc_finding_kind;
+/* CHECK: a diagnostic of the .ops sources, as `opsc check` reports it. */
+typedef enum { OPSC_FINDING_SECRET, OPSC_FINDING_DRIFT, OPSC_FINDING_POLICY, OPSC_FINDING_CHECK } opsc_finding_kind;
 
 typedef struct {
 	const char *path; /* repository-relative */

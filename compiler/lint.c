@@ -127,6 +127,13 @@ static int load_rules(lint_run *run)
 			all.items[kept++] = all.items[i];
 	if (run->user.has_project)
 		opsc_rules_apply_project(run->rules, &run->user.project, &run->ctx->diags);
+	/* with errors in the .ops nothing is scanned (lint_check.c), and the
+	 * scanner would report sema's pattern errors again; an inlined secret
+	 * alone still lets the secret finder run */
+	if (run->ctx->diags.errors && !opsc_diags_only_errors(&run->ctx->diags, "inline-secret")) {
+		opsc_array_free(&all);
+		return 0;
+	}
 	int rc = opsc_scanner_new(&run->scanner, all.items, kept, &run->ctx->diags);
 	opsc_array_free(&all);
 	if (rc < 0)
@@ -212,6 +219,33 @@ static void add_secret(lint_run *run, const char *rel, const opsc_scan_hit *hit,
 	opsc_baseline_fingerprint_secret(f.fingerprint, secret, hit->len);
 	describe_commit(run, &f);
 	opsc_array_push(&run->out->findings, f);
+}
+
+/* A secret inlined in the .ops where secret() is expected is a finding of
+ * its own, redacted like any other, so it reaches every format. */
+static void add_inline_secrets(lint_run *run)
+{
+	opsc_arena *a = run->out->arena;
+	const opsc_diags *diags = &run->ctx->diags;
+	for (uint32_t i = 0; i < diags->items.len; i++) {
+		const opsc_diag *d = &diags->items.items[i];
+		const opsc_source *src = opsc_sources_get(&run->ctx->sources, d->span.file);
+		if (!d->redact || !src)
+			continue;
+		/* repository-relative, as the policy finder shows .ops paths */
+		const char *top = run->t && run->t->repo ? opsc_repo_workdir(run->t->repo) : "";
+		const char *path = strncmp(src->path, top, strlen(top)) == 0 ? src->path + strlen(top) : src->path;
+		opsc_finding f = {
+			.kind = OPSC_FINDING_SECRET, .rule = "inline-secret", .severity = OPSC_SEV_ERROR,
+			.where = { opsc_arena_strdup(a, path), d->span.line, d->span.col, d->span.end_line,
+				   d->span.end_col, NULL },
+			.message = opsc_arena_strdup(a, d->message),
+			.help = d->help ? opsc_arena_strdup(a, d->help) : NULL,
+			.redacted = opsc_diag_redacted(a, &run->ctx->sources, &d->span),
+		};
+		opsc_baseline_fingerprint_secret(f.fingerprint, src->text + d->span.start, d->span.end - d->span.start);
+		opsc_array_push(&run->out->findings, f);
+	}
 }
 
 /* ------------------------------------------------------ secrets: files */
@@ -406,13 +440,15 @@ static int open_targets(lint_run *run, target *targets, uint32_t n, const char *
 
 /* Targets outer, finders inner: a target's --base diff is computed once
  * (opsc_lint_base_changes) and serves every finder. */
-static int run_finders(lint_run *run, const target *targets, uint32_t n)
+/* With secrets_only (the .ops files inline a secret, so there is no Model
+ * to compare or evaluate) only the secret finder runs. */
+static int run_finders(lint_run *run, const target *targets, uint32_t n, bool secrets_only)
 {
 	int rc = 0;
 	for (uint32_t i = 0; rc == 0 && i < n; i++) {
 		run->t = &targets[i];
 		for (size_t k = 0; rc == 0 && k < sizeof finders / sizeof *finders; k++)
-			if (run->opts->kinds[finders[k].kind])
+			if (run->opts->kinds[finders[k].kind] && (!secrets_only || finders[k].kind == OPSC_FINDING_SECRET))
 				rc = finders[k].run(run);
 		opsc_repo_changes_dispose(&run->changes);
 		run->have_changes = false;
@@ -541,8 +577,17 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 		rc = fail(&run, "--base", opsc_repo_error());
 	if (rc == 0)
 		rc = rules_rc;
-	if (rc == 0 && !ctx->diags.errors)
-		rc = run_finders(&run, targets, n);
+	run.t = &targets[0];
+	/* a secret inlined in the .ops is redacted and reported as a secret
+	 * finding; the secret finder still runs, since no Model is needed */
+	bool inlined = opsc_diags_only_errors(&ctx->diags, "inline-secret");
+	if (rc == 0)
+		add_inline_secrets(&run);
+	out->secrets_only = inlined;
+	/* with other errors in the .ops there is no Model to check the
+	 * repository against: the errors are the findings */
+	if (rc == 0 && (!opsc_lint_add_checks(&run) || inlined))
+		rc = run_finders(&run, targets, n, inlined);
 	if (rc == 0 && opts->baseline)
 		rc = apply_baseline(&run);
 	opsc_lint_result_sort(out);

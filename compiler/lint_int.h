@@ -66,5 +66,9 @@ bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const cha
 /* Whether the change touches `path`. */
 bool opsc_lint_changes_has(const lint_run *run, const char *path);
 int opsc_lint_find_policy(lint_run *run);
+/* Turns the diagnostics of compiling the user's .ops (run->ctx->diags)
+ * into findings of kind `check` and empties the list (lint_check.c).
+ * Returns whether any was an error. */
+bool opsc_lint_add_checks(lint_run *run);
 
 #endif

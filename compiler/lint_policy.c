@@ -23,11 +23,14 @@
 #include "lint_policy_int.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "actual.h"
 #include "ast.h"
 #include "emit.h"
+#include "scan.h"
+#include "yamldoc.h"
 #include "baseline.h"
 #include "policy.h"
 #include "yamldoc.h"
@@ -367,12 +370,21 @@ static int on_blob(void *user, const opsc_repo_blob *blob)
 	return 0;
 }
 
-/* A working-tree file, registered under the path findings show. */
+/* A working-tree file, registered under the path findings show. A file
+ * over the size limit is skipped with the secret scanner's note (one note,
+ * no invalid-yaml finding: docs/integrations.md). */
 static void read_file(reader *r, const char *root, const char *rel)
 {
 	const char *full = root ? opsc_arena_printf(r->run->out->arena, "%s%s%s", root,
 						    root[strlen(root) - 1] == '/' ? "" : "/", rel)
 				: rel;
+	struct stat st;
+	if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > OPSC_YAMLDOC_DEFAULT_MAX_BYTES) {
+		char reason[96];
+		opsc_scan_too_big(reason, sizeof reason, (uint64_t)st.st_size, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
+		add_note(r->run, display(r->run, rel), reason);
+		return;
+	}
 	if (opsc_actual_add_file(r->actual, full, display(r->run, rel)) < 0)
 		add_note(r->run, display(r->run, rel), "cannot be read");
 }

@@ -10,7 +10,10 @@
  *
  * Evaluation is bounded: quantifiers range over Model collections and lists
  * only, there is no recursion and no loop other than over finite lists, so
- * it always terminates. Runtime errors (index out of range, division by
+ * it always terminates; and it stops after OPSC_POLICY_STEP_BUDGET
+ * expressions, so it terminates soon. Each quantifier and `for` element's
+ * values are freed when the element is done: memory does not grow with the
+ * number of elements visited. Runtime errors (index out of range, division by
  * zero, a type the checker would have rejected) are diagnostics at the
  * expression, reported once per expression, and the statement is skipped
  * for that binding.
@@ -134,6 +137,12 @@ opsc_span opsc_policy_record_span(const opsc_value *record);
 const char *opsc_policy_record_label(const opsc_value *record);
 
 /* ----------------------------------------------------------- evaluation */
+
+/* Expressions one policy may evaluate over one Model (docs/language.md).
+ * Nested quantifiers multiply: four over 300 environments are 8.1e9
+ * elements. Past the budget the policy stops with an error at the policy,
+ * and the next policy runs. */
+#define OPSC_POLICY_STEP_BUDGET 50000000u
 
 typedef struct {
 	const char *rule; /* the policy name */

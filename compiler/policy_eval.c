@@ -219,7 +219,8 @@ bool opsc_eval_regex(opsc_eval *ev, const opsc_expr *at, const char *pattern, co
 			return opsc_eval_fail(ev, at, "invalid regular expression at offset %zu: %s", (size_t)off,
 					      (const char *)msg);
 		}
-		opsc_array_push(&ev->regexes, ((opsc_eval_regex_entry){ pattern, code }));
+		/* a copy: the pattern may be a value freed with its element */
+		opsc_array_push(&ev->regexes, ((opsc_eval_regex_entry){ opsc_strdup(pattern), code }));
 	}
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
 	int rc = pcre2_match(code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
@@ -282,12 +283,14 @@ static void exec_each(opsc_eval *ev, const opsc_stmt *s, const opsc_expr *q, boo
 	opsc_value coll;
 	if (!opsc_eval_list(ev, q->quant.collection, &coll))
 		return;
-	for (uint32_t i = 0; i < coll.list.len && !ev->stopped; i++) {
+	opsc_arena_pos pos = opsc_arena_tell(ev->scratch); /* an element's values die with it */
+	for (uint32_t i = 0; i < coll.list.len && opsc_eval_going(ev); i++) {
 		bool selected, pred;
 		opsc_eval_bind(ev, q->quant.var, coll.list.items[i]);
 		if (opsc_eval_element(ev, q, &selected, &pred) && selected && pred == want_pred)
 			report(ev, s);
 		ev->scope.len--;
+		opsc_arena_rewind(ev->scratch, pos);
 	}
 }
 
@@ -314,13 +317,15 @@ static void exec_for(opsc_eval *ev, const opsc_stmt *s)
 	opsc_value coll;
 	if (!opsc_eval_list(ev, s->loop.collection, &coll))
 		return;
-	for (uint32_t i = 0; i < coll.list.len && !ev->stopped; i++) {
+	opsc_arena_pos pos = opsc_arena_tell(ev->scratch);
+	for (uint32_t i = 0; i < coll.list.len && opsc_eval_going(ev); i++) {
 		opsc_eval_bind(ev, s->loop.var, coll.list.items[i]);
 		opsc_value keep = { .type = OPSC_PT_BOOL, .b = true };
 		if (!s->loop.filter || opsc_eval_bool(ev, s->loop.filter, &keep))
 			if (keep.b)
 				exec_stmts(ev, s->loop.body.items, s->loop.body.len);
 		ev->scope.len--;
+		opsc_arena_rewind(ev->scratch, pos);
 	}
 }
 
@@ -328,7 +333,7 @@ static void exec_for(opsc_eval *ev, const opsc_stmt *s)
  * to run. */
 static void exec_stmts(opsc_eval *ev, const opsc_stmt *items, uint32_t n)
 {
-	for (uint32_t i = 0; i < n && !ev->stopped; i++) {
+	for (uint32_t i = 0; i < n && opsc_eval_going(ev); i++) {
 		if (items[i].kind == OPSC_STMT_FOR)
 			exec_for(ev, &items[i]);
 		else if (items[i].kind == OPSC_STMT_REQUIRE || items[i].kind == OPSC_STMT_DENY)
@@ -338,6 +343,19 @@ static void exec_stmts(opsc_eval *ev, const opsc_stmt *items, uint32_t n)
 
 /* ------------------------------------------------------------------ driver */
 
+/* The budget is spent: one error at the policy, saying how to make it
+ * cheaper. Its findings so far were reported; the next policy runs. */
+static void over_budget(opsc_eval *ev)
+{
+	uint32_t d = opsc_diag_error(&ev->ctx->diags, "policy-budget", ev->policy->span,
+				     "policy `%s` stopped after %u evaluation steps, its budget: nested "
+				     "quantifiers multiply (four over 300 environments are 8.1e9 elements)",
+				     ev->policy->name.s, OPSC_POLICY_STEP_BUDGET);
+	opsc_diag_help(&ev->ctx->diags, d, "narrow the outer collections with `where` before nesting, "
+			"compare with a `for` loop and one quantifier instead of quantifiers inside "
+			"quantifiers, or split the policy");
+}
+
 static int run(opsc_ctx *ctx, const opsc_model *model, const opsc_project *project,
 	       const opsc_policy *policy, opsc_severity severity, opsc_policy_cb cb, void *user)
 {
@@ -346,8 +364,12 @@ static int run(opsc_ctx *ctx, const opsc_model *model, const opsc_project *proje
 		.policy = policy, .severity = severity, .cb = cb, .user = user,
 	};
 	exec_stmts(&ev, policy->body, policy->nbody);
-	for (uint32_t i = 0; i < ev.regexes.len; i++)
+	if (ev.exhausted)
+		over_budget(&ev);
+	for (uint32_t i = 0; i < ev.regexes.len; i++) {
 		pcre2_code_free(ev.regexes.items[i].code);
+		opsc_free((char *)ev.regexes.items[i].pattern);
+	}
 	opsc_array_free(&ev.regexes);
 	opsc_array_free(&ev.scope);
 	opsc_array_free(&ev.reported);

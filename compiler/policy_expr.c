@@ -529,11 +529,13 @@ static bool quantifier(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
 		return false;
 	uint32_t hits = 0, failures = 0;
 	bool ok = true;
+	opsc_arena_pos pos = opsc_arena_tell(ev->scratch); /* an element's values die with it */
 	for (uint32_t i = 0; ok && i < coll.list.len; i++) {
 		bool selected, pred;
 		opsc_eval_bind(ev, e->quant.var, coll.list.items[i]);
 		ok = opsc_eval_element(ev, e, &selected, &pred);
 		ev->scope.len--;
+		opsc_arena_rewind(ev->scratch, pos);
 		hits += ok && selected && pred;
 		failures += ok && selected && !pred;
 	}
@@ -586,6 +588,10 @@ static opsc_value port(opsc_eval *ev, const opsc_expr *e)
 
 bool opsc_eval_expr(opsc_eval *ev, const opsc_expr *e, opsc_value *out)
 {
+	if (++ev->steps > OPSC_POLICY_STEP_BUDGET) {
+		ev->exhausted = true; /* reported once, at the policy, when it ends */
+		return false;
+	}
 	switch (e->kind) {
 	case OPSC_EXPR_STRING: return opsc_eval_string(ev, e, out);
 	case OPSC_EXPR_NUMBER: *out = v_num(OPSC_PT_NUMBER, e->num.value); return true;

@@ -35,7 +35,15 @@ typedef struct {
 	opsc_array(const opsc_expr *) reported; /* runtime errors already reported */
 	opsc_array(opsc_eval_regex_entry) regexes;
 	int stopped; /* the callback asked to stop */
+	uint64_t steps; /* expressions evaluated so far */
+	bool exhausted; /* steps went past OPSC_POLICY_STEP_BUDGET: stop, reported once */
 } opsc_eval;
+
+/* Whether to go on: the callback did not stop it, the budget is not spent. */
+static inline bool opsc_eval_going(const opsc_eval *ev)
+{
+	return !ev->stopped && !ev->exhausted;
+}
 
 bool opsc_eval_expr(opsc_eval *ev, const opsc_expr *e, opsc_value *out);
 bool opsc_eval_bool(opsc_eval *ev, const opsc_expr *e, opsc_value *out);

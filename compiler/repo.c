@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "scan.h"
 
 #define SKIP_SYMLINK "symbolic link, not followed"
 #define BINARY_PROBE 8000u
@@ -336,28 +337,15 @@ int opsc_repo_list_dir(const char *dir, opsc_repo_files *out)
 
 /* ------------------------------------------------------------------ blobs */
 
-static void human_size(char *out, size_t cap, uint64_t bytes)
-{
-	if (bytes >= 1048576)
-		snprintf(out, cap, "%.1f MiB", (double)bytes / 1048576.0);
-	else if (bytes >= 1024)
-		snprintf(out, cap, "%.1f KiB", (double)bytes / 1024.0);
-	else
-		snprintf(out, cap, "%u bytes", (unsigned)bytes);
-}
-
 /* The reason to skip a blob of `size` bytes before loading it, or NULL. */
 static const char *skip_before_load(char *buf, size_t cap, uint32_t mode, uint64_t size,
 				    uint64_t max_size)
 {
-	char have[32], limit[32];
 	if (mode == GIT_FILEMODE_LINK)
 		return SKIP_SYMLINK;
 	if (max_size == 0 || size <= max_size)
 		return NULL;
-	human_size(have, sizeof have, size);
-	human_size(limit, sizeof limit, max_size);
-	snprintf(buf, cap, "%s, over the %s limit", have, limit);
+	opsc_scan_too_big(buf, cap, size, max_size);
 	return buf;
 }
 

@@ -5,6 +5,8 @@
  */
 #include "report.h"
 
+#include "escape.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,10 +44,31 @@ static int cmp_finding(const void *pa, const void *pb)
 	return c;
 }
 
+static int cmp_note(const void *pa, const void *pb)
+{
+	const opsc_lint_note *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	return c ? c : strcmp(a->reason, b->reason);
+}
+
+/* Notes in path order, each once: two finders skip a file over the size
+ * limit for the same reason. */
+static void sort_notes(opsc_lint_result *r)
+{
+	uint32_t out = 0;
+	if (r->notes.len > 1)
+		qsort(r->notes.items, r->notes.len, sizeof(opsc_lint_note), cmp_note);
+	for (uint32_t i = 0; i < r->notes.len; i++)
+		if (!out || cmp_note(&r->notes.items[out - 1], &r->notes.items[i]) != 0)
+			r->notes.items[out++] = r->notes.items[i];
+	r->notes.len = out;
+}
+
 void opsc_lint_result_sort(opsc_lint_result *r)
 {
 	if (r->findings.len > 1)
 		qsort(r->findings.items, r->findings.len, sizeof(opsc_finding), cmp_finding);
+	sort_notes(r);
 }
 
 uint32_t opsc_lint_result_count(const opsc_lint_result *r, opsc_severity sev)
@@ -80,7 +103,7 @@ bool opsc_report_format_parse(const char *name, opsc_format *out)
 
 const char *opsc_report_kind_name_(opsc_finding_kind kind)
 {
-	static const char *const names[] = { "secret", "drift", "policy" };
+	static const char *const names[] = { "secret", "drift", "policy", "check" };
 	return names[kind];
 }
 
@@ -110,13 +133,28 @@ static palette colors(bool on, opsc_severity sev)
 	return (palette){ "\033[1m", sevs[sev], "\033[2m", "\033[0m" };
 }
 
-static void text_position(FILE *out, const opsc_location *l)
+/* Every string of a finding may come from the repository (a file name, a
+ * resource name, a commit author): all of it goes through opsc_esc_text. A
+ * path starts the line, where a GitHub runner would read "::" as a command. */
+static void text_position(FILE *out, const opsc_location *l, bool line_start)
 {
-	fputs(l->path, out);
+	if (line_start)
+		opsc_esc_text_line(out, l->path);
+	else
+		opsc_esc_text_str(out, l->path);
 	if (l->line)
 		fprintf(out, ":%u", l->line);
 	if (l->line && l->col)
 		fprintf(out, ":%u", l->col);
+}
+
+/* Help is opsc's or a rule author's text and may have several lines: each
+ * after the first indented under it, each escaped. */
+static void text_help(FILE *out, const char *help, const palette *p)
+{
+	fprintf(out, "  %s= help:%s ", p->dim, p->reset);
+	opsc_esc_text_lines(out, help, "          ");
+	fputc('\n', out);
 }
 
 /*
@@ -130,21 +168,24 @@ static void text_finding(FILE *out, const opsc_finding *f, bool color)
 {
 	palette p = colors(color, f->severity);
 	fputs(p.bold, out);
-	text_position(out, &f->where);
-	fprintf(out, ":%s %s%s[%s]%s%s: %s%s\n", p.reset, p.sev, opsc_severity_name(f->severity), f->rule,
-		p.reset, p.bold, f->message, p.reset);
+	text_position(out, &f->where, true);
+	fprintf(out, ":%s %s%s[", p.reset, p.sev, opsc_severity_name(f->severity));
+	opsc_esc_text_str(out, f->rule);
+	fprintf(out, "]%s%s: ", p.reset, p.bold);
+	opsc_esc_text_str(out, f->message);
+	fprintf(out, "%s\n", p.reset);
 	if (f->redacted)
-		fprintf(out, "  secret: %s\n", f->redacted);
+		opsc_esc_printf(out, "  secret: %s\n", f->redacted);
 	if (f->commit)
-		fprintf(out, "  introduced in %.7s by %s on %s\n", f->commit, f->author ? f->author : "?",
-			f->date ? f->date : "?");
+		opsc_esc_printf(out, "  introduced in %.7s by %s on %s\n", f->commit, f->author ? f->author : "?",
+				f->date ? f->date : "?");
 	for (uint32_t i = 0; i < f->nrelated; i++) {
 		fputs("  note: ", out);
-		text_position(out, &f->related[i]);
-		fprintf(out, ": %s\n", f->related[i].message ? f->related[i].message : "related");
+		text_position(out, &f->related[i], false);
+		opsc_esc_printf(out, ": %s\n", f->related[i].message ? f->related[i].message : "related");
 	}
 	if (f->help)
-		fprintf(out, "  %s= help:%s %s\n", p.dim, p.reset, f->help);
+		text_help(out, f->help, &p);
 }
 
 static int write_text(FILE *out, const opsc_lint_result *r, const opsc_report_opts *o)
@@ -161,31 +202,18 @@ void opsc_report_notes(FILE *err, const opsc_lint_result *r, const opsc_report_o
 {
 	uint32_t shown = o->verbose || r->notes.len <= NOTES_SHOWN ? r->notes.len : NOTES_SHOWN;
 	palette p = colors(o->color, OPSC_SEV_NOTE);
-	for (uint32_t i = 0; i < shown; i++)
-		fprintf(err, "%s%s:%s %snote:%s skipped: %s\n", p.bold, r->notes.items[i].path, p.reset,
-			p.sev, p.reset, r->notes.items[i].reason);
+	for (uint32_t i = 0; i < shown; i++) {
+		fputs(p.bold, err);
+		opsc_esc_text_line(err, r->notes.items[i].path);
+		fprintf(err, ":%s %snote:%s skipped: ", p.reset, p.sev, p.reset);
+		opsc_esc_printf(err, "%s\n", r->notes.items[i].reason);
+	}
 	if (shown < r->notes.len)
 		fprintf(err, "%snote:%s %u more files skipped (--verbose lists them)\n", p.sev, p.reset,
 			r->notes.len - shown);
 }
 
 /* ----------------------------------------------------------------- github */
-
-/* Workflow command escaping: the message (data) escapes %, CR and LF;
- * property values also ':' and ','. */
-static void gh_escape(FILE *out, const char *s, bool property)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '%': fputs("%25", out); break;
-		case '\r': fputs("%0D", out); break;
-		case '\n': fputs("%0A", out); break;
-		case ':': fputs(property ? "%3A" : ":", out); break;
-		case ',': fputs(property ? "%2C" : ",", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
 
 static void gh_number(FILE *out, const char *name, uint32_t v)
 {
@@ -198,28 +226,29 @@ static void gh_finding(FILE *out, const opsc_finding *f)
 {
 	static const char *const cmd[] = { "notice", "warning", "error" };
 	fprintf(out, "::%s file=", cmd[f->severity]);
-	gh_escape(out, f->where.path, true);
+	opsc_esc_github(out, f->where.path, true);
 	gh_number(out, "line", f->where.line);
 	gh_number(out, "col", f->where.col);
 	gh_number(out, "endLine", f->where.end_line);
 	gh_number(out, "endColumn", f->where.end_line == f->where.line ? f->where.end_col : 0);
 	fputs(",title=", out);
-	gh_escape(out, f->rule, true);
+	opsc_esc_github(out, f->rule, true);
 	fputs("::", out);
-	gh_escape(out, f->message, false);
+	opsc_esc_github(out, f->message, false);
 	if (f->redacted) {
 		fputs(" (", out);
-		gh_escape(out, f->redacted, false);
+		opsc_esc_github(out, f->redacted, false);
 		fputs(")", out);
 	}
 	if (f->commit) {
-		char buf[160];
-		snprintf(buf, sizeof buf, "\nintroduced in %.7s by %s on %s", f->commit, f->author, f->date);
-		gh_escape(out, buf, false);
+		fprintf(out, "%%0Aintroduced in %.7s by ", f->commit);
+		opsc_esc_github(out, f->author ? f->author : "?", false);
+		fputs(" on ", out);
+		opsc_esc_github(out, f->date ? f->date : "?", false);
 	}
 	if (f->help) {
-		gh_escape(out, "\n", false);
-		gh_escape(out, f->help, false);
+		fputs("%0A", out);
+		opsc_esc_github(out, f->help, false);
 	}
 	fputc('\n', out);
 }
@@ -290,28 +319,22 @@ void opsc_report_summary(FILE *err, const opsc_lint_result *r)
 /* At most this many rows in the job summary table. */
 #define TABLE_ROWS 50
 
-/* Table cells: '|' would end the cell, newlines the row. */
-static void md_cell(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		if (*s == '|')
-			fputs("\\|", out);
-		else
-			fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-}
-
+/* Every cell through opsc_esc_markdown: a rule id, a path or a message may
+ * come from the repository. */
 static void md_row(FILE *out, const opsc_finding *f)
 {
-	fprintf(out, "| %s | `%s` | `", opsc_severity_name(f->severity), f->rule);
-	md_cell(out, f->where.path);
+	fprintf(out, "| %s | ", opsc_severity_name(f->severity));
+	opsc_esc_markdown(out, f->rule);
+	fputs(" | ", out);
+	opsc_esc_markdown(out, f->where.path);
 	if (f->where.line)
 		fprintf(out, ":%u", f->where.line);
-	fputs("` | ", out);
-	md_cell(out, f->message);
+	fputs(" | ", out);
+	opsc_esc_markdown(out, f->message);
 	if (f->redacted) {
-		fputs(" (`", out);
-		md_cell(out, f->redacted);
-		fputs("`)", out);
+		fputs(" (", out);
+		opsc_esc_markdown(out, f->redacted);
+		fputs(")", out);
 	}
 	fputs(" |\n", out);
 }

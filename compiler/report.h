@@ -35,11 +35,13 @@ typedef struct {
 	uint32_t files; /* files (or blobs) read */
 	uint32_t baselined; /* findings a baseline suppressed */
 	uint32_t shallow_commits; /* --history of a shallow clone: the commits it has; else 0 */
+	bool secrets_only; /* a secret inlined in the .ops: drift and policies not checked */
 } opsc_lint_result;
 
 void opsc_lint_result_init(opsc_lint_result *r);
 void opsc_lint_result_dispose(opsc_lint_result *r);
-/* Orders findings by path, line, column, rule (the order of every format). */
+/* Orders findings by path, line, column, rule (the order of every format),
+ * and notes by path, dropping repeats. */
 void opsc_lint_result_sort(opsc_lint_result *r);
 /* How many findings have at least severity `sev`. */
 uint32_t opsc_lint_result_count(const opsc_lint_result *r, opsc_severity sev);

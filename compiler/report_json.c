@@ -4,12 +4,12 @@
  * it against the OASIS schema) and opsc's own JSON
  * (documented in docs/integrations.md; its shape only grows).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,6 +34,29 @@ static int dump(FILE *out, json_t *root)
 	fputc('\n', out);
 	json_decref(root);
 	return rc;
+}
+
+/* jansson takes only UTF-8, and a string it refuses drops the whole object
+ * it was packed into: every text of a finding that may come from the
+ * repository is made UTF-8 first (opsc_esc_utf8). Paths stay as they are;
+ * each format encodes one that is not UTF-8 as a URI (opsc_esc_uri). */
+static const char *utf8_or_null(opsc_arena *tmp, const char *s)
+{
+	return s ? opsc_esc_utf8(tmp, s) : NULL;
+}
+
+static opsc_finding utf8_finding(opsc_arena *tmp, const opsc_finding *in)
+{
+	opsc_finding f = *in;
+	f.rule = opsc_esc_utf8(tmp, in->rule);
+	f.message = opsc_esc_utf8(tmp, in->message);
+	f.help = utf8_or_null(tmp, in->help);
+	f.redacted = utf8_or_null(tmp, in->redacted);
+	f.author = utf8_or_null(tmp, in->author);
+	f.date = utf8_or_null(tmp, in->date);
+	for (uint32_t i = 0; i < f.nrelated; i++)
+		f.related[i].message = utf8_or_null(tmp, in->related[i].message);
+	return f;
 }
 
 /* ----------------------------------------------------------------- SARIF */
@@ -74,31 +97,9 @@ static json_t *sarif_rule(opsc_arena *tmp, const opsc_finding *f, const opsc_rep
 	return r;
 }
 
-/* A path as a URI reference (RFC 3986), as SARIF requires of
- * artifactLocation.uri: every byte but the unreserved characters and '/'
- * percent-encoded, so spaces, '%', '#', '?', a ':' that would read as a
- * scheme, and UTF-8 survive a viewer's URI parser. */
-static const char *sarif_uri(opsc_arena *tmp, const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	static const char keep[] = "-._~/";
-	char *out = opsc_arena_alloc(tmp, strlen(path) * 3 + 1), *o = out;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p < 0x80 && isalnum(*p)) || strchr(keep, *p))
-			*o++ = (char)*p;
-		else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 15];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 static json_t *sarif_artifact(opsc_arena *tmp, const char *path)
 {
-	return json_pack("{s:s,s:s}", "uri", sarif_uri(tmp, path), "uriBaseId", "%SRCROOT%");
+	return json_pack("{s:s,s:s}", "uri", opsc_esc_uri(tmp, path), "uriBaseId", "%SRCROOT%");
 }
 
 static json_t *sarif_location(opsc_arena *tmp, const opsc_location *l)
@@ -169,7 +170,7 @@ static json_t *sarif_invocation(opsc_arena *tmp, const opsc_lint_result *r)
 		const opsc_lint_note *n = &r->notes.items[i];
 		json_t *loc = json_pack("{s:{s:o}}", "physicalLocation", "artifactLocation", sarif_artifact(tmp, n->path));
 		json_array_append_new(notes, json_pack("{s:s,s:{s:s+},s:[o]}", "level", "note", "message", "text",
-						       "skipped: ", n->reason, "locations", loc));
+						       "skipped: ", opsc_esc_utf8(tmp, n->reason), "locations", loc));
 	}
 	return json_pack("{s:b,s:o}", "executionSuccessful", 1, "toolExecutionNotifications", notes);
 }
@@ -179,8 +180,8 @@ int opsc_report_sarif_(FILE *out, const opsc_lint_result *r, const opsc_report_o
 	json_t *rules = json_array(), *results = json_array();
 	opsc_arena *tmp = opsc_arena_new(); /* message and help texts, URIs */
 	for (uint32_t i = 0; i < r->findings.len; i++) {
-		const opsc_finding *f = &r->findings.items[i];
-		json_array_append_new(results, sarif_result(tmp, f, rule_index(tmp, rules, f, o)));
+		opsc_finding f = utf8_finding(tmp, &r->findings.items[i]);
+		json_array_append_new(results, sarif_result(tmp, &f, rule_index(tmp, rules, &f, o)));
 	}
 	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "opsc", "version", OPSC_VERSION,
 				   "informationUri", INFO_URI, "rules", rules);
@@ -193,9 +194,14 @@ int opsc_report_sarif_(FILE *out, const opsc_lint_result *r, const opsc_report_o
 
 /* ------------------------------------------------------------------- JSON */
 
-static json_t *json_location(const opsc_location *l)
+/* "path" as is when it is UTF-8; else the SARIF artifact URI of it, and
+ * "path_encoding": "uri" to say so (docs/integrations.md). */
+static json_t *json_location(opsc_arena *tmp, const opsc_location *l)
 {
-	json_t *o = json_pack("{s:s}", "path", l->path);
+	bool utf8 = opsc_esc_is_utf8(l->path, strlen(l->path));
+	json_t *o = json_pack("{s:s}", "path", utf8 ? l->path : opsc_esc_uri(tmp, l->path));
+	if (!utf8)
+		json_object_set_new(o, "path_encoding", json_string("uri"));
 	set_uint(o, "line", l->line);
 	set_uint(o, "column", l->col);
 	set_uint(o, "end_line", l->end_line);
@@ -204,11 +210,11 @@ static json_t *json_location(const opsc_location *l)
 	return o;
 }
 
-static json_t *json_finding(const opsc_finding *f)
+static json_t *json_finding(opsc_arena *tmp, const opsc_finding *f)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s}", "kind", opsc_report_kind_name_(f->kind), "rule", f->rule,
 			      "severity", opsc_severity_name(f->severity));
-	json_object_update_new(o, json_location(&f->where));
+	json_object_update_new(o, json_location(tmp, &f->where));
 	json_object_set_new(o, "message", json_string(f->message));
 	set_str(o, "secret", f->redacted);
 	set_str(o, "help", f->help);
@@ -217,7 +223,7 @@ static json_t *json_finding(const opsc_finding *f)
 	if (f->nrelated) {
 		json_t *rel = json_array();
 		for (uint32_t i = 0; i < f->nrelated; i++)
-			json_array_append_new(rel, json_location(&f->related[i]));
+			json_array_append_new(rel, json_location(tmp, &f->related[i]));
 		json_object_set_new(o, "related", rel);
 	}
 	if (f->commit)
@@ -238,11 +244,19 @@ static json_t *json_summary(const opsc_lint_result *r)
 int opsc_report_json_(FILE *out, const opsc_lint_result *r)
 {
 	json_t *findings = json_array(), *skipped = json_array();
-	for (uint32_t i = 0; i < r->findings.len; i++)
-		json_array_append_new(findings, json_finding(&r->findings.items[i]));
-	for (uint32_t i = 0; i < r->notes.len; i++)
-		json_array_append_new(skipped, json_pack("{s:s,s:s}", "path", r->notes.items[i].path, "reason",
-							 r->notes.items[i].reason));
-	return dump(out, json_pack("{s:i,s:o,s:o,s:o}", "version", 1, "findings", findings, "skipped", skipped,
-				   "summary", json_summary(r)));
+	opsc_arena *tmp = opsc_arena_new(); /* UTF-8 copies, URIs */
+	for (uint32_t i = 0; i < r->findings.len; i++) {
+		opsc_finding f = utf8_finding(tmp, &r->findings.items[i]);
+		json_array_append_new(findings, json_finding(tmp, &f));
+	}
+	for (uint32_t i = 0; i < r->notes.len; i++) {
+		opsc_location l = { .path = r->notes.items[i].path };
+		json_t *note = json_location(tmp, &l);
+		json_object_set_new(note, "reason", json_string(opsc_esc_utf8(tmp, r->notes.items[i].reason)));
+		json_array_append_new(skipped, note);
+	}
+	int rc = dump(out, json_pack("{s:i,s:o,s:o,s:o}", "version", 1, "findings", findings, "skipped", skipped,
+				     "summary", json_summary(r)));
+	opsc_arena_free(tmp);
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "scan.h"
 
 #define NONE OPSC_NO_SPAN
@@ -43,6 +44,14 @@ static const opsc_rule builtins[] = {
 		"and the old output stayed. Flux keeps applying an object the policy no longer declares.",
 		"Run `opsc build` (it removes the files it recorded writing) or delete the file, and commit the "
 		"result with the .ops change."),
+	BUILTIN("inline-secret", SECRET, ERROR, "a secret is inlined in a .ops file",
+		"An attribute that holds a credential (a PagerDuty routing key, a webhook URL) is written as a "
+		"string in the .ops source instead of a reference to a Kubernetes Secret, so the credential is in "
+		"the repository in plaintext. It is also an error of `opsc check` and `opsc build`, whose "
+		"snippets show it redacted; `opsc lint` still scans the repository for secrets, and checks drift "
+		"and policies once it is replaced.",
+		"Write `secret(\"name\", \"key\")` naming a key of a Secret managed by SealedSecrets, External "
+		"Secrets or SOPS, and rotate the credential: it stays in the Git history."),
 	BUILTIN("invalid-yaml", POLICY, ERROR, "a YAML file does not parse",
 		"A `.yaml` or `.yml` file of the repository is not valid YAML, so no policy can be checked "
 		"against what it declares, and Flux fails to apply the directory holding it (its other "
@@ -112,7 +121,7 @@ const opsc_rule *opsc_rules_builtin(uint32_t *out_len)
 
 const char *opsc_rule_kind_name(opsc_rule_kind kind)
 {
-	static const char *const names[] = { "secret", "drift", "policy" };
+	static const char *const names[] = { "secret", "drift", "policy", "check" };
 	return names[kind];
 }
 
@@ -164,6 +173,10 @@ void opsc_rules_init(opsc_rules *rules)
 	memset(rules, 0, sizeof *rules);
 	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
 		add(rules, builtins[i]);
+	uint32_t nchecks;
+	const opsc_rule *checks = opsc_rules_checks(&nchecks);
+	for (uint32_t i = 0; i < nchecks; i++)
+		add(rules, checks[i]);
 	sort(rules);
 }
 
@@ -241,6 +254,14 @@ void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, op
 				opsc_diag_help(diags, d, "`opsc explain --list` lists every rule");
 			continue;
 		}
+		if (r->kind == OPSC_RULE_CHECK) {
+			/* check and build do not read this block: lint alone
+			 * re-levelling it would break the one verdict */
+			opsc_diag_error(diags, "unknown-rule", s->rule.span,
+					"`%s` is a check of the .ops sources, enforced alike by check, lint "
+					"and build: it cannot be re-levelled", s->rule.s);
+			continue;
+		}
 		r->level = s->severity;
 		r->disabled = s->disabled;
 		r->relevelled = true;
@@ -267,12 +288,14 @@ static void print_defined(FILE *out, const opsc_rule *r, const opsc_sources *sou
 {
 	const opsc_source *src = sources ? opsc_sources_get(sources, r->defined.file) : NULL;
 	if (src)
-		fprintf(out, "defined:   %s%s:%u\n", src->embedded ? "(built in) " : "", src->path, r->defined.line);
+		opsc_esc_printf(out, "defined:   %s%s:%u\n", src->embedded ? "(built in) " : "", src->path,
+				r->defined.line);
 }
 
 void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sources)
 {
-	fprintf(out, "%s: %s\n\n", r->id, r->summary);
+	/* a rule of the user's .ops speaks in its author's words: escaped */
+	opsc_esc_printf(out, "%s: %s\n\n", r->id, r->summary);
 	fprintf(out, "kind:      %s\n", opsc_rule_kind_name(r->kind));
 	if (r->relevelled)
 		fprintf(out, "severity:  %s (set by the project; default %s)\n",
@@ -280,13 +303,23 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 	else
 		fprintf(out, "severity:  %s\n", opsc_severity_name(r->severity));
 	print_defined(out, r, sources);
-	if (r->explanation)
-		fprintf(out, "\n%s\n", r->explanation);
-	if (r->fix)
-		fprintf(out, "\nHow to fix: %s\n", r->fix);
-	fprintf(out, "\nRe-level or disable it in the project block:\n"
-		     "  project \"NAME\" { rules { %s = warning } }   # error, warning, note or off\n",
-		r->id);
+	if (r->explanation) {
+		fputc('\n', out);
+		opsc_esc_text_lines(out, r->explanation, "");
+		fputc('\n', out);
+	}
+	if (r->fix) {
+		fputs("\nHow to fix: ", out);
+		opsc_esc_text_lines(out, r->fix, "");
+		fputc('\n', out);
+	}
+	if (r->kind == OPSC_RULE_CHECK) {
+		fputs("\n`opsc check`, `opsc lint` and `opsc build` all report it; it cannot be re-levelled.\n", out);
+		return;
+	}
+	opsc_esc_printf(out, "\nRe-level or disable it in the project block:\n"
+			"  project \"NAME\" { rules { %s = warning } }   # error, warning, note or off\n",
+			r->id);
 }
 
 static void list_markdown(FILE *out, const opsc_rules *rules)

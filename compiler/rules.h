@@ -2,10 +2,11 @@
  * rules.h - the registry of lint rules: every id `opsc lint` can report,
  * with its kind, default severity, explanation and how to fix it.
  *
- * Three sources: the built-in checks written in C (drift rules, the
- * structural secret checks of scan.h), and the `policy` and `secret` blocks
- * of a compiled Model (the built-in policies/ set and the user's own). The
- * project block re-levels or disables any of them:
+ * Four sources: the built-in checks written in C (drift rules, the
+ * structural secret checks of scan.h), the checks of the .ops sources
+ * (every diagnostic id of `opsc check`), and the `policy` and `secret`
+ * blocks of a compiled Model (the built-in policies/ set and the user's
+ * own). The project block re-levels or disables any but the checks:
  *
  *   project "x" { rules { no-wildcard-rbac = warning  alert-runbook = off } }
  *
@@ -22,7 +23,9 @@
 #include "model.h"
 #include "source.h"
 
-typedef enum { OPSC_RULE_SECRET, OPSC_RULE_DRIFT, OPSC_RULE_POLICY } opsc_rule_kind;
+/* CHECK: a diagnostic of the .ops sources (rules_check.c), the same for
+ * check, lint and build; it cannot be re-levelled. */
+typedef enum { OPSC_RULE_SECRET, OPSC_RULE_DRIFT, OPSC_RULE_POLICY, OPSC_RULE_CHECK } opsc_rule_kind;
 
 typedef struct {
 	const char *id; /* "drift-edited", "github-pat", "no-wildcard-rbac" */
@@ -75,5 +78,7 @@ void opsc_rules_list(FILE *out, const opsc_rules *rules, bool markdown);
 
 /* The built-in C checks (drift rules, structural secret checks). */
 const opsc_rule *opsc_rules_builtin(uint32_t *out_len);
+/* The checks of the .ops sources, by diagnostic id (rules_check.c). */
+const opsc_rule *opsc_rules_checks(uint32_t *out_len);
 
 #endif

@@ -57,6 +57,10 @@ int opsc_scan_buffer(opsc_scan_state *state, const char *path, const char *data,
 
 /* Files larger than this are skipped (reported, never read). */
 #define OPSC_SCAN_MAX_FILE_SIZE (10u * 1024 * 1024)
+/* "11.0 MiB, over the 10.0 MiB limit": the note of every reader that skips
+ * a file for its size (the scanner, the blob reader, the policy finder), so
+ * a file skipped by two of them is listed once. */
+void opsc_scan_too_big(char *buf, size_t cap, uint64_t size, uint64_t limit);
 
 typedef enum {
 	OPSC_SCAN_FILE_SCANNED,

@@ -104,10 +104,18 @@ static void human_size(char *out, size_t cap, uint64_t bytes)
 		snprintf(out, cap, "%u bytes", (unsigned)bytes);
 }
 
+void opsc_scan_too_big(char *buf, size_t cap, uint64_t size, uint64_t limit)
+{
+	char have[32], max[32];
+	human_size(have, sizeof have, size);
+	human_size(max, sizeof max, limit);
+	snprintf(buf, cap, "%s, over the %s limit", have, max);
+}
+
 static void scan_one(worker *w, uint32_t i, slot *s)
 {
 	job *j = w->job;
-	char reason[96], size[32], limit[32];
+	char reason[96];
 	struct stat sb;
 	size_t got = 0;
 	int fd = openat(j->rootfd, j->paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not block */
@@ -117,9 +125,7 @@ static void scan_one(worker *w, uint32_t i, slot *s)
 		goto done;
 	}
 	if (rc == 0 && (uint64_t)sb.st_size > j->max_size) {
-		human_size(size, sizeof size, (uint64_t)sb.st_size);
-		human_size(limit, sizeof limit, j->max_size);
-		snprintf(reason, sizeof reason, "%s, over the %s limit", size, limit);
+		opsc_scan_too_big(reason, sizeof reason, (uint64_t)sb.st_size, j->max_size);
 		s->size = (uint64_t)sb.st_size;
 		skip(s, OPSC_SCAN_FILE_TOO_BIG, reason);
 		goto done;

@@ -169,6 +169,7 @@ static void instantiate(checker *c, const opsc_block *use, const sema_scope *sco
 			opsc_diag_add_note(&c->s.ctx->diags, d, p->param.name_span, "declared here without a default");
 			continue;
 		}
+		sema_param_check(&c->s, p, v);
 		sc->names[sc->len] = p->param.name;
 		sc->values[sc->len++] = v;
 	}
@@ -388,6 +389,7 @@ int opsc_sema_check(opsc_model *out, opsc_ctx *ctx, const opsc_program *program)
 			add_items(&c, &m->ast.body, m->file, NULL, 0);
 	}
 	sema_build_items(&c.s, c.items.items, c.items.len);
+	sema_limits_model(&c.s);
 	opsc_array_free(&c.items);
 	opsc_array_free(&c.templates);
 	return 0;

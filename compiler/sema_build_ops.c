@@ -241,8 +241,10 @@ void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 	al->span = it->block->type_span;
 	al->used_at = used_at(it);
 	al->name = sema_item_str(b, it);
-	sema_item_string(b, it, "expr", &al->expr);
-	const opsc_expr *e = sema_item_attr(b, it, "severity");
+	const opsc_expr *e = sema_item_attr(b, it, "expr");
+	if (e)
+		sema_promql(b->s, e, it->scope, &al->expr);
+	e = sema_item_attr(b, it, "severity");
 	if (e) {
 		e = sema_resolve(b->s, e, it->scope);
 		if (e->kind == OPSC_EXPR_IDENT)

@@ -26,6 +26,7 @@ typedef enum {
 	A_DIRECTIONS, /* [ingress, egress] */
 	A_ID_MAP, /* { "alice" = 1001 } */
 	A_LEVEL_OR_OFF, /* rules { id = warning | off } */
+	A_COUNT, /* a whole number of objects: 10, 1k (quota counts) */
 } sema_type;
 
 typedef struct {
@@ -78,6 +79,8 @@ typedef struct {
  * reports a located error when it does not fit (returning false). */
 const opsc_expr *sema_resolve(sema *s, const opsc_expr *e, const sema_scope *scope);
 bool sema_string(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
+/* A string that must be a PromQL expression promtool accepts (sema_promql.c). */
+bool sema_promql(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
 bool sema_int(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t *out);
 bool sema_number(sema *s, const opsc_expr *e, const sema_scope *scope, double *out);
 bool sema_bool(sema *s, const opsc_expr *e, const sema_scope *scope, bool *out);
@@ -96,6 +99,19 @@ bool sema_is_null(sema *s, const opsc_expr *e, const sema_scope *scope);
 const opsc_stmt *sema_attr_given(sema *s, const opsc_block *b, const char *name, const sema_scope *scope);
 /* A label as text, with template parameters interpolated. */
 const char *sema_label(sema *s, const opsc_label *l, const sema_scope *scope);
+
+/* "a number", "a string": what a value is, for messages. */
+const char *sema_describe(const opsc_expr *e);
+
+/* The limits of the targets (sema_limits.c): whole numbers where
+ * Kubernetes counts, cron schedules that run, declared parameter types at
+ * `use`, time zones in tzdata, Pod Security Admission labels. */
+bool sema_count(sema *s, const opsc_expr *e, const sema_scope *scope);
+bool sema_cron_fires(sema *s, const opsc_str *schedule);
+/* Checks the value `v` given to (or defaulted for) parameter `param`. */
+void sema_param_check(sema *s, const opsc_stmt *param, const opsc_expr *v);
+/* After the Model is built: time zones and namespace labels. */
+void sema_limits_model(sema *s);
 
 /* Model builders (sema_build.c), run after every block was checked. */
 void sema_build_items(sema *s, const sema_item *items, uint32_t n);

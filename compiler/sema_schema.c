@@ -26,9 +26,9 @@ static const sema_attr protect_attrs[] = {
 };
 static const sema_attr quota_attrs[] = {
 	{ "cpu", A_QUANTITY, false }, { "memory", A_QUANTITY, false }, { "limits_cpu", A_QUANTITY, false },
-	{ "limits_memory", A_QUANTITY, false }, { "pods", A_QUANTITY, false }, { "services", A_QUANTITY, false },
-	{ "pvcs", A_QUANTITY, false }, { "storage", A_QUANTITY, false }, { "configmaps", A_QUANTITY, false },
-	{ "secrets", A_QUANTITY, false }, END,
+	{ "limits_memory", A_QUANTITY, false }, { "pods", A_COUNT, false }, { "services", A_COUNT, false },
+	{ "pvcs", A_COUNT, false }, { "storage", A_QUANTITY, false }, { "configmaps", A_COUNT, false },
+	{ "secrets", A_COUNT, false }, END,
 };
 static const sema_attr limits_attrs[] = {
 	{ "cpu", A_QUANTITY, false }, { "memory", A_QUANTITY, false }, { "request_cpu", A_QUANTITY, false },
@@ -161,6 +161,7 @@ static const char *const type_names[] = {
 	[A_SUBJECTS] = "a list of user(..), group(..), service_account(..)",
 	[A_DIRECTIONS] = "a list of ingress and egress", [A_ID_MAP] = "a map of GitHub handles to numeric ids",
 	[A_LEVEL_OR_OFF] = "error, warning, note or off",
+	[A_COUNT] = "a whole number of objects",
 };
 
 const char *sema_type_name(sema_type t) { return type_names[t]; }

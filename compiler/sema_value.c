@@ -11,7 +11,7 @@
 #include "sema_int.h"
 #include "units.h"
 
-static const char *describe(const opsc_expr *e)
+const char *sema_describe(const opsc_expr *e)
 {
 	switch (e->kind) {
 	case OPSC_EXPR_STRING: return e->str.raw ? "a raw string" : "a string";
@@ -32,7 +32,7 @@ static const char *describe(const opsc_expr *e)
 
 static bool mismatch(sema *s, const opsc_expr *e, const char *expected)
 {
-	opsc_diag_error(&s->ctx->diags, "type-mismatch", e->span, "expected %s, found %s", expected, describe(e));
+	opsc_diag_error(&s->ctx->diags, "type-mismatch", e->span, "expected %s, found %s", expected, sema_describe(e));
 	return false;
 }
 
@@ -305,7 +305,7 @@ static bool check_cron(sema *s, const opsc_expr *e, const sema_scope *scope)
 	if (!sema_string(s, e, scope, &str))
 		return false;
 	if (opsc_units_cron(str.s, why, sizeof why))
-		return true;
+		return sema_cron_fires(s, &str);
 	opsc_diag_error(&s->ctx->diags, "bad-cron", str.span, "invalid cron schedule \"%s\": %s", str.s, why);
 	return false;
 }
@@ -316,6 +316,7 @@ static bool check_secret(sema *s, const opsc_expr *e, const sema_scope *scope)
 	if (e->kind == OPSC_EXPR_STRING) {
 		uint32_t d = opsc_diag_error(&s->ctx->diags, "inline-secret", e->span,
 					     "secrets are referenced, never inlined");
+		s->ctx->diags.items.items[d].redact = true;
 		opsc_diag_help(&s->ctx->diags, d, "use secret(\"name\", \"key\"): a key of a Kubernetes Secret");
 		return false;
 	}
@@ -436,6 +437,7 @@ bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sem
 	case A_DURATION: return sema_duration(s, e, scope, &i64);
 	case A_QUANTITY: return sema_quantity(s, e, scope, &q);
 	case A_PERCENT: return r->kind == OPSC_EXPR_PERCENT || mismatch(s, r, "a percentage like `80%`");
+	case A_COUNT: return sema_count(s, e, scope);
 	case A_CRON: return check_cron(s, e, scope);
 	case A_STRINGS: return sema_strings(s, e, scope, &strs);
 	case A_ENV_REFS:

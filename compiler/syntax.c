@@ -222,8 +222,7 @@ static void report_error(reporter *r, TSNode n)
 	opsc_diag_error(d, "unexpected", at, "unexpected %s %s", quote_token(r, ls, le), context_of(r, n));
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid. */
-static uint32_t utf8_len(const unsigned char *s, uint32_t n)
+uint32_t opsc_syntax_utf8_len(const unsigned char *s, uint32_t n)
 {
 	uint32_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
 		     : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
@@ -248,7 +247,7 @@ void opsc_syntax_check_utf8(opsc_ctx *ctx, uint32_t file)
 			i++;
 			continue;
 		}
-		uint32_t n = utf8_len(t + i, src->len - i);
+		uint32_t n = opsc_syntax_utf8_len(t + i, src->len - i);
 		if (n) {
 			i += n;
 			continue;

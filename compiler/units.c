@@ -51,14 +51,18 @@ bool opsc_units_duration(const char *t, int64_t *out, const char **why)
 	return true;
 }
 
+/* Each suffix's factor, and the same as powers of 10 and 2 for the exact
+ * range check. */
 static const struct {
 	const char *suffix;
 	double factor;
+	int e10, e2;
 } quantity_suffixes[] = {
-	{ "m", 1e-3 }, { "", 1 }, { "k", 1e3 }, { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 },
-	{ "P", 1e15 }, { "E", 1e18 }, { "Ki", 1024.0 }, { "Mi", 1048576.0 },
-	{ "Gi", 1073741824.0 }, { "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
-	{ "Ei", 1152921504606846976.0 },
+	{ "m", 1e-3, -3, 0 }, { "", 1, 0, 0 }, { "k", 1e3, 3, 0 }, { "M", 1e6, 6, 0 },
+	{ "G", 1e9, 9, 0 }, { "T", 1e12, 12, 0 }, { "P", 1e15, 15, 0 }, { "E", 1e18, 18, 0 },
+	{ "Ki", 1024.0, 0, 10 }, { "Mi", 1048576.0, 0, 20 }, { "Gi", 1073741824.0, 0, 30 },
+	{ "Ti", 1099511627776.0, 0, 40 }, { "Pi", 1125899906842624.0, 0, 50 },
+	{ "Ei", 1152921504606846976.0, 0, 60 },
 };
 
 bool opsc_units_quantity(const char *t, double *out, const char **why)
@@ -71,6 +75,9 @@ bool opsc_units_quantity(const char *t, double *out, const char **why)
 	double v = strtod(t, &end);
 	for (size_t i = 0; i < sizeof quantity_suffixes / sizeof *quantity_suffixes; i++) {
 		if (strcmp(end, quantity_suffixes[i].suffix) == 0) {
+			if (!opsc_units_quantity_in_range(t, (size_t)(end - t), quantity_suffixes[i].e10,
+							  quantity_suffixes[i].e2, why))
+				return false;
 			*out = v * quantity_suffixes[i].factor * 1000.0;
 			return true;
 		}
@@ -228,6 +235,38 @@ static int days_in_month(int m, int y)
 {
 	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	return m == 2 && y % 4 == 0 ? 29 : d[m - 1];
+}
+
+static const char *const month_names[] = { "January", "February", "March", "April", "May", "June", "July",
+					    "August", "September", "October", "November", "December" };
+
+/* A day of month is restricted only when day of week is not: with both
+ * restricted cron runs on either, so a weekday always comes. Otherwise the
+ * schedule runs when some month it names has some day it names (the 29th
+ * of February in leap years). */
+bool opsc_units_cron_never(const char *text, char *why, size_t whylen)
+{
+	cron_spec s;
+	if (!cron_parse(text, &s, why, whylen))
+		return false;
+	bool dom_star = s.bits[2] == 0xFFFFFFFEull, dow_star = (s.bits[4] & 0x7F) == 0x7F;
+	if (dom_star || !dow_star)
+		return false;
+	int first = 1;
+	while (!(s.bits[2] >> first & 1))
+		first++;
+	size_t n = (size_t)snprintf(why, whylen, "day %d of the month never falls in", first);
+	const char *sep = " ";
+	for (int m = 1; m <= 12; m++) {
+		if (!(s.bits[3] >> m & 1))
+			continue;
+		if (days_in_month(m, 0) >= first)
+			return false;
+		if (n < whylen)
+			n += (size_t)snprintf(why + n, whylen - n, "%s%s", sep, month_names[m - 1]);
+		sep = ", ";
+	}
+	return true;
 }
 
 /* Walks every minute of five years from a Monday, Jan 1st of a leap year,

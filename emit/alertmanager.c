@@ -16,13 +16,14 @@
  * The plain file keeps to the fields Alertmanager 0.25 (Debian's amtool)
  * accepts: *_file fields exist there for Slack, PagerDuty and email, not for
  * a webhook's URL (`url_file` came in 0.26), so webhooks are left out of it
- * with a warning. Before writing, the routing proof (alertproof.c) walks
- * every alert down the tree.
+ * with a warning. The routing proof (alertproof.c) walks every alert
+ * down the tree at compile time, with the other checks of verify.c.
  */
 #include <inttypes.h>
 #include <string.h>
 
-#include "alertproof.h"
+#include "emit.h"
+#include "verify.h"
 #include "yamlw.h"
 
 #define SECRETS_DIR "/etc/alertmanager/secrets"
@@ -296,8 +297,9 @@ static int write_plain(opsc_emit *em, const char *header, const char **data, siz
 
 /* ------------------------------------------------------------- checks */
 
-/* What the plain file cannot say is said once, at the notifier. */
-static void check_plain(opsc_emit *em)
+/* What the plain file cannot say is said once, at the notifier (at
+ * compile time: verify.c). */
+void opsc_alertmanager_check(opsc_emit *em)
 {
 	for (uint32_t i = 0; i < em->model->nreceivers; i++) {
 		const opsc_receiver *rc = &em->model->receivers[i];
@@ -325,10 +327,9 @@ static void add_sources(opsc_srcs *srcs, const opsc_model *m)
 
 static int emit_alertmanager(opsc_emit *em)
 {
-	int rc = opsc_alertproof_check(em);
-	if (rc < 0 || !em->model->has_route)
-		return rc;
-	check_plain(em);
+	int rc;
+	if (!em->model->has_route)
+		return 0;
 	opsc_srcs srcs = { 0 };
 	add_sources(&srcs, em->model);
 	const char *header = opsc_emit_header(em, &srcs);

@@ -198,24 +198,29 @@ int opsc_emit_per_cluster(opsc_emit *em, int (*fn)(opsc_emit *em, const char *cl
 	return 0;
 }
 
-/* Every name that becomes a directory is checked once, here, so no
- * emitter can write outside the output directory. */
-static bool check_names(opsc_emit *em)
+/* Every name that becomes a directory is checked once, at compile time
+ * (verify.c), so no emitter can write outside the output directory. */
+void opsc_emit_check_names(opsc_emit *em)
 {
-	bool ok = true;
 	for (uint32_t i = 0; i < em->model->nenvs; i++) {
 		const opsc_env *env = &em->model->envs[i];
 		const opsc_str *names[] = { &env->cluster, &env->name };
-		for (size_t j = 0; j < 2; j++) {
-			if (safe_segment(names[j]->s))
-				continue;
-			opsc_diag_error(&em->ctx->diags, "bad-name", names[j]->span,
-					"\"%s\" cannot name an output directory: no `/`, `\\`, `.` or `..`",
-					names[j]->s ? names[j]->s : "");
-			ok = false;
-		}
+		for (size_t j = 0; j < 2; j++)
+			if (!safe_segment(names[j]->s))
+				opsc_diag_error(&em->ctx->diags, "bad-name", names[j]->span,
+						"\"%s\" cannot name an output directory: no `/`, `\\`, `.` or `..`",
+						names[j]->s ? names[j]->s : "");
 	}
-	return ok;
+}
+
+/* The guard behind that check: a Model that did not pass it (one built
+ * without opsc_compile) is not emitted at all. */
+static bool names_safe(const opsc_model *m)
+{
+	for (uint32_t i = 0; i < m->nenvs; i++)
+		if (!safe_segment(m->envs[i].cluster.s) || !safe_segment(m->envs[i].name.s))
+			return false;
+	return true;
 }
 
 /* Source names relative to the repository root, independent of the cwd. */
@@ -256,9 +261,9 @@ static opsc_emit emit_init(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *m
 int opsc_emit_one(const opsc_emitter *e, opsc_outputs *out, opsc_ctx *ctx,
 		  const opsc_model *model, const char *root)
 {
+	if (!names_safe(model))
+		return -1;
 	opsc_emit em = emit_init(out, ctx, model, root, NULL);
-	if (!check_names(&em))
-		return 0;
 	return e->emit(&em);
 }
 
@@ -303,9 +308,9 @@ static void merge_job(opsc_emit *main, opsc_ctx *wctx, opsc_outputs *wout)
 int opsc_emit_all(opsc_outputs *out, opsc_ctx *ctx, const opsc_model *model, const char *root,
 		  const char *out_rel)
 {
+	if (!names_safe(model))
+		return -1;
 	opsc_emit em = emit_init(out, ctx, model, root, out_rel);
-	if (!check_names(&em))
-		return 0;
 	const opsc_emitter *const *all = opsc_emitters, *const *last = all;
 	while (last[1])
 		last++; /* Flux */

@@ -5,8 +5,9 @@
  * list: a path relative to the output directory, the bytes, and the .ops file
  * the content came from (named in the header every file starts with). The
  * core only walks the registry; it never learns which target it is feeding.
- * Emitters may also report diagnostics (e.g. a GitHub API limit exceeded) at
- * Model spans. Output must be byte-for-byte deterministic.
+ * What a target refuses (a GitHub API limit exceeded, a route regex that
+ * does not compile) is checked at compile time by verify.h, so emitters
+ * only write. Output must be byte-for-byte deterministic.
  */
 #ifndef OPSC_EMIT_H
 #define OPSC_EMIT_H

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "verify.h"
 
 /* required_approving_review_count of a ruleset's pull_request rule. */
 #define RULESET_MAX_APPROVALS 10
@@ -45,43 +46,40 @@ static const opsc_reviewer *find_reviewer(const opsc_project *p, const char *han
 /* Only an environment's reviewers approve its deployments: approvals with
  * none listed would leave the environment open. (Sema compares approvals
  * with a non-empty list.) */
-static bool check_approvers(opsc_emit *em, const opsc_protect *p)
+static void check_approvers(opsc_emit *em, const opsc_protect *p)
 {
 	if (p->approvals == 0 || p->reviewers.len)
-		return true;
+		return;
 	opsc_diag_error(&em->ctx->diags, "github-limit", p->approvals_span,
 			"%d approval%s required but no reviewers are listed: on GitHub only an environment's "
 			"reviewers approve its deployments",
 			p->approvals, p->approvals == 1 ? " is" : "s are");
-	return false;
 }
 
 /* The ruleset names the branches it guards: custom patterns, nothing else. */
-static bool check_ruleset(opsc_emit *em, const opsc_protect *p)
+static void check_ruleset(opsc_emit *em, const opsc_protect *p)
 {
 	opsc_diags *d = &em->ctx->diags;
 	if (p->approvals <= 1 || !p->reviewers.len)
-		return true;
+		return;
 	if (p->approvals > RULESET_MAX_APPROVALS) {
 		opsc_diag_error(d, "github-limit", p->approvals_span,
 				"GitHub enforces at most %d approvals (a ruleset's required reviews); %d are required",
 				RULESET_MAX_APPROVALS, p->approvals);
-		return false;
+		return;
 	}
 	if (p->branches.len)
-		return true;
+		return;
 	uint32_t id = opsc_diag_error(d, "github-limit", p->approvals_span,
 				      "%d approvals need `branches`: GitHub enforces more than one approval "
 				      "with a ruleset on the deployment branches",
 				      p->approvals);
 	opsc_diag_help(d, id, "deploy from named branches, e.g. branches = [\"main\"]");
-	return false;
 }
 
 /* Sema reports unmapped handles; this only guards a Model built elsewhere. */
-static bool check_ids(opsc_emit *em, const opsc_protect *p)
+static void check_ids(opsc_emit *em, const opsc_protect *p)
 {
-	bool ok = true;
 	for (uint32_t i = 0; i < p->reviewers.len; i++) {
 		const opsc_str *h = &p->reviewers.items[i];
 		if (find_reviewer(&em->model->project, h->s))
@@ -90,9 +88,22 @@ static bool check_ids(opsc_emit *em, const opsc_protect *p)
 					      "reviewer `%s` has no GitHub id: add it to the project's reviewers map",
 					      h->s);
 		opsc_diag_add_note(&em->ctx->diags, id, em->model->project.span, "the project is here");
-		ok = false;
 	}
-	return ok;
+}
+
+/* What GitHub cannot enforce, checked at compile time (verify.c): every
+ * check runs, so each problem is reported in one pass. */
+void opsc_github_check(opsc_emit *em)
+{
+	const opsc_model *m = em->model;
+	if (!m->has_project || !m->project.repo.s)
+		return; /* no repository to protect */
+	for (uint32_t i = 0; i < m->nenvs; i++) {
+		const opsc_protect *p = &m->envs[i].protect;
+		check_ids(em, p);
+		check_approvers(em, p);
+		check_ruleset(em, p);
+	}
 }
 
 /* ------------------------------------------------------------------ bodies */
@@ -191,20 +202,25 @@ static int emit_env(opsc_emit *em, const opsc_env *env)
 	return rc;
 }
 
+/* The guard behind check_ids: a Model that skipped it (one built without
+ * opsc_compile) is not written. */
+static bool ids_mapped(const opsc_model *m)
+{
+	for (uint32_t i = 0; i < m->nenvs; i++)
+		for (uint32_t j = 0; j < m->envs[i].protect.reviewers.len; j++)
+			if (!find_reviewer(&m->project, m->envs[i].protect.reviewers.items[j].s))
+				return false;
+	return true;
+}
+
 static int emit_github(opsc_emit *em)
 {
 	const opsc_model *m = em->model;
 	if (!m->has_project || !m->project.repo.s)
 		return 0; /* no repository to protect */
-	bool ok = true;
+	if (!ids_mapped(m))
+		return -1;
 	for (uint32_t i = 0; i < m->nenvs; i++) {
-		const opsc_protect *p = &m->envs[i].protect;
-		/* every check runs, so each problem is reported in one pass */
-		bool ids = check_ids(em, p), approvers = check_approvers(em, p);
-		bool ruleset = check_ruleset(em, p);
-		ok = ok && ids && approvers && ruleset;
-	}
-	for (uint32_t i = 0; i < m->nenvs && ok; i++) {
 		int rc = emit_env(em, &m->envs[i]);
 		if (rc < 0)
 			return rc;

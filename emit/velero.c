@@ -17,6 +17,7 @@
 
 #include "emit.h"
 #include "units.h"
+#include "verify.h"
 #include "yamlw.h"
 
 
@@ -61,8 +62,9 @@ static void check_retention(opsc_emit *em, const opsc_backup *bk, int64_t gap)
 		       opsc_emit_duration(em, gap));
 }
 
-/* Once per backup, not once per cluster it lands on. */
-static void check_backups(opsc_emit *em)
+/* Once per backup, not once per cluster it lands on: part of the
+ * compile-time verification (verify.c), not of emission. */
+void opsc_velero_check(opsc_emit *em)
 {
 	for (uint32_t i = 0; i < em->model->nbackups; i++) {
 		const opsc_backup *bk = &em->model->backups[i];
@@ -197,7 +199,6 @@ done:
 
 static int emit_velero(opsc_emit *em)
 {
-	check_backups(em);
 	return opsc_emit_per_cluster(em, emit_cluster);
 }
 

@@ -5,6 +5,7 @@
 #include "emitutil.h"
 #include "load.h"
 #include "sema.h"
+#include "verify.h"
 
 uint32_t opsc_test_emit(opsc_emit_fixture *f, const opsc_emitter *e, const char *text)
 {
@@ -13,6 +14,8 @@ uint32_t opsc_test_emit(opsc_emit_fixture *f, const opsc_emitter *e, const char 
 	opsc_program prog;
 	assert_int_equal(opsc_load_text(&prog, &f->ctx, "t.ops", text, strlen(text)), 0);
 	assert_int_equal(opsc_sema_check(&f->model, &f->ctx, &prog), 0);
+	if (f->ctx.diags.errors == 0)
+		assert_int_equal(opsc_emit_verify(&f->ctx, &f->model), 0);
 	if (f->ctx.diags.errors == 0) {
 		int rc = e ? opsc_emit_one(e, &f->out, &f->ctx, &f->model, NULL)
 			   : opsc_emit_all(&f->out, &f->ctx, &f->model, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "emitutil.h"
+#include "verify.h"
 
 /* Seed 004 (examples/saas/policies): the project and its environments. */
 static const char seed004[] =
@@ -327,7 +328,8 @@ static void test_emit_github__reviewer_without_id(void **state)
 			"  help: add it to project: reviewers = { \"dora\" = <id> }\n");
 }
 
-/* Sema rejects that first; a Model that skipped it is still not written. */
+/* Sema rejects that first, the compile-time check again; a Model that
+ * skipped both is still not written. */
 static void test_emit_github__unmapped_handle_in_model(void **state)
 {
 	(void)state;
@@ -335,9 +337,10 @@ static void test_emit_github__unmapped_handle_in_model(void **state)
 	assert_int_equal(opsc_test_emit(&f, &opsc_emit_github, one_env("reviewers = [\"a\", \"b\"]")), 0);
 	f.out.files.len = 0;
 	f.model.project.nreviewers = 1; /* only "a" keeps its id */
-	assert_int_equal(opsc_emit_one(&opsc_emit_github, &f.out, &f.ctx, &f.model, NULL), 0);
+	assert_int_equal(opsc_emit_verify(&f.ctx, &f.model), 0);
 	assert_string_equal(diags_text(&f), "3:31 error: reviewer `b` has no GitHub id: add it to the project's reviewers map\n"
 					    "  note 1:1: the project is here\n");
+	assert_int_equal(opsc_emit_one(&opsc_emit_github, &f.out, &f.ctx, &f.model, NULL), -1);
 	assert_int_equal(f.out.files.len, 0);
 	opsc_test_emit_done(&f);
 }

@@ -92,7 +92,8 @@ static void test_report__text_exact(void **state)
 		"  introduced in 0123456 by Alice <alice@example.com> on 2024-03-01T10:00:00+01:00\n"
 		"deploy/app.yaml:12:15: error[github-pat]: GitHub personal access token (classic)\n"
 		"  secret: ghp_\u2026 (40 chars)\n" /* opsc:ignore */
-		"  = help: Rotate it.\nThen remove it.\n");
+		"  = help: Rotate it.\n"
+		"          Then remove it.\n");
 	free(got);
 	opsc_lint_result_dispose(&r);
 }
@@ -305,9 +306,9 @@ static void test_report__step_summary_table(void **state)
 		"earlier step\n"
 		"### opsc lint: 3 findings (1 error, 1 warning, 1 note) in 120 files\n\n"
 		"| Severity | Rule | Location | Finding |\n| --- | --- | --- | --- |\n"
-		"| warning | `no-wildcard-rbac` | `clusters/a,b:c.yaml:3` | ClusterRole grants verbs [\"*\"] to 100% of resources |\n"
-		"| note | `slack-webhook` | `deploy/app.yaml:2` | Slack webhook URL (`http\u2026 (43 chars)`) |\n"
-		"| error | `github-pat` | `deploy/app.yaml:12` | GitHub personal access token (classic) (`ghp_\u2026 (40 chars)`) |\n\n");
+		"| warning | no-wildcard-rbac | clusters/a,b:c.yaml:3 | ClusterRole grants verbs \\[\"\\*\"\\] to 100% of resources |\n"
+		"| note | slack-webhook | deploy/app.yaml:2 | Slack webhook URL (http\u2026 (43 chars)) |\n"
+		"| error | github-pat | deploy/app.yaml:12 | GitHub personal access token (classic) (ghp\\_\u2026 (40 chars)) |\n\n");
 	opsc_lint_result_dispose(&r);
 }
 

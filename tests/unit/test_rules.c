@@ -87,7 +87,14 @@ static void test_rules__builtins_match_the_scanner(void **state)
 				 "undeclared-cluster-admin" };
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(opsc_rules_find(&rules, policy[i])->kind, OPSC_RULE_POLICY);
-	assert_int_equal(rules.items.len, n + 7);
+	assert_int_equal(opsc_rules_find(&rules, "inline-secret")->kind, OPSC_RULE_SECRET);
+	uint32_t nchecks;
+	const opsc_rule *checks = opsc_rules_checks(&nchecks);
+	for (uint32_t i = 0; i < nchecks; i++) {
+		assert_int_equal(opsc_rules_find(&rules, checks[i].id)->kind, OPSC_RULE_CHECK);
+		assert_non_null(checks[i].explanation);
+	}
+	assert_int_equal(rules.items.len, n + 8 + nchecks);
 	for (uint32_t i = 1; i < rules.items.len; i++)
 		assert_true(strcmp(rules.items.items[i - 1].id, rules.items.items[i].id) < 0);
 	opsc_rules_dispose(&rules);
@@ -102,7 +109,9 @@ static void test_rules__model_rules_and_suggestions(void **state)
 	opsc_rules_init(&rules);
 	opsc_rules_add_model(&rules, &f.model);
 	opsc_rules_add_model(&rules, &f.model); /* the first definition wins */
-	assert_int_equal(rules.items.len, 14);
+	uint32_t nchecks;
+	opsc_rules_checks(&nchecks);
+	assert_int_equal(rules.items.len, 15 + nchecks);
 	const opsc_rule *r = opsc_rules_find(&rules, "no-wildcard-rbac");
 	assert_int_equal(r->kind, OPSC_RULE_POLICY);
 	assert_int_equal(r->defined.line, 3);
@@ -181,6 +190,37 @@ static void test_rules__project_relevels_with_did_you_mean(void **state)
 	opsc_ctx_dispose(&f.ctx);
 }
 
+/* A check of the .ops sources is the verdict check and build give too:
+ * the project cannot re-level it for lint alone. */
+static void test_rules__checks_cannot_be_relevelled(void **state)
+{
+	(void)state;
+	fixture f;
+	setup(&f);
+	const char ops[] = "project \"p\" { rules { dead-route = off } }\n";
+	uint32_t file = opsc_sources_add(&f.ctx.sources, "t.ops", ops, strlen(ops), false);
+	opsc_rule_setting settings[] = {
+		{ { "dead-route", opsc_source_span(&f.ctx.sources, file, 22, 32) }, OPSC_SEV_ERROR, true },
+	};
+	opsc_project project = { .rules = settings, .nrules = 1 };
+	opsc_rules rules;
+	opsc_rules_init(&rules);
+	opsc_rules_apply_project(&rules, &project, &f.ctx.diags);
+	assert_int_equal(f.ctx.diags.errors, 1);
+	assert_string_equal(f.ctx.diags.items.items[0].message,
+			    "`dead-route` is a check of the .ops sources, enforced alike by check, lint and build: "
+			    "it cannot be re-levelled");
+	const opsc_rule *r = opsc_rules_find(&rules, "dead-route");
+	assert_false(r->disabled);
+	char *text = capture_explain(r, NULL);
+	assert_non_null(strstr(text, "kind:      check\nseverity:  warning\n"));
+	assert_non_null(strstr(text, "it cannot be re-levelled.\n"));
+	assert_null(strstr(text, "project \"NAME\""));
+	free(text);
+	opsc_rules_dispose(&rules);
+	opsc_ctx_dispose(&f.ctx);
+}
+
 static void test_rules__explain_ops_rule_shows_definition(void **state)
 {
 	(void)state;
@@ -216,25 +256,19 @@ static void test_rules__list(void **state)
 	opsc_rules rules;
 	opsc_rules_init(&rules);
 	char *text = capture_list(&rules, false);
-	assert_string_equal(text,
-			    "drift-edited                    drift   error    a generated file was edited by hand\n"
-			    "drift-missing                   drift   error    a file `opsc build` generates is not in the repository\n"
-			    "drift-stale                     drift   error    a generated file the .ops sources no longer produce\n"
-			    "invalid-yaml                    policy  error    a YAML file does not parse\n"
-			    "kubeconfig-credential           secret  error    kubeconfig user credential\n"
-			    "kubernetes-env-secret           secret  error    credential set as a plain environment variable value\n"
-			    "kubernetes-secret               secret  error    Kubernetes Secret committed with a plaintext value\n"
-			    "namespace-without-default-deny  policy  error    a managed namespace has no default-deny network policy in the manifests\n"
-			    "role-exceeds-declared           policy  error    a Role or ClusterRole in the manifests grants more than the declared role\n"
-			    "terraform-state                 secret  error    Terraform state committed (it holds every managed secret in plaintext)\n"
-			    "terraform-state-secret          secret  error    credential in a Terraform state file\n"
-			    "undeclared-cluster-admin        policy  error    a binding to cluster-admin that no .ops declares\n");
+	/* one line per rule, sorted, the name column as wide as the longest id */
+	uint32_t lines = 0;
+	for (const char *c = text; *c; c++)
+		lines += *c == '\n';
+	assert_int_equal(lines, rules.items.len);
+	assert_non_null(strstr(text, "\ndrift-edited                    drift   error    a generated file was edited by hand\n"));
+	assert_non_null(strstr(text, "\ndead-route                      check   warning  no declared alert reaches a route\n"));
+	assert_non_null(strstr(text, "\nundeclared-cluster-admin        policy  error    a binding to cluster-admin that no .ops declares\n"));
 	free(text);
 	text = capture_list(&rules, true);
-	assert_true(strncmp(text, "| id | kind | severity | summary |\n| --- | --- | --- | --- |\n"
-				  "| [`drift-edited`](#drift-edited) | drift | error | a generated file was edited by hand |\n",
-			    strlen("| id | kind | severity | summary |\n| --- | --- | --- | --- |\n"
-				   "| [`drift-edited`](#drift-edited) | drift | error | a generated file was edited by hand |\n")) == 0);
+	assert_true(strncmp(text, "| id | kind | severity | summary |\n| --- | --- | --- | --- |\n",
+			    strlen("| id | kind | severity | summary |\n| --- | --- | --- | --- |\n")) == 0);
+	assert_non_null(strstr(text, "| [`drift-edited`](#drift-edited) | drift | error | a generated file was edited by hand |\n"));
 	assert_non_null(strstr(text, "\n### terraform-state\n\nsecret, error by default. A Terraform state file"));
 	free(text);
 	opsc_rules_dispose(&rules);
@@ -255,15 +289,17 @@ static void test_rules__documented(void **state)
 		fwrite(chunk, 1, n, out);
 	fclose(out);
 	fclose(doc);
-	uint32_t nbuiltin;
-	const opsc_rule *b = opsc_rules_builtin(&nbuiltin);
-	for (uint32_t i = 0; i < nbuiltin; i++) {
+	opsc_rules rules;
+	opsc_rules_init(&rules);
+	const opsc_rule *b = rules.items.items;
+	for (uint32_t i = 0; i < rules.items.len; i++) {
 		char heading[128];
 		snprintf(heading, sizeof heading, "\n### %s\n", b[i].id);
 		if (!strstr(text, heading) || !strstr(text, b[i].explanation))
 			fail_msg("docs/rules.md does not document `%s` (regenerate it: opsc explain --list --markdown --builtin)",
 				 b[i].id);
 	}
+	opsc_rules_dispose(&rules);
 	free(text);
 }
 
@@ -273,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_rules__builtins_match_the_scanner),
 		cmocka_unit_test(test_rules__model_rules_and_suggestions),
 		cmocka_unit_test(test_rules__project_relevels_with_did_you_mean),
+		cmocka_unit_test(test_rules__checks_cannot_be_relevelled),
 		cmocka_unit_test(test_rules__explain_ops_rule_shows_definition),
 		cmocka_unit_test(test_rules__list),
 		cmocka_unit_test(test_rules__documented),

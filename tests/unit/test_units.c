@@ -43,6 +43,39 @@ static void test_units__quantities(void **state)
 	assert_false(opsc_units_quantity("Gi", &m, &why));
 }
 
+/* The API server caps a quantity over 2^63-1 (after its suffix) instead of
+ * applying it: every one up to the limit passes, every one past it fails,
+ * at the exact boundary in every form. */
+static void test_units__quantity_range(void **state)
+{
+	(void)state;
+	double m;
+	const char *why = NULL;
+	static const char *const fit[] = {
+		"9223372036854775807", "9223372036854775807.0", "9223372036854775.807k", "7Ei",
+		"7.999999999999999999Ei", "8191Pi", "9.223372036854775807E", "9223372036854775807000m",
+		"9223372036854775807e0", "92233720368547758.07e2", "0.000001Ei", "0.001", "0", "000000000000000000000001Ei",
+	};
+	static const char *const over[] = {
+		"99999999999999999999Ei", "9223372036854775808", "9223372036854775807.1", "8Ei",
+		"8192Pi", "9.223372036854775808E", "9223372036854775807001m", "1e19", "1e400",
+		"9223372036854775807.0000000000000000000001", "100000000000000000000",
+	};
+	for (size_t i = 0; i < sizeof fit / sizeof *fit; i++) {
+		why = NULL;
+		if (!opsc_units_quantity(fit[i], &m, &why))
+			fail_msg("%s: %s", fit[i], why);
+	}
+	for (size_t i = 0; i < sizeof over / sizeof *over; i++) {
+		why = NULL;
+		if (opsc_units_quantity(over[i], &m, &why))
+			fail_msg("%s passed", over[i]);
+		assert_non_null(strstr(why, "2^63-1"));
+	}
+	assert_false(opsc_units_quantity("0x10", &m, &why));
+	assert_false(opsc_units_quantity("1.2.3", &m, &why));
+}
+
 static void test_units__cron(void **state)
 {
 	(void)state;
@@ -96,6 +129,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_units__durations),
 		cmocka_unit_test(test_units__quantities),
+		cmocka_unit_test(test_units__quantity_range),
 		cmocka_unit_test(test_units__cron),
 		cmocka_unit_test(test_units__ports_cidrs_names),
 		cmocka_unit_test(test_units__suggest),
