@@ -3,6 +3,7 @@
  * readers of manifest fields, namespaces, quotas and RBAC (see actual.h).
  */
 #include "actual_internal.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -350,7 +351,7 @@ int opsc_actual_add_file(opsc_actual *a, const char *path, const char *shown)
 		a->ctx->sources.files.items[a->file]->unreadable = true;
 		opsc_span whole = { a->file, 0, 0, 0, 0, 0, 0 }; /* line 0: the file, not a place */
 		opsc_diag_error(&a->ctx->diags, "cannot-read", whole, "cannot read %s: %s", shown,
-				strerror(-rc));
+				opsc_file_strerror(rc));
 		return rc;
 	}
 	add_stream(a, &s);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "readfile.h"
 #include "sha256.h"
 
 void opsc_baseline_fingerprint_secret(char out[65], const char *secret, size_t len)
@@ -133,33 +134,22 @@ static int add_entries(opsc_baseline *out, const char *file, const char *text, j
 	return 0;
 }
 
-/* The whole file, to find the entries' lines; NULL when it cannot be read
- * (jansson then says why). */
-static char *read_text(const char *file)
-{
-	FILE *f = fopen(file, "rb");
-	if (!f)
-		return NULL;
-	opsc_array(char) buf = { 0 };
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		opsc_array_reserve(&buf, (uint32_t)n + 1);
-		memcpy(buf.items + buf.len, chunk, n);
-		buf.len += (uint32_t)n;
-	}
-	fclose(f);
-	opsc_array_push(&buf, '\0');
-	return buf.items;
-}
+/* A baseline of a million findings is about 150 MB. */
+#define MAX_BASELINE ((size_t)256 << 20)
 
 int opsc_baseline_load(opsc_baseline *out, const char *file, char **error)
 {
 	json_error_t err;
 	int rc = -1;
 	*error = NULL;
-	char *text = read_text(file);
-	json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
+	char *text;
+	size_t len;
+	int r = opsc_file_read(&text, &len, file, 0, MAX_BASELINE);
+	if (r < 0) {
+		*error = errorf("%s: %s", file, opsc_file_strerror(r));
+		return -1;
+	}
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	json_t *list = json_object_get(root, "findings");
 	if (!root)
 		*error = err.line > 0 ? errorf("%s:%d:%d: %s", file, err.line, err.column, err.text)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "readfile.h"
 #include "pair.h"
 #include "build_int.h"
 
@@ -63,35 +64,17 @@ char *opsc_build_join_(const char *a, const char *b)
 	return s;
 }
 
-/* Reads a whole regular file; *data is NULL when it does not exist. */
+/* Generated files are small; a larger one at an output path is not ours. */
+#define MAX_OUTPUT_FILE ((size_t)1 << 30)
+
+/* Reads a whole regular file; *data is NULL when it does not exist or is
+ * not a regular file (a FIFO there is never opened for a blocking read). */
 static int read_file(char **data, size_t *len, const char *path)
 {
-	*data = NULL;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : fail("%s: %s", path, strerror(errno));
-	int rc = -1;
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		rc = fail("%s: %s", path, strerror(errno));
-		goto done;
-	}
-	char *buf = opsc_malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
-	rc = 0;
-done:
-	close(fd);
-	return rc;
+	int rc = opsc_file_read(data, len, path, O_NOFOLLOW, MAX_OUTPUT_FILE);
+	if (rc == -ENOENT || rc == -ELOOP || rc == -EISDIR || rc == -OPSC_ENOTREG)
+		return 0;
+	return rc < 0 ? fail("%s: %s", path, opsc_file_strerror(rc)) : 0;
 }
 
 /* --------------------------------------------------------------- manifest */
@@ -107,8 +90,16 @@ static int manifest_load(json_t **files, const char *out)
 		*files = json_object();
 		goto done;
 	}
+	char *text;
+	size_t len;
+	int r = opsc_file_read(&text, &len, path, O_NOFOLLOW, MAX_OUTPUT_FILE);
+	if (r < 0) {
+		rc = fail("%s: %s; remove it to start over", path, opsc_file_strerror(r));
+		goto done;
+	}
 	json_error_t err;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	opsc_free(text);
 	json_t *f = root ? json_object_get(root, "files") : NULL;
 	if (!json_is_object(f)) {
 		rc = fail("%s:%d: not an opsc manifest (%s); remove it to start over", path, err.line,
@@ -255,6 +246,25 @@ static bool in_outputs(const opsc_outputs *outputs, const char *path)
 	return opsc_find_str(outputs->files.items, outputs->files.len, sizeof(opsc_output), path) != NULL;
 }
 
+/* A manifest key names a file below the output directory the way opsc
+ * writes it: relative, no empty, "." or ".." segment, and not the manifest
+ * itself. Anything else is a tampered entry; it is ignored, so it neither
+ * reaches outside the output nor counts as a removal. */
+static bool manifest_key_ok(const char *key)
+{
+	if (!key[0] || key[0] == '/' || strcmp(key, OPSC_BUILD_MANIFEST) == 0)
+		return false;
+	for (const char *seg = key;; seg++) {
+		const char *end = strchr(seg, '/');
+		size_t n = end ? (size_t)(end - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (!end)
+			return true;
+		seg = end;
+	}
+}
+
 /* A file the last build wrote and this one does not. */
 static int plan_removal(opsc_build_plan *plan, const char *out, const char *rel,
 			const char *recorded, bool force)
@@ -289,7 +299,7 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 	json_t *value;
 	json_object_foreach(old, key, value)
 	{
-		if (rc == 0 && !in_outputs(outputs, key) && json_is_string(value))
+		if (rc == 0 && manifest_key_ok(key) && !in_outputs(outputs, key) && json_is_string(value))
 			rc = plan_removal(plan, out, key, json_string_value(value), force);
 	}
 	json_decref(old);

@@ -50,6 +50,16 @@ int opsc_build_plan_make(opsc_build_plan *plan, const char *out, const opsc_outp
 int opsc_build_apply(const opsc_build_plan *plan, const char *out, const opsc_outputs *outputs);
 void opsc_build_plan_dispose(opsc_build_plan *plan);
 
+/* The lock that keeps a second `opsc build` out of a repository while one
+ * writes: an flock on OPSC_BUILD_LOCK in `gitdir`, held until *fd is
+ * closed (opsc_build_unlock) or the process ends. Returns 0 with the lock;
+ * OPSC_BUILD_LOCK_BUSY when another process holds it (only without
+ * `wait`: with it, the call waits); or -1 with opsc_build_error() set. */
+#define OPSC_BUILD_LOCK "opsc-build.lock"
+#define OPSC_BUILD_LOCK_BUSY 1
+int opsc_build_lock(int *fd, const char *gitdir, bool wait);
+void opsc_build_unlock(int fd);
+
 /* The git blob id of `data` in hex (41 bytes with the NUL). libgit2 must
  * be initialised (git_libgit2_init). */
 int opsc_build_hash(char hex[41], const char *data, size_t len);

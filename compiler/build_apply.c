@@ -126,6 +126,9 @@ static int carry_tree(const opsc_build_plan *plan, const char *from, const char 
 			if (n >= 0)
 				target[n] = '\0';
 			rc = n < 0 || symlink(target, dst) < 0 ? fail_errno("copy link", src) : 0;
+		} else if (S_ISFIFO(st.st_mode)) {
+			/* the user's, like any file opsc did not write: it stays */
+			rc = mkfifo(dst, st.st_mode & 07777) < 0 ? fail_errno("copy", src) : 0;
 		} else if (S_ISREG(st.st_mode) && strcmp(sub, OPSC_BUILD_MANIFEST) != 0) {
 			const opsc_change *c = planned(plan, sub);
 			if (!c || c->kind == OPSC_CHANGE_UNCHANGED)

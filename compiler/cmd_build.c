@@ -36,22 +36,27 @@ static const char build_help[] =
 	"leaves the previous tree whole. Files opsc wrote before and no longer\n"
 	"writes are removed (they are listed, with hashes, in .opsc-manifest.json);\n"
 	"files opsc did not write are never touched; a generated file edited by\n"
-	"hand is not overwritten without --force.\n"
+	"hand is not overwritten without --force. One build writes at a time: a\n"
+	"build holds a lock (.git/opsc-build.lock, released when it ends) from\n"
+	"before it reads the output directory until the new tree is in place.\n"
 	"\n"
 	"options:\n"
 	"  -o, --out DIR   write to DIR instead of the project's output directory\n"
 	"  -n, --dry-run   list what would change; write nothing\n"
 	"      --check     write nothing; exit 1 when the output is not current\n"
 	"      --force     overwrite or remove generated files edited by hand\n"
+	"      --wait      wait for another opsc build in the repository to finish\n"
+	"                  (without it, such a build is refused at once)\n"
 	"  -q, --quiet     print nothing but problems\n"
 	"  -h, --help      show this help\n"
 	"\n"
-	"exit status: 0 built (or current), 1 errors in the input, refused files,\n"
-	"or (--check) output not current, 2 usage or internal error.\n";
+	"exit status: 0 built (or current), 1 errors in the input, refused files\n"
+	"(with --dry-run too), or (--check) output not current, 2 usage or internal\n"
+	"error, or another opsc build is writing in the same repository.\n";
 
 typedef struct {
 	const char *out;
-	bool dry_run, check, force, quiet;
+	bool dry_run, check, force, quiet, wait;
 	opsc_array(const char *) paths;
 } build_args;
 
@@ -72,6 +77,8 @@ static int parse_args(build_args *a, int argc, char **argv)
 			a->check = true;
 		} else if (strcmp(s, "--force") == 0) {
 			a->force = true;
+		} else if (strcmp(s, "--wait") == 0) {
+			a->wait = true;
 		} else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
 			a->quiet = true;
 		} else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0) {
@@ -117,6 +124,59 @@ static char *check_out_dir(const char *out, const char *workdir)
 			break;
 	}
 	return probe;
+}
+
+/* A build replaces the whole output directory: it must not hold the .ops
+ * sources or be in a git directory (`output` is checked lexically when the
+ * program is; this sees the resolved directory, and --out). */
+static bool out_dir_unsafe(const char *out, const char *proj, const opsc_ctx *ctx)
+{
+	size_t n = strlen(out);
+	if (strstr(out, "/.git/") || (n >= 5 && strcmp(out + n - 5, "/.git") == 0)) {
+		opsc_esc_printf(stderr, "opsc build: %s is in a git directory; the output must be a directory "
+				"of the working tree\n", out);
+		return true;
+	}
+	for (uint32_t i = 0; i < ctx->sources.files.len; i++) {
+		const opsc_source *src = ctx->sources.files.items[i];
+		char real[PATH_MAX];
+		if (src->embedded || src->unreadable || !realpath(src->path, real))
+			continue;
+		if (strncmp(real, out, n) == 0 && real[n] == '/') {
+			opsc_esc_printf(stderr, "opsc build: %s holds the source %s; the output must be a "
+					"directory of its own\n", out, src->path);
+			return true;
+		}
+		/* below policies/ (a source's directory other than the project's) */
+		char *slash = strrchr(real, '/');
+		size_t dn = (size_t)(slash - real);
+		if (strcmp(slash, "/") != 0 && (strlen(proj) != dn || strncmp(real, proj, dn) != 0) &&
+		    strncmp(out, real, dn) == 0 && out[dn] == '/') {
+			*slash = '\0';
+			opsc_esc_printf(stderr, "opsc build: %s is in %s, with the source %s; the output must be "
+					"a directory of its own\n", out, real, src->path);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The repository's build lock, or why not (another build holds it). */
+static int take_lock(int *fd, const char *gitdir, bool wait)
+{
+	int rc = opsc_build_lock(fd, gitdir, false);
+	if (rc == OPSC_BUILD_LOCK_BUSY && wait) {
+		opsc_esc_printf(stderr, "opsc build: waiting for another opsc build in this repository "
+				"(it holds %s%s)\n", gitdir, OPSC_BUILD_LOCK);
+		rc = opsc_build_lock(fd, gitdir, true);
+	}
+	if (rc == OPSC_BUILD_LOCK_BUSY)
+		opsc_esc_printf(stderr, "opsc build: another opsc build is writing in this repository (it holds "
+				"%s%s); nothing done: run again when it has finished, or use --wait\n",
+			gitdir, OPSC_BUILD_LOCK);
+	else if (rc < 0)
+		opsc_esc_printf(stderr, "opsc build: %s\n", opsc_build_error());
+	return rc == 0 ? 0 : -1;
 }
 
 static const char *const change_words[] = {
@@ -175,6 +235,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	opsc_repo *repo = NULL;
 	opsc_outputs outputs = { 0 };
 	opsc_build_plan plan = { 0 };
+	int lock = -1;
 	char *proj = opsc_project_dir(a->paths.items[0]), *out = NULL, *want = NULL;
 	if (!proj) {
 		opsc_esc_printf(stderr, "opsc build: %s: %s\n", a->paths.items[0], strerror(errno));
@@ -192,7 +253,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	char cwd[PATH_MAX];
 	want = a->out ? opsc_project_resolve(getcwd(cwd, sizeof(cwd)) ? cwd : ".", a->out)
 		      : opsc_project_out_dir(&model, proj);
-	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))))
+	if (!(out = check_out_dir(want, opsc_repo_workdir(repo))) || out_dir_unsafe(out, proj, ctx))
 		goto done;
 	if (opsc_emit_all(&outputs, ctx, &model, proj, out + strlen(opsc_repo_workdir(repo))) < 0) {
 		opsc_esc_printf(stderr, "opsc build: internal error while emitting\n");
@@ -202,6 +263,9 @@ static int run(build_args *a, opsc_ctx *ctx)
 		exit = OPSC_EXIT_FINDINGS;
 		goto done;
 	}
+	/* before the plan: a plan made while another build swaps trees is stale */
+	if (!a->dry_run && !a->check && take_lock(&lock, opsc_repo_gitdir(repo), a->wait) < 0)
+		goto done;
 	if (opsc_build_plan_make(&plan, out, &outputs, a->force) < 0) {
 		opsc_esc_printf(stderr, "opsc build: %s\n", opsc_build_error());
 		goto done;
@@ -212,10 +276,12 @@ static int run(build_args *a, opsc_ctx *ctx)
 	if (a->dry_run || a->check) {
 		list_changes(&plan, shown);
 		if (!a->quiet || changed || plan.refused)
-			opsc_esc_printf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s\n", shown,
+			opsc_esc_printf(stderr, "opsc build: %s: %u to write, %u unchanged, %u to remove%s%s\n", shown,
 				plan.added + plan.updated, plan.unchanged, plan.removed,
+				plan.refused ? ", refused: a build would write nothing" : "",
 				a->check && (changed || plan.refused) ? " (not current: run `opsc build`)" : "");
-		exit = a->check && (changed || plan.refused) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
+		/* a dry run says what the build would do: refused files fail both */
+		exit = plan.refused || (a->check && changed) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
 		goto done;
 	}
 	if (plan.refused) {
@@ -233,6 +299,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 			plan.added + plan.updated, plan.unchanged, plan.removed);
 	exit = OPSC_EXIT_OK;
 done:
+	opsc_build_unlock(lock);
 	opsc_build_plan_dispose(&plan);
 	opsc_outputs_dispose(&outputs);
 	opsc_repo_free(repo);

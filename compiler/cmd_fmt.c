@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "fmt.h"
+#include "readfile.h"
 
 static const char fmt_help[] =
 	"usage: opsc fmt [--check] [PATH...]\n"
@@ -117,7 +118,7 @@ static int fmt_one(opsc_ctx *ctx, const char *path, bool check, bool stdio)
 		file = opsc_sources_add(&ctx->sources, "<stdin>", in.items ? in.items : "", in.len, false);
 		opsc_array_free(&in);
 	} else if ((rc = opsc_sources_read(&file, &ctx->sources, path)) < 0) {
-		opsc_esc_printf(stderr, "opsc fmt: %s: %s\n", path, strerror(-rc));
+		opsc_esc_printf(stderr, "opsc fmt: %s: %s\n", path, opsc_file_strerror(rc));
 		return 2;
 	}
 	char *out = NULL;

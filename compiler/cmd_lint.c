@@ -37,6 +37,9 @@ static const char lint_help[] =
 	"  --history            every distinct blob of every commit reachable from\n"
 	"                       HEAD and any reference, each reported once with the\n"
 	"                       commit that introduced it, its author and date\n"
+	"  --require-full-history\n"
+	"                       with --history: a shallow clone is an error (exit 2);\n"
+	"                       without it, what the clone has is scanned, with a note\n"
 	"  --since DATE         with --history: only what commits whose committer\n"
 	"                       date is DATE or later bring (YYYY-MM-DD, midnight\n"
 	"                       UTC, or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])\n"
@@ -64,7 +67,8 @@ static const char lint_help[] =
 	"is appended to that file.\n"
 	"\n"
 	"exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or\n"
-	"internal error.\n";
+	"internal error, an unreadable commit, or (--require-full-history) a\n"
+	"shallow clone.\n";
 
 typedef struct {
 	opsc_lint_opts lint;
@@ -179,6 +183,8 @@ static int parse_args(lint_args *a, int argc, char **argv)
 				return -1;
 		} else if (strcmp(s, "--no-progress") == 0)
 			a->no_progress = true;
+		else if (strcmp(s, "--require-full-history") == 0)
+			a->lint.require_full_history = true;
 		else if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0)
 			a->report.verbose = true;
 		else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0)
@@ -188,6 +194,8 @@ static int parse_args(lint_args *a, int argc, char **argv)
 	}
 	if (since && a->lint.mode != OPSC_LINT_HISTORY)
 		return usage_error("--since only applies to --history%s", "");
+	if (a->lint.require_full_history && a->lint.mode != OPSC_LINT_HISTORY)
+		return usage_error("--require-full-history only applies to --history%s", "");
 	return 0;
 }
 
@@ -210,6 +218,11 @@ static int finish(lint_args *a, opsc_lint_result *res)
 	}
 	if (a->report.format == OPSC_FORMAT_TEXT)
 		opsc_report_notes(stderr, res, &a->report);
+	if (res->shallow_commits) /* on stderr whatever the format: CI logs show it */
+		fprintf(stderr, "opsc lint: note: the history is shallow: %u commit%s reachable were "
+				"scanned, older ones are not in this clone (fetch them with `git fetch "
+				"--unshallow`, or use --require-full-history to make this an error)\n",
+			res->shallow_commits, res->shallow_commits == 1 ? "" : "s");
 	opsc_report_summary(stderr, res);
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
 	if (summary && *summary && opsc_report_step_summary(summary, res) < 0)

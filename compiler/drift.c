@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "readfile.h"
 #include "project.h"
 #include "repo.h"
 
@@ -52,29 +53,23 @@ void opsc_drift_expect_dispose(opsc_drift_expect *e)
 
 /* ---------------------------------------------------------------- read */
 
+/* Generated files are small; anything larger is not one of them. */
+#define MAX_GENERATED ((size_t)1 << 30)
+
+/* 0 with the file's bytes; 1 when it is not a regular file (a FIFO or a
+ * device in the output directory is never read); -1 on a failure. */
 static int read_all(opsc_arena *arena, const char *path, const char **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (fd >= 0)
-			close(fd);
+	char *buf;
+	int rc = opsc_file_read(&buf, len, path, O_NOFOLLOW, MAX_GENERATED);
+	if (rc == -OPSC_ENOTREG || rc == -EISDIR)
+		return 1;
+	if (rc < 0)
 		return -1;
-	}
-	char *buf = opsc_arena_alloc(arena, (size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
+	char *copy = opsc_arena_alloc(arena, *len + 1);
+	memcpy(copy, buf, *len + 1);
+	opsc_free(buf);
+	*data = copy;
 	return 0;
 }
 
@@ -94,7 +89,8 @@ int opsc_drift_read_dir(opsc_arena *arena, const char *dir, opsc_drift_file **fi
 		char *abs = opsc_arena_printf(arena, "%s/%s", dir, rel);
 		out[n].path = opsc_arena_strdup(arena, rel);
 		rc = read_all(arena, abs, &out[n].data, &out[n].len);
-		n++;
+		n += rc == 0;
+		rc = rc < 0 ? rc : 0;
 	}
 	opsc_repo_files_dispose(&list);
 	*files = out;

@@ -16,11 +16,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "baseline.h"
 #include "compile.h"
 #include "embed.h"
 #include "load.h"
+#include "readfile.h"
 #include "repo.h"
 #include "scan.h"
 #include "sema.h"
@@ -373,6 +375,16 @@ static int secrets_history(lint_run *run)
 	int rc = opsc_repo_each_history(run->t->repo, &ho, &st, on_blob, run);
 	if (rc < 0 && !run->error)
 		rc = fail(run, "--history", opsc_repo_error());
+	if (rc == 0 && st.shallow) {
+		run->out->shallow_commits = st.commits ? st.commits : 1;
+		if (run->opts->require_full_history)
+			rc = fail(run, "--require-full-history",
+				  opsc_arena_printf(run->out->arena,
+						    "the repository is a shallow clone (%u commit%s reachable); "
+						    "fetch the whole history (git fetch --unshallow, or "
+						    "fetch-depth: 0 in actions/checkout)",
+						    st.commits, st.commits == 1 ? "" : "s"));
+	}
 	if (p.out) {
 		double secs = now_seconds() - p.start;
 		fprintf(p.out, "\r\033[Khistory: %u commits, %u blobs in %.2f s (%.0f commits/s)\n", st.commits,
@@ -487,11 +499,13 @@ int opsc_lint_changed(lint_run *run)
 		for (uint32_t i = 0; i < run->changes.files.len; i++) {
 			const char *rel = run->changes.files.items[i].path;
 			char *path = opsc_arena_printf(run->out->arena, "%s%s", root, rel);
-			FILE *f = fopen(path, "rb");
-			char *buf = f ? opsc_malloc(CHANGED_HEAD) : NULL;
-			size_t len = f ? fread(buf, 1, CHANGED_HEAD, f) : 0;
-			if (f)
-				fclose(f);
+			struct stat st;
+			int fd = opsc_file_open(path, 0, &st); /* never a FIFO's blocking read */
+			char *buf = fd >= 0 ? opsc_malloc(CHANGED_HEAD) : NULL;
+			ssize_t got = fd >= 0 ? read(fd, buf, CHANGED_HEAD) : 0;
+			size_t len = got > 0 ? (size_t)got : 0;
+			if (fd >= 0)
+				close(fd);
 			add_changed(run, rel, buf, len);
 			opsc_free(buf);
 		}

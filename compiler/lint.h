@@ -44,6 +44,7 @@ typedef struct {
 	unsigned threads; /* 0: one per CPU */
 	uint64_t max_size; /* 0: OPSC_SCAN_MAX_FILE_SIZE */
 	FILE *progress; /* history progress and rate, NULL for none */
+	bool require_full_history; /* OPSC_LINT_HISTORY: a shallow clone is a failure */
 } opsc_lint_opts;
 
 /*

@@ -18,6 +18,8 @@
 #include "array.h"
 #include "embed.h"
 #include "parse.h"
+#include "project.h"
+#include "readfile.h"
 #include "suggest.h"
 
 #define NO_MODULE UINT32_MAX
@@ -27,7 +29,44 @@ typedef struct {
 	opsc_array(opsc_module) mods;
 	opsc_array(const char *) keys; /* canonical path or "std/x", per module */
 	uint32_t parsed; /* modules [0, parsed) have their AST */
+	opsc_array(char *) roots; /* project directories: no file is read outside them */
 } loader;
+
+/* The project directory of a root PATH, taken from the directory the path
+ * is in (not from where a symlinked file points), so that a link out of
+ * the project does not move the project with it. */
+static void add_root(loader *ld, const char *path, bool is_dir)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = is_dir ? opsc_strdup(path)
+		  : slash ? opsc_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+			  : opsc_strdup(".");
+	char *root = opsc_project_dir(dir);
+	if (!root)
+		root = opsc_project_dir(".");
+	opsc_free(dir);
+	if (root)
+		opsc_array_push(&ld->roots, root);
+}
+
+/* `real` (a realpath) is one of the project directories or below one. */
+static bool inside_roots(const loader *ld, const char *real)
+{
+	for (uint32_t i = 0; i < ld->roots.len; i++) {
+		const char *r = ld->roots.items[i];
+		size_t n = strlen(r);
+		if (strcmp(r, "/") == 0 || (strncmp(real, r, n) == 0 && (real[n] == '/' || !real[n])))
+			return true;
+	}
+	return false;
+}
+
+static void roots_free(loader *ld)
+{
+	for (uint32_t i = 0; i < ld->roots.len; i++)
+		opsc_free(ld->roots.items[i]);
+	opsc_array_free(&ld->roots);
+}
 
 static uint32_t find_key(const loader *ld, const char *key)
 {
@@ -85,10 +124,15 @@ static int load_root_file(loader *ld, const char *path)
 	const char *key = realpath(path, real) ? real : path;
 	if (find_key(ld, key) != NO_MODULE)
 		return 0;
+	if (key == real && !inside_roots(ld, real)) {
+		/* a symlink out of the project: its target is not named, nor read */
+		file_error(ld, path, "%s", "refused: a symbolic link to a file outside the project directory");
+		return -EPERM;
+	}
 	uint32_t file;
 	int rc = opsc_sources_read(&file, &ld->ctx->sources, path);
 	if (rc < 0) {
-		file_error(ld, path, "cannot read the file: %s", strerror(-rc));
+		file_error(ld, path, "cannot read the file: %s", opsc_file_strerror(rc));
 		return rc;
 	}
 	add_module(ld, key, "", file, true, false);
@@ -202,6 +246,14 @@ static uint32_t load_local(loader *ld, const opsc_module *from, const opsc_stmt 
 				"cannot import \"%s\": %s (looked for %s)", path, strerror(errno), full);
 		return NO_MODULE;
 	}
+	if (!inside_roots(ld, real)) {
+		/* never read, so no byte of a foreign file reaches a diagnostic */
+		uint32_t d = opsc_diag_error(&ld->ctx->diags, "import-outside", imp->import.path_span,
+				"cannot import \"%s\": it is outside the project directory%s", path,
+				path[0] == '/' ? "" : " (resolved through symbolic links)");
+		opsc_diag_help(&ld->ctx->diags, d, "imports name .ops files inside the project: a path relative to the importing file");
+		return NO_MODULE;
+	}
 	uint32_t found = find_key(ld, real);
 	if (found != NO_MODULE)
 		return found;
@@ -209,7 +261,7 @@ static uint32_t load_local(loader *ld, const opsc_module *from, const opsc_stmt 
 	int rc = opsc_sources_read(&file, &ld->ctx->sources, full);
 	if (rc < 0) {
 		opsc_diag_error(&ld->ctx->diags, "missing-import", imp->import.path_span,
-				"cannot import \"%s\": %s", path, strerror(-rc));
+				"cannot import \"%s\": %s", path, opsc_file_strerror(rc));
 		return NO_MODULE;
 	}
 	const char *name = imp->import.alias ? imp->import.alias : module_name(ld, path, false);
@@ -294,6 +346,7 @@ static int finish(opsc_program *out, loader *ld)
 		load_imports(ld, m);
 	}
 	check_cycles(ld);
+	roots_free(ld);
 	out->len = ld->mods.len;
 	out->modules = opsc_array_to_arena(ld->ctx->arena, &ld->mods);
 	opsc_array_free(&ld->keys);
@@ -302,10 +355,12 @@ static int finish(opsc_program *out, loader *ld)
 
 int opsc_load(opsc_program *out, opsc_ctx *ctx, const char *const *paths, uint32_t npaths)
 {
-	loader ld = { ctx, { 0 }, { 0 }, 0 };
+	loader ld = { ctx, { 0 }, { 0 }, 0, { 0 } };
 	int rc = 0;
+	struct stat st;
+	for (uint32_t i = 0; i < npaths; i++)
+		add_root(&ld, paths[i], stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode));
 	for (uint32_t i = 0; i < npaths; i++) {
-		struct stat st;
 		int r;
 		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
 			r = load_root_dir(&ld, paths[i]);
@@ -320,7 +375,8 @@ int opsc_load(opsc_program *out, opsc_ctx *ctx, const char *const *paths, uint32
 
 int opsc_load_text(opsc_program *out, opsc_ctx *ctx, const char *path, const char *text, size_t len)
 {
-	loader ld = { ctx, { 0 }, { 0 }, 0 };
+	loader ld = { ctx, { 0 }, { 0 }, 0, { 0 } };
+	add_root(&ld, path, false);
 	uint32_t file = opsc_sources_add(&ctx->sources, path, text, len, false);
 	add_module(&ld, path, "", file, true, false);
 	return finish(out, &ld);

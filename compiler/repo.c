@@ -150,6 +150,11 @@ const char *opsc_repo_workdir(const opsc_repo *repo)
 	return repo->workdir;
 }
 
+const char *opsc_repo_gitdir(const opsc_repo *repo)
+{
+	return git_repository_path(repo->git);
+}
+
 const char *opsc_repo_prefix(const opsc_repo *repo)
 {
 	return repo->prefix;

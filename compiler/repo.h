@@ -33,6 +33,8 @@ void opsc_repo_free(opsc_repo *repo);
 
 /* The working tree's root, ending in '/'. */
 const char *opsc_repo_workdir(const opsc_repo *repo);
+/* The repository's git directory (".git/", or a worktree's), ending in '/'. */
+const char *opsc_repo_gitdir(const opsc_repo *repo);
 /* `path` relative to the working tree ("" for the root, "deploy/" for a
  * directory, "deploy/app.yaml" for a file): only paths under it are listed. */
 const char *opsc_repo_prefix(const opsc_repo *repo);
@@ -108,6 +110,7 @@ typedef struct {
 
 typedef struct {
 	uint32_t commits, blobs; /* commits walked, distinct blobs delivered */
+	bool shallow; /* a shallow clone: commits older than its boundary are absent */
 } opsc_repo_history_stats;
 
 /*
@@ -118,6 +121,9 @@ typedef struct {
  * delivered once, with that commit and that path. So a blob is reported at
  * the oldest commit, in that order, that brought it into the tree, under
  * the path it had there, however many later commits and paths carry it.
+ * In a shallow clone the oldest commits present are compared with the
+ * empty tree (stats->shallow says so). A commit that cannot be read is a
+ * failure, not the end of the walk.
  */
 int opsc_repo_each_history(opsc_repo *repo, const opsc_repo_history_opts *opts,
 			   opsc_repo_history_stats *stats, opsc_repo_blob_cb cb, void *user);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "readfile.h"
 
 /* --------------------------------------------------------------- oid set */
 
@@ -209,7 +210,7 @@ static int walk_tree(history *h, const git_tree *tree, const git_tree *old)
  * were not seen before. A tree walk rather than git_diff_tree_to_tree:
  * the diff machinery (a configuration snapshot, pathspecs, a delta list
  * per commit) cost most of the time of a history scan. */
-static int scan_commit(history *h, const git_commit *c)
+static int scan_commit(history *h, const git_commit *c, bool boundary)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	h->cur = c;
@@ -218,7 +219,7 @@ static int scan_commit(history *h, const git_commit *c)
 	opsc_array_reserve(&h->path, 1);
 	h->path.items[0] = '\0';
 	int rc = git_commit_tree(&tree, c);
-	if (rc == 0)
+	if (rc == 0 && !boundary) /* a shallow clone's oldest commit: its parent is absent */
 		rc = parent_tree(&ptree, c);
 	if (rc == 0)
 		rc = walk_tree(h, tree, ptree);
@@ -227,30 +228,15 @@ static int scan_commit(history *h, const git_commit *c)
 	return rc;
 }
 
-static int start_walk(git_revwalk **walk, git_repository *git)
+static int walk_commits(history *h, const opsc_repo_walk_commit *commits, uint32_t n)
 {
-	int rc = git_revwalk_new(walk, git);
-	if (rc == 0)
-		rc = git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-	if (rc == 0)
-		rc = git_revwalk_push_glob(*walk, "refs/*");
-	/* a detached HEAD is reachable from no reference; an unborn one has
-	 * nothing to walk */
-	if (rc == 0 && git_revwalk_push_head(*walk) < 0)
-		git_error_clear();
-	return rc;
-}
-
-static int walk_commits(history *h, git_revwalk *walk)
-{
-	git_oid id;
 	int rc = 0;
-	while (rc == 0 && git_revwalk_next(&id, walk) == 0) {
+	for (uint32_t i = 0; rc == 0 && i < n; i++) {
 		git_commit *c = NULL;
-		rc = git_commit_lookup(&c, h->repo->git, &id);
+		rc = git_commit_lookup(&c, h->repo->git, &commits[i].id);
 		h->stats->commits++;
 		if (rc == 0 && (int64_t)git_commit_time(c) >= h->opts->since)
-			rc = scan_commit(h, c);
+			rc = scan_commit(h, c, commits[i].boundary);
 		git_commit_free(c);
 		if (rc == 0 && h->opts->progress)
 			rc = h->opts->progress(h->opts->user, h->stats->commits, h->stats->blobs);
@@ -262,12 +248,13 @@ int opsc_repo_each_history(opsc_repo *repo, const opsc_repo_history_opts *opts,
 			   opsc_repo_history_stats *stats, opsc_repo_blob_cb cb, void *user)
 {
 	history h = { .repo = repo, .opts = opts, .stats = stats, .cb = cb, .user = user };
-	git_revwalk *walk = NULL;
+	opsc_repo_walk_commit *commits = NULL;
+	uint32_t n = 0;
 	*stats = (opsc_repo_history_stats){ 0 };
-	int rc = start_walk(&walk, repo->git);
+	int rc = opsc_repo_walk_(&commits, &n, &stats->shallow, repo);
 	if (rc == 0)
-		rc = walk_commits(&h, walk);
-	git_revwalk_free(walk);
+		rc = walk_commits(&h, commits, n);
+	opsc_free(commits);
 	opsc_free(h.seen.slots);
 	opsc_free(h.author);
 	opsc_array_free(&h.path);
@@ -455,6 +442,9 @@ static void edits_finish(edit_scan *s, path_list *out)
 	opsc_free(s->entries);
 }
 
+/* A working-tree file larger than this is no text anyone edits by hand. */
+#define MAX_EDITED ((size_t)1 << 30)
+
 /* The added lines of a file edited in the working tree, against the merge
  * base's version (none: every line is added). */
 static int diff_edited(diff_walk *w, git_tree *base, const char *path, const git_diff_options *dopts)
@@ -463,19 +453,12 @@ static int diff_edited(diff_walk *w, git_tree *base, const char *path, const git
 	char *full = opsc_malloc(wlen + strlen(path) + 1);
 	memcpy(full, w->repo->workdir, wlen);
 	strcpy(full + wlen, path);
-	FILE *f = fopen(full, "rb");
-	opsc_free(full);
-	if (!f)
-		return 0; /* gone: not in the change */
 	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-	do {
-		if (len + 65536 > cap)
-			buf = opsc_realloc(buf, cap = (len + 65536) * 2);
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	fclose(f);
+	size_t len = 0;
+	int got = opsc_file_read(&buf, &len, full, 0, MAX_EDITED);
+	opsc_free(full);
+	if (got < 0)
+		return 0; /* gone, or no regular file: not in the change */
 	git_tree_entry *te = NULL;
 	git_blob *blob = NULL;
 	if (git_tree_entry_bypath(&te, base, path) == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB)

@@ -24,6 +24,15 @@ int opsc_repo_deliver_blob_(opsc_repo *repo, const git_oid *oid, uint32_t mode, 
 			    uint64_t max_size, const opsc_repo_commit *commit,
 			    opsc_repo_blob_cb cb, void *user);
 
+/* The commits a history scan visits, in order (see repo_walk.c): *out is
+ * opsc_malloc'd (release with opsc_free); `boundary` marks a shallow
+ * clone's oldest commits. *shallow tells the repository is shallow. */
+typedef struct {
+	git_oid id;
+	bool boundary;
+} opsc_repo_walk_commit;
+int opsc_repo_walk_(opsc_repo_walk_commit **out, uint32_t *n, bool *shallow, opsc_repo *repo);
+
 /* Records a failure of our own so opsc_repo_error reports it. */
 int opsc_repo_fail_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

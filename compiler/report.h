@@ -34,6 +34,7 @@ typedef struct {
 	opsc_array(opsc_lint_note) notes;
 	uint32_t files; /* files (or blobs) read */
 	uint32_t baselined; /* findings a baseline suppressed */
+	uint32_t shallow_commits; /* --history of a shallow clone: the commits it has; else 0 */
 	bool secrets_only; /* a secret inlined in the .ops: drift and policies not checked */
 } opsc_lint_result;
 

@@ -45,6 +45,9 @@ static const opsc_rule checks[] = {
 	      "Only template parameters and literals can be interpolated with `${...}`."),
 	CHECK("bad-labels", ERROR, "wrong block labels", "Each block takes a fixed number of labels "
 	      "(`environment \"name\"`, `allow egress \"name\"`); the message says which."),
+	CHECK("bad-output", ERROR, "an `output` opsc build cannot replace safely",
+	      "`output` is relative to the project directory and not in `.git`, not the project "
+	      "directory or above it, not in policies/: a build replaces the whole directory."),
 	CHECK("bad-name", ERROR, "a name that cannot name an output directory",
 	      "Cluster and environment names become directories of the output: no `/`, `\\`, `.`, `..` "
 	      "or control characters."),
@@ -98,6 +101,9 @@ static const opsc_rule checks[] = {
 	      "template, `when` in a route, `for`, `require` and `deny` in a policy."),
 	CHECK("missing-attribute", ERROR, "a required attribute is missing", "The block needs the "
 	      "attribute; the message names it."),
+	CHECK("import-outside", ERROR, "an import outside the project directory",
+	      "A local import resolves, through symbolic links, inside the project directory; "
+	      "the file outside is never read."),
 	CHECK("missing-import", ERROR, "an imported file does not exist", "A local import is relative "
 	      "to the importing file."),
 	CHECK("missing-param", ERROR, "a template parameter without a default is not given",

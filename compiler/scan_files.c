@@ -118,7 +118,7 @@ static void scan_one(worker *w, uint32_t i, slot *s)
 	char reason[96];
 	struct stat sb;
 	size_t got = 0;
-	int fd = openat(j->rootfd, j->paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(j->rootfd, j->paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not block */
 	int rc = fd < 0 ? -errno : fstat(fd, &sb) < 0 ? -errno : 0;
 	if (rc == 0 && !S_ISREG(sb.st_mode)) {
 		skip(s, OPSC_SCAN_FILE_UNREADABLE, "not a regular file");

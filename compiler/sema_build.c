@@ -309,6 +309,7 @@ static void build_all(builder *b)
 		}
 	}
 	sema_check_reviewer_ids(b);
+	sema_check_paths(b);
 	opsc_free(slot);
 }
 

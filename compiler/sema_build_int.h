@@ -44,6 +44,9 @@ void sema_build_policy(builder *b, const sema_item *it, opsc_policy *p);
 void sema_build_secret(builder *b, const sema_item *it, opsc_secret_rule *r);
 void sema_check_reviewer_ids(builder *b);
 
+/* sema_paths.c: `output`, clusters and environment names as directories. */
+void sema_check_paths(builder *b);
+
 /* sema_build_ops.c: RBAC, network policies, backups, alerts, receivers, routes. */
 void sema_build_role(builder *b, const sema_item *it, opsc_role *role);
 void sema_build_binding(builder *b, const sema_item *it, opsc_binding *bd);

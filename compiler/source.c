@@ -1,5 +1,7 @@
 #include "source.h"
 
+#include "readfile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,8 +56,6 @@ uint32_t opsc_sources_add(opsc_sources *sources, const char *path, const char *t
 
 int opsc_sources_read(uint32_t *out_file, opsc_sources *sources, const char *path)
 {
-	int rc = 0;
-	char *buf = NULL;
 	const char *text;
 	size_t tlen;
 	struct TSTree *tree = NULL;
@@ -64,44 +64,14 @@ int opsc_sources_read(uint32_t *out_file, opsc_sources *sources, const char *pat
 		sources->files.items[*out_file]->tree = tree;
 		return 0;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0) {
-		rc = -errno;
-		goto done;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = -EISDIR;
-		goto done;
-	}
-	if ((size_t)st.st_size > MAX_SOURCE) {
-		rc = -EFBIG;
-		goto done;
-	}
-	size_t cap = (size_t)st.st_size + 1, len = 0, n;
-	buf = opsc_malloc(cap);
-	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += n;
-		if (len == cap) {
-			if (cap > MAX_SOURCE) {
-				rc = -EFBIG;
-				goto done;
-			}
-			cap *= 2;
-			buf = opsc_realloc(buf, cap);
-		}
-	}
-	if (ferror(f)) {
-		rc = -EIO;
-		goto done;
-	}
+	char *buf;
+	size_t len;
+	int rc = opsc_file_read(&buf, &len, path, 0, MAX_SOURCE);
+	if (rc < 0)
+		return rc;
 	*out_file = opsc_sources_add(sources, path, buf, len, false);
-done:
 	opsc_free(buf);
-	fclose(f);
-	return rc;
+	return 0;
 }
 
 uint32_t opsc_sources_find(const opsc_sources *sources, const char *path)

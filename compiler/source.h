@@ -61,7 +61,9 @@ void opsc_sources_dispose(opsc_sources *sources);
 /* Adds a copy of `text`; returns the new file index. */
 uint32_t opsc_sources_add(opsc_sources *sources, const char *path, const char *text, size_t len,
 			  bool embedded);
-/* Reads `path` from the overlay, else from disk. Returns 0 or -errno; *out_file receives the index. */
+/* Reads `path` from the overlay, else the regular file from disk (see
+ * readfile.h). Returns 0, or negative as opsc_file_read (opsc_file_strerror
+ * says what); *out_file receives the index. */
 int opsc_sources_read(uint32_t *out_file, opsc_sources *sources, const char *path);
 /* Index of a source already added under `path`, or OPSC_NO_FILE. */
 uint32_t opsc_sources_find(const opsc_sources *sources, const char *path);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "readfile.h"
 
 /* ------------------------------------------------------------------ reading */
 
@@ -62,15 +63,11 @@ int opsc_yamldoc_read_file(opsc_yamldoc_stream *out, opsc_arena *arena, const ch
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = opsc_file_open(path, 0, &st); /* a FIFO is refused, not waited on */
 
 	memset(out, 0, sizeof *out);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		goto done;
-	}
+		return fd;
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_len) {
 		/* refused from its size: not one byte of it is read */
 		rc = opsc_yamldoc_parse(out, arena, path, NULL, (size_t)st.st_size, max_len);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -131,8 +132,19 @@ static void test_baseline__bad_files(void **state)
 	opsc_baseline b = { 0 };
 	char *err = NULL;
 	assert_true(opsc_baseline_load(&b, "/nonexistent/baseline.json", &err) < 0);
-	assert_non_null(strstr(err, "/nonexistent/baseline.json: unable to open"));
+	assert_string_equal(err, "/nonexistent/baseline.json: No such file or directory");
 	opsc_free(err);
+	/* a FIFO is refused, not waited on: its writer may never come */
+	char dir[] = "/tmp/opsc-baseline-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char fifo[sizeof dir + 16];
+	snprintf(fifo, sizeof fifo, "%s/baseline.json", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_true(opsc_baseline_load(&b, fifo, &err) < 0);
+	assert_non_null(strstr(err, "baseline.json: not a regular file"));
+	opsc_free(err);
+	unlink(fifo);
+	rmdir(dir);
 	opsc_baseline_dispose(&b);
 }
 

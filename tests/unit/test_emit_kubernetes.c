@@ -134,7 +134,8 @@ static void test_emit_kubernetes__unsafe_directory_name(void **state)
 	assert_int_equal(opsc_test_emit(&f, &opsc_emit_kubernetes,
 					"environment \"x\" { cluster = \"../etc\" }\n"), 1);
 	assert_string_equal(opsc_test_first_message(&f),
-			    "\"../etc\" cannot name an output directory: no `/`, `\\`, `.` or `..`");
+			    "cluster \"../etc\" cannot name an output directory: it starts with `.` "
+			    "(`.`, `..`, `.git` and hidden names are not allowed)");
 	assert_int_equal(f.out.files.len, 0);
 	opsc_test_emit_done(&f);
 }

@@ -7,6 +7,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
 
 #include "alloc.h"
 #include "gitfix.h"
@@ -285,6 +288,65 @@ static void test_repo__history_reports_each_blob_once_at_its_first_commit(void *
 	gitfix_dispose(&f);
 }
 
+/* A shallow clone (commits listed in .git/shallow, their parents absent)
+ * is walked to its boundary, the boundary compared with the empty tree;
+ * a corrupt commit a reference names is a failure, not an empty walk. Run
+ * under the sanitizers too: libgit2's revwalk leaked on both paths. */
+static void test_repo__history_of_shallow_and_corrupt_repositories(void **state)
+{
+	(void)state;
+	gitfix f;
+	char c1[41], c2[41], path[2048];
+	gitfix_init(&f);
+	gitfix_write(&f, "old.txt", "old\n");
+	gitfix_add(&f, "old.txt");
+	gitfix_commit(&f, "one", "Alice", 1700000000, c1);
+	gitfix_write(&f, "mid.txt", "mid\n");
+	gitfix_add(&f, "mid.txt");
+	gitfix_commit(&f, "two", "Bob", 1700003600, c2);
+	gitfix_write(&f, "new.txt", "new\n");
+	gitfix_add(&f, "new.txt");
+	gitfix_commit(&f, "three", "Carol", 1700007200, NULL);
+	snprintf(path, sizeof path, "%s/.git/objects/%.2s/%s", f.dir, c1, c1 + 2);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof path, "%s/.git/shallow", f.dir);
+	FILE *sh = fopen(path, "w");
+	assert_non_null(sh);
+	fprintf(sh, "%s\n", c2);
+	fclose(sh);
+
+	opsc_repo *repo = open_at(&f, "");
+	blob_log l = { 0 };
+	opsc_repo_history_opts o = { 0 };
+	opsc_repo_history_stats st;
+	assert_int_equal(opsc_repo_each_history(repo, &o, &st, log_blob, &l), 0);
+	assert_true(st.shallow);
+	assert_int_equal(st.commits, 2);
+	assert_int_equal(st.blobs, 3); /* old.txt comes with the boundary commit */
+	assert_non_null(strstr(l.log, "mid.txt:mid\n@"));
+	assert_non_null(strstr(l.log, "old.txt:old\n@"));
+	assert_non_null(strstr(l.log, "new.txt:new\n@"));
+	opsc_repo_free(repo);
+
+	/* the object of a commit that does not parse */
+	git_odb *odb = NULL;
+	git_oid bad;
+	const char junk[] = "tree nonsense\nparent zz\n";
+	assert_int_equal(git_repository_odb(&odb, f.git), 0);
+	assert_int_equal(git_odb_write(&bad, odb, junk, sizeof junk - 1, GIT_OBJECT_COMMIT), 0);
+	git_odb_free(odb);
+	char hex[41];
+	git_oid_tostr(hex, sizeof hex, &bad);
+	gitfix_ref(&f, "broken", hex);
+	repo = open_at(&f, "");
+	l = (blob_log){ 0 };
+	assert_true(opsc_repo_each_history(repo, &o, &st, log_blob, &l) < 0);
+	assert_non_null(strstr(opsc_repo_error(), hex));
+	assert_non_null(strstr(opsc_repo_error(), "cannot be read"));
+	opsc_repo_free(repo);
+	gitfix_dispose(&f);
+}
+
 /* Nested directories: entries come in the order of their full paths
  * ("a.txt" before "a/"), an unchanged directory is not re-read, a file that
  * becomes a directory brings its new files, and a prefix limits the walk. */
@@ -393,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_repo__staged_is_the_index_not_the_worktree),
 		cmocka_unit_test(test_repo__history_reports_each_blob_once_at_its_first_commit),
 		cmocka_unit_test(test_repo__history_walks_nested_trees_in_path_order),
+		cmocka_unit_test(test_repo__history_of_shallow_and_corrupt_repositories),
 		cmocka_unit_test(test_repo__diff_base_lists_added_lines_since_the_merge_base),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
