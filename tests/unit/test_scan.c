@@ -453,7 +453,8 @@ static int on_file(void *user, const opsc_scan_file_result *r)
 static void write_file(const char *dir, const char *name, const char *data, size_t len)
 {
 	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int w = snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_true(w > 0 && (size_t)w < sizeof path);
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
