@@ -67,10 +67,52 @@ static bool same_finding(const opsc_finding *a, const opsc_finding *b)
 	       strcmp(a->message, b->message) == 0;
 }
 
-static bool seen(const policy_pass *p, const opsc_finding *f)
+/* The pass's findings by content, so an identical one is added once
+ * without comparing it with every earlier one: a repository of thousands
+ * of workloads gives tens of thousands of findings. */
+static uint32_t finding_hash(const opsc_finding *f)
 {
-	for (uint32_t i = p->first; i < p->run->out->findings.len; i++)
-		if (same_finding(&p->run->out->findings.items[i], f))
+	const char *parts[] = { f->rule, f->where.path, f->message };
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		for (const char *c = parts[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+		h = (h ^ 0xffu) * 16777619u;
+	}
+	h = (h ^ f->where.line) * 16777619u;
+	return (h ^ f->where.col) * 16777619u;
+}
+
+static void index_put(policy_pass *p, uint32_t i)
+{
+	uint32_t mask = p->cap - 1, h = finding_hash(&p->run->out->findings.items[i]) & mask;
+	while (p->slots[h])
+		h = (h + 1) & mask;
+	p->slots[h] = i + 1;
+}
+
+static void index_grow(policy_pass *p)
+{
+	opsc_free(p->slots);
+	p->cap = p->cap ? p->cap * 2 : 1024;
+	p->slots = opsc_calloc(p->cap, sizeof *p->slots);
+	for (uint32_t i = p->first; i < p->indexed; i++)
+		index_put(p, i);
+}
+
+static bool seen(policy_pass *p, const opsc_finding *f)
+{
+	const opsc_finding *all = p->run->out->findings.items;
+	for (; p->indexed < p->run->out->findings.len; p->indexed++) {
+		if ((p->indexed - p->first + 1) * 2 > p->cap)
+			index_grow(p);
+		index_put(p, p->indexed);
+	}
+	if (!p->cap)
+		return false;
+	uint32_t mask = p->cap - 1;
+	for (uint32_t h = finding_hash(f) & mask; p->slots[h]; h = (h + 1) & mask)
+		if (same_finding(&all[p->slots[h] - 1], f))
 			return true;
 	return false;
 }
@@ -508,7 +550,8 @@ int opsc_lint_find_policy(lint_run *run)
 	if (run->opts->mode == OPSC_LINT_HISTORY)
 		return 0;
 	opsc_ctx_init(&actx);
-	policy_pass p = { run, &run->user, &actual, &actx, run->out->findings.len };
+	uint32_t first = run->out->findings.len;
+	policy_pass p = { run, &run->user, &actual, &actx, first, NULL, 0, first };
 	bool relevant = true;
 	int rc = 0;
 	if (run->opts->mode == OPSC_LINT_STAGED || run->opts->mode == OPSC_LINT_BASE) {
@@ -530,6 +573,7 @@ int opsc_lint_find_policy(lint_run *run)
 	run_policies(&p, first_target(run));
 	opsc_lint_contradictions(&p);
 done:
+	opsc_free(p.slots);
 	opsc_ctx_dispose(&actx);
 	return rc < 0 ? -1 : 0;
 }

@@ -19,6 +19,8 @@ typedef struct {
 	const opsc_model *actual; /* read from the target's manifests */
 	opsc_ctx *actual_ctx;
 	uint32_t first; /* index of the first finding of this pass */
+	/* the pass's findings by content (lint_policy.c's seen): 1 + index */
+	uint32_t *slots, cap, indexed;
 } policy_pass;
 
 /* Where a finding or a related location is: the Model its span points into. */
