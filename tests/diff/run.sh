@@ -5,17 +5,7 @@
 # value, and on usage errors.
 #
 #   run.sh OPSC
-set -uo pipefail
-opsc=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 HOME=$work
-fail=0 n=0
-
-ok() { n=$((n + 1)); printf 'ok   %s\n' "$1"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); printf 'FAIL %s\n' "$1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/     /'; }
+. "$(dirname "$0")/../lib/harness.sh"
 
 # expect NAME STATUS OUTPUT ARGS...: runs `opsc diff ARGS` in the repository
 # and compares the exit status and the standard output.

@@ -8,18 +8,8 @@
 # an expected exit into LeakSanitizer's, and the case fails.
 #
 #   run.sh OPSC
-set -uo pipefail
-opsc=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 HOME=$work GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-  GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-fail=0 n=0
-
-ok() { n=$((n + 1)); printf 'ok   %s\n' "$1"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); printf 'FAIL %s\n' "$1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/     /'; }
+. "$(dirname "$0")/../lib/harness.sh"
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
 # expect NAME RC PATTERN DIR CMD...: CMD, run in DIR, exits RC and its
 # output matches PATTERN.
 expect() {
