@@ -144,11 +144,30 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A directory given on the command line resolves as the current directory
+ * does: a project keeps its sources in policies/, so `opsc check DIR` reads
+ * DIR/policies when there is one. */
+static const char *sources_dir(loader *ld, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	const char *base = dir + n;
+	while (base > dir && base[-1] != '/')
+		base--;
+	if ((size_t)(dir + n - base) == 8 && strncmp(base, "policies", 8) == 0)
+		return dir;
+	char *sub = opsc_arena_printf(ld->ctx->arena, "%.*s/policies", (int)n, dir);
+	struct stat st;
+	return stat(sub, &st) == 0 && S_ISDIR(st.st_mode) ? sub : dir;
+}
+
 /* A directory's *.ops files, in byte order of their names (not readdir's). */
 static int load_root_dir(loader *ld, const char *dir)
 {
 	int rc = 0;
 	opsc_array(char *) names = { 0 };
+	dir = sources_dir(ld, dir);
 	DIR *d = opendir(dir);
 	if (!d) {
 		file_error(ld, dir, "cannot read the directory: %s", strerror(errno));
