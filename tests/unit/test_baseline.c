@@ -148,12 +148,63 @@ static void test_baseline__bad_files(void **state)
 	opsc_baseline_dispose(&b);
 }
 
+/* Entries say why, who and until when; an entry past its day is expired
+ * (and reported by lint as baseline-expired at its line). */
+static void expired_cb(void *user, const opsc_baseline_entry *e)
+{
+	const char **out = user;
+	assert_null(*out);
+	*out = e->rule;
+}
+
+static void test_baseline__reason_owner_expiry(void **state)
+{
+	(void)state;
+	char path[512];
+	temp_path(path, sizeof path);
+	const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
+	const char *h2 = "2222222222222222222222222222222222222222222222222222222222222222";
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "{\"version\": 1, \"findings\": [\n"
+		 "{\"rule\": \"workload-privileged\", \"path\": \"a.yaml\", \"hash\": \"%s\",\n"
+		 " \"reason\": \"node exporter\", \"owner\": \"platform\", \"expires\": \"2020-01-01\"},\n"
+		 "{\"rule\": \"workload-probes\", \"path\": \"b.yaml\", \"hash\": \"%s\"}\n"
+		 "]}\n", h1, h2);
+	write_file(path, text);
+	opsc_baseline b = { 0 };
+	char *err = NULL;
+	assert_int_equal(opsc_baseline_load(&b, path, &err), 0);
+	assert_int_equal(b.entries.len, 2);
+	const opsc_baseline_entry *e = &b.entries.items[0];
+	assert_string_equal(e->rule, "workload-privileged");
+	assert_string_equal(e->reason, "node exporter");
+	assert_string_equal(e->owner, "platform");
+	assert_string_equal(e->expires_text, "2020-01-01");
+	assert_int_equal(e->expires, 1577923200); /* 2020-01-02T00:00:00Z: the whole day counts */
+	assert_int_equal(e->line, 2);
+	assert_null(b.entries.items[1].reason);
+	assert_int_equal(b.entries.items[1].expires, 0);
+	assert_int_equal(b.entries.items[1].line, 4);
+	const char *expired = NULL;
+	opsc_baseline_each_expired(&b, 1577923199, expired_cb, &expired);
+	assert_null(expired);
+	opsc_baseline_each_expired(&b, 1577923200, expired_cb, &expired);
+	assert_string_equal(expired, "workload-privileged");
+	opsc_baseline_dispose(&b);
+	unlink(path);
+	expect_error("{\"version\": 1, \"findings\": [{\"rule\": \"x\", \"path\": \"y\", \"hash\": "
+		     "\"1111111111111111111111111111111111111111111111111111111111111111\", \"expires\": \"soon\"}]}",
+		     ": finding 1: \"expires\" must be a date, YYYY-MM-DD");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_baseline__fingerprints),
 		cmocka_unit_test(test_baseline__round_trip),
 		cmocka_unit_test(test_baseline__bad_files),
+		cmocka_unit_test(test_baseline__reason_owner_expiry),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
