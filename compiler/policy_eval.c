@@ -254,9 +254,11 @@ static const char *message_of(opsc_eval *ev, const opsc_stmt *s)
 				 record_suffix(ev));
 }
 
+/* A field the manifest leaves out has a zeroed place: file 0 is a real
+ * file, so a place needs a line too. */
 static bool has_place(const opsc_span *at)
 {
-	return at && at->file != OPSC_NO_FILE;
+	return at && at->file != OPSC_NO_FILE && at->line > 0;
 }
 
 /* A finding about a value the manifest wrote (workload fields carry
