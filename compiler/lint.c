@@ -171,6 +171,13 @@ static int finish_rules(lint_run *run)
 
 /* ---------------------------------------------------------------- findings */
 
+const char *opsc_lint_tree_path(const lint_run *run, const char *path)
+{
+	const char *top = run->t && run->t->repo ? opsc_repo_workdir(run->t->repo) : NULL;
+	size_t n = top ? strlen(top) : 0;
+	return top && strncmp(path, top, n) == 0 ? path + n : path;
+}
+
 /* How a path is shown: repository-relative in a repository; outside one,
  * joined to the PATH given (so it can be opened from where lint ran). */
 static const char *display_path(lint_run *run, const char *rel)
@@ -232,9 +239,7 @@ static void add_inline_secrets(lint_run *run)
 		const opsc_source *src = opsc_sources_get(&run->ctx->sources, d->span.file);
 		if (!d->redact || !src)
 			continue;
-		/* repository-relative, as the policy finder shows .ops paths */
-		const char *top = run->t && run->t->repo ? opsc_repo_workdir(run->t->repo) : "";
-		const char *path = strncmp(src->path, top, strlen(top)) == 0 ? src->path + strlen(top) : src->path;
+		const char *path = opsc_lint_tree_path(run, src->path);
 		opsc_finding f = {
 			.kind = OPSC_FINDING_SECRET, .rule = "inline-secret", .severity = OPSC_SEV_ERROR,
 			.where = { opsc_arena_strdup(a, path), d->span.line, d->span.col, d->span.end_line,

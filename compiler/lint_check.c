@@ -15,43 +15,24 @@
  */
 #include <string.h>
 
-#include "cst.h"
+#include "escape.h"
 #include "lint_int.h"
-
-/* The user's .ops are compiled from an absolute path inside the working
- * tree (lint.c's user_policies): shown relative to it. */
-static const char *shown_path(lint_run *run, const opsc_source *src)
-{
-	const opsc_repo *repo = run->t ? run->t->repo : NULL;
-	const char *top = repo ? opsc_repo_workdir(repo) : NULL;
-	size_t n = top ? strlen(top) : 0;
-	if (top && strncmp(src->path, top, n) == 0)
-		return opsc_arena_strdup(run->out->arena, src->path + n);
-	return opsc_arena_strdup(run->out->arena, src->path);
-}
 
 static bool locate(lint_run *run, opsc_span span, opsc_location *out)
 {
 	const opsc_source *src = opsc_sources_get(&run->ctx->sources, span.file);
 	if (!src)
 		return false;
-	*out = (opsc_location){ shown_path(run, src), span.line, span.col, span.end_line, span.end_col, NULL };
+	*out = (opsc_location){ opsc_arena_strdup(run->out->arena, opsc_lint_tree_path(run, src->path)), span.line, span.col, span.end_line, span.end_col, NULL };
 	return true;
 }
 
 /* A message quotes the source, which may not be UTF-8 (invalid-utf8):
- * JSON and SARIF take only UTF-8, so each bad byte becomes '?'. */
+ * JSON and SARIF take only UTF-8. Copied: the findings outlive the ctx. */
 static const char *utf8_copy(opsc_arena *a, const char *s)
 {
-	char *out = opsc_arena_strdup(a, s);
-	uint32_t n = (uint32_t)strlen(out);
-	for (uint32_t i = 0; i < n;) {
-		uint32_t len = opsc_syntax_utf8_len((const unsigned char *)out + i, n - i);
-		if (len == 0)
-			out[i] = '?';
-		i += len ? len : 1;
-	}
-	return out;
+	const char *u = opsc_esc_utf8(a, s);
+	return u == s ? opsc_arena_strdup(a, s) : u;
 }
 
 static void add_finding(lint_run *run, const opsc_diag *d)

@@ -70,5 +70,9 @@ int opsc_lint_find_policy(lint_run *run);
  * into findings of kind `check` and empties the list (lint_check.c).
  * Returns whether any was an error. */
 bool opsc_lint_add_checks(lint_run *run);
+/* The user's .ops are compiled from an absolute path inside the working
+ * tree: `path` relative to it (a suffix of `path`, not a copy), else
+ * `path` itself. */
+const char *opsc_lint_tree_path(const lint_run *run, const char *path);
 
 #endif

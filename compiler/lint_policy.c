@@ -38,15 +38,10 @@
 
 /* ------------------------------------------------------------- findings */
 
-/* The user's .ops are compiled from an absolute path inside the working
- * tree: shown relative to it, like every other finding. */
+/* Declared-side paths are the user's .ops, shown relative to the tree. */
 static const char *shown_path(policy_pass *p, const char *path, opsc_model_side side)
 {
-	const opsc_repo *repo = p->run->t->repo;
-	size_t n = repo ? strlen(opsc_repo_workdir(repo)) : 0;
-	if (side == OPSC_IN_DECLARED && repo && strncmp(path, opsc_repo_workdir(repo), n) == 0)
-		return path + n;
-	return path;
+	return side == OPSC_IN_DECLARED ? opsc_lint_tree_path(p->run, path) : path;
 }
 
 static bool locate(policy_pass *p, opsc_place pl, opsc_location *out)
