@@ -27,6 +27,7 @@ typedef struct {
 	pcre2_code **allow_values;
 	uint32_t nallow_values;
 	bool generic; /* id "generic-*": a fallback other rules outrank */
+	bool assigned; /* the value of a credential-named key: plausibility-checked */
 	bool has_keywords;
 } opsc_scan_rule;
 
@@ -80,6 +81,7 @@ struct opsc_scan_state {
 	const char *path, *data;
 	size_t len;
 	bool sealed, sops, lockfile, tfstate;
+	bool external; /* holds External Secrets objects: keys name remote secrets */
 };
 
 /* ---- scan_text.c: byte-level helpers */

@@ -8,6 +8,7 @@
 
 #include "glob.h"
 #include "scan_internal.h"
+#include "scan_plausible.h"
 #include "lint_ignore.h"
 
 #define WINDOW_BACK 1024u /* at most this far back to a line start */
@@ -99,29 +100,15 @@ static bool value_allowed(const opsc_scan_state *st, const opsc_scan_rule *r, si
 	return false;
 }
 
-/* "app-credentials", "db.secret-name": lowercase words joined by - _ or .,
- * what names of secrets look like. Generic rules leave them alone. */
-static bool looks_like_name(const char *v, size_t n)
-{
-	uint32_t digits = 0, seps = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = v[i];
-		if (c >= '0' && c <= '9')
-			digits++;
-		else if (c == '-' || c == '_' || c == '.')
-			seps++;
-		else if (c < 'a' || c > 'z')
-			return false;
-	}
-	return seps > 0 && digits <= 2;
-}
-
 static void rule_candidate(opsc_scan_state *st, uint32_t ri, size_t off, size_t len)
 {
 	const opsc_scan_rule *r = &st->sc->rules[ri];
 	if (len == 0 || opsc_scan_entropy(st->data + off, len) < r->entropy)
 		return;
-	if (value_allowed(st, r, off, len) || (r->generic && looks_like_name(st->data + off, len)))
+	if (value_allowed(st, r, off, len))
+		return;
+	/* `secretKey: name` of an ExternalSecret names the key it writes */
+	if (r->assigned && (st->external || opsc_scan_implausible(st->data, st->len, off, len)))
 		return;
 	opsc_scan_add_cand(st, ri, off, len);
 }
@@ -282,6 +269,7 @@ static void begin_buffer(opsc_scan_state *st, const char *path, const char *data
 	st->tfstate = opsc_scan_tfstate(path);
 	st->sops = sops_file(data, len);
 	st->sealed = memmem(data, len, "SealedSecret", 12) != NULL;
+	st->external = memmem(data, len, "external-secrets.io/", 20) != NULL;
 	bool skip = st->lockfile || st->sops;
 	for (uint32_t c = 0; c < sc->nconsumers; c++) {
 		opsc_array_clear(&st->windows[c]);
