@@ -214,7 +214,7 @@ bool opsc_scan_non_secret_key(const char *key, size_t n)
 }
 
 /* The key before a value: `key: v`, `"key" = "v"`, `key := v`, `key => v`. */
-static bool key_before(const char *data, size_t pos, size_t *ks, size_t *kn)
+bool opsc_scan_key_before(const char *data, size_t pos, size_t *ks, size_t *kn)
 {
 	size_t p = pos;
 	while (p > 0 && (data[p - 1] == '"' || data[p - 1] == '\'' || data[p - 1] == ' ' || data[p - 1] == '\t'))
@@ -373,7 +373,7 @@ const char *opsc_scan_implausible(const char *data, size_t len, size_t pos, size
 	size_t ks, kn;
 	if ((why = opsc_scan_reference(v, vlen)))
 		return why;
-	if (key_before(data, pos, &ks, &kn) && opsc_scan_non_secret_key(data + ks, kn))
+	if (opsc_scan_key_before(data, pos, &ks, &kn) && opsc_scan_non_secret_key(data + ks, kn))
 		return "names a Secret or a non-secret field";
 	if (v[vlen - 1] == ':')
 		return "structure";

@@ -100,6 +100,20 @@ static bool value_allowed(const opsc_scan_state *st, const opsc_scan_rule *r, si
 	return false;
 }
 
+/* `secretKey: name`, `key: path` of an ExternalSecret name the key it
+ * writes and the remote secret it reads. */
+static bool external_key(const opsc_scan_state *st, size_t off)
+{
+	static const char *const keys[] = { "secretKey", "key", "property", "remoteKey", "name" };
+	size_t ks, kn;
+	if (!st->external || !opsc_scan_key_before(st->data, off, &ks, &kn))
+		return false;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (kn == strlen(keys[i]) && memcmp(st->data + ks, keys[i], kn) == 0)
+			return true;
+	return false;
+}
+
 static void rule_candidate(opsc_scan_state *st, uint32_t ri, size_t off, size_t len)
 {
 	const opsc_scan_rule *r = &st->sc->rules[ri];
@@ -107,8 +121,7 @@ static void rule_candidate(opsc_scan_state *st, uint32_t ri, size_t off, size_t 
 		return;
 	if (value_allowed(st, r, off, len))
 		return;
-	/* `secretKey: name` of an ExternalSecret names the key it writes */
-	if (r->assigned && (st->external || opsc_scan_implausible(st->data, st->len, off, len)))
+	if (r->assigned && (external_key(st, off) || opsc_scan_implausible(st->data, st->len, off, len)))
 		return;
 	opsc_scan_add_cand(st, ri, off, len);
 }
