@@ -354,6 +354,9 @@ static bool prose_after(const char *data, size_t len, size_t pos, size_t vlen)
 {
 	if (pos > 0 && (data[pos - 1] == '"' || data[pos - 1] == '\''))
 		return false;
+	for (size_t i = 0; i < vlen; i++) /* a word starts prose; "Xk29f https://..." does not */
+		if (!isalpha((unsigned char)data[pos + i]) && data[pos + i] != '-')
+			return false;
 	size_t p = pos + vlen;
 	if (p >= len || data[p] != ' ')
 		return false;
