@@ -81,12 +81,14 @@ static bool ident_char(int c)
 	return isalnum(c) || c == '_';
 }
 
-/* {VAR}, %VAR%, __VAR__, @VAR@, <placeholder>, a YAML alias *name or
- * anchor &name: a name in delimiters. */
+/* {VAR}, %VAR%, __VAR__, @VAR@, <placeholder>, [PLACEHOLDER], a YAML
+ * alias *name or anchor &name: a name in delimiters (`<...>` may hold
+ * spaces). */
 static bool delimited_name(const char *v, size_t n)
 {
 	static const char *const delims[][2] = {
-		{ "{", "}" }, { "%", "%" }, { "__", "__" }, { "@", "@" }, { "<", ">" }, { "*", "" }, { "&", "" },
+		{ "{", "}" }, { "%", "%" }, { "__", "__" }, { "@", "@" }, { "<", ">" }, { "[", "]" },
+		{ "*", "" }, { "&", "" },
 	};
 	for (size_t d = 0; d < sizeof delims / sizeof *delims; d++) {
 		size_t open = strlen(delims[d][0]), close = strlen(delims[d][1]);
@@ -134,6 +136,9 @@ static const char *const public_prefixes[] = {
 
 const char *opsc_scan_public_value(const char *v, size_t n)
 {
+	/* {"alg":"HS256",...} alone: a token's header, public by design */
+	if (n > 10 && memcmp(v, "eyJhbGciOi", 10) == 0 && !memchr(v, '.', n))
+		return "JWT header";
 	const char *dot = memchr(v, '.', n);
 	if (n > 4 && memcmp(v, "eyJ", 3) == 0 && dot)
 		for (size_t i = 0; i < sizeof doc_jwt_payloads / sizeof *doc_jwt_payloads; i++) {
@@ -280,7 +285,7 @@ static bool word_like(const char *v, size_t n)
 	while (i < n) {
 		unsigned char c = (unsigned char)v[i];
 		size_t j = i + 1;
-		if (strchr("-_./", c)) {
+		if (strchr("-_./:", c)) {
 			i = j;
 			continue;
 		}
@@ -293,6 +298,13 @@ static bool word_like(const char *v, size_t n)
 			while (j < n && isalpha((unsigned char)v[j]) &&
 			       !(isupper((unsigned char)v[j]) && islower((unsigned char)v[j - 1])))
 				j++;
+			/* "JWTSecret": the acronym ends before the capital of the next word */
+			for (size_t k = i + 1; k + 1 < j; k++)
+				if (isupper((unsigned char)v[k - 1]) && isupper((unsigned char)v[k]) &&
+				    islower((unsigned char)v[k + 1])) {
+					j = k;
+					break;
+				}
 			if (!one_case(v + i, j - i) || !pronounceable(v + i, j - i))
 				return false;
 			long_words += j - i >= 3;
@@ -302,7 +314,17 @@ static bool word_like(const char *v, size_t n)
 		}
 		i = j;
 	}
-	return long_words > 0 && short_words <= 1 && digit_runs <= 2 && digits <= 6;
+	/* "k8s-homelab-runner": two short pieces; random text has many */
+	return long_words > 0 && short_words <= 2 && digit_runs <= 2 && digits <= 6;
+}
+
+/* "1.25e-07", "87654321-4321-210987654321": numbers, not credentials. */
+static bool numeric(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)v[i]) && !strchr(".-+e", v[i]))
+			return false;
+	return isdigit((unsigned char)v[0]);
 }
 
 static bool host_or_name_path(const char *v, size_t n)
@@ -390,6 +412,8 @@ const char *opsc_scan_implausible(const char *data, size_t len, size_t pos, size
 		return "name or host";
 	if (file_name(v, vlen))
 		return "file name";
+	if (numeric(v, vlen))
+		return "number";
 	if (word_like(v, vlen))
 		return "words and digits";
 	if (prose_after(data, len, pos, vlen))

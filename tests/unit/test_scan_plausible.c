@@ -195,6 +195,13 @@ static const sample structure[] = {
 	{ "h.yaml", "k3s_token: some-SUPER-DEDEUPER-secret-password\n", NULL, NULL },
 	{ "i.yaml", "password: aaaaaaaaaaaa\n", NULL, NULL },
 	{ "j.yaml", "objectStore:\n  accessKeyId:\n    name: minio\n    key: id\n", NULL, NULL },
+	{ "k.yaml", "extra:\n  input_cost_per_token: 1.25e-07\n  apiToken: 87654321-432104321-4321-210987654321\n",
+	  NULL, NULL },
+	{ "l.yaml", "runner:\n  githubConfigSecret: k8s-homelab-runner-secret\n", NULL, NULL },
+	{ "m.yaml", "repo_secrets: |\n  GPG_PRIVATE_KEY=helm-chart-signing-key:private_key\n", NULL, NULL },
+	{ "n.md", "kubectl create secret generic x --from-literal=access_key=[AWS_ACCESS_KEY_ID]\n", NULL, NULL },
+	{ "o.yaml", "service:\n  jwtsecret: \"myVeryComplexJWTSecret\"\n", NULL, NULL },
+	{ "p.go", "config.JWTSecret = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\"\n", NULL, NULL },
 };
 
 static void test_scan_plausible__structure_names_words_are_not_secrets(void **state)
