@@ -246,12 +246,13 @@ static bool vowel(int c)
 }
 
 /* A run of letters a person could read out: a vowel, no five consonants
- * in a row, or an acronym of up to four ("dns", "rndc"). Random letters
- * rarely pass. */
+ * in a row, or an acronym of up to four ("dns", "rndc", "TLS"). Random
+ * letters rarely pass. */
 static bool pronounceable(const char *s, size_t n)
 {
 	uint32_t vowels = 0, run = 0;
-	if (n <= 4)
+	bool capitalized = n > 1 && isupper((unsigned char)s[0]) && islower((unsigned char)s[1]);
+	if (n <= 4 && !capitalized) /* "Zqkw" is no acronym */
 		return true;
 	for (size_t i = 0; i < n; i++) {
 		run = vowel(s[i]) ? 0 : run + 1;
