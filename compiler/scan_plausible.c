@@ -393,6 +393,41 @@ static bool prose_after(const char *data, size_t len, size_t pos, size_t vlen)
 	return true;
 }
 
+/* "1234567890abcdefghi", "8312341g-5678-abcd": runs of consecutive
+ * characters, what people type for an example. One run of six, or two
+ * of four; random text rarely holds one of four. */
+static bool typed_sequence(const char *v, size_t n)
+{
+	uint32_t run = 1, fours = 0;
+	for (size_t i = 1; i < n; i++) {
+		run = isalnum((unsigned char)v[i]) && v[i] == v[i - 1] + 1 ? run + 1 : 1;
+		if (run == 6)
+			return true;
+		fours += run == 4;
+	}
+	return fours >= 2;
+}
+
+/* A value that is base64 of printable text ("cGFzc3dvcmQ=": "password")
+ * is judged by that text. */
+static const char *decoded_implausible(const char *v, size_t n)
+{
+	unsigned char plain[256];
+	if (n < 8 || n > 340 || n % 4)
+		return NULL;
+	long k = opsc_scan_base64(v, n, plain, sizeof plain);
+	if (k < 4)
+		return NULL;
+	for (long i = 0; i < k; i++)
+		if (plain[i] < 0x20 || plain[i] > 0x7e)
+			return NULL;
+	const char *p = (const char *)plain;
+	if (opsc_scan_not_secret(p, (size_t)k, 0, (size_t)k) || word_like(p, (size_t)k) ||
+	    numeric(p, (size_t)k) || typed_sequence(p, (size_t)k) || opsc_scan_entropy(p, (size_t)k) < 2.5)
+		return "base64 of a word or placeholder";
+	return NULL;
+}
+
 const char *opsc_scan_implausible(const char *data, size_t len, size_t pos, size_t vlen)
 {
 	const char *v = data + pos, *why;
@@ -419,7 +454,9 @@ const char *opsc_scan_implausible(const char *data, size_t len, size_t pos, size
 		return "words and digits";
 	if (prose_after(data, len, pos, vlen))
 		return "prose";
-	return NULL;
+	if (typed_sequence(v, vlen))
+		return "typed sequence";
+	return decoded_implausible(v, vlen);
 }
 
 bool opsc_scan_random_token(const char *v, size_t n)

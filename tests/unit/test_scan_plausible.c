@@ -146,6 +146,9 @@ static const sample misses[] = {
 	  "Xk29fLq0vR7mZ2pQw8YeN4bT" },
 	{ "app/config.yaml", "cache:\n  url: redis://:Xk29fLq0vR7m@redis-master:6379/0\n",
 	  "database-url-password", "Xk29fLq0vR7m" },
+	/* base64 of a random password is still one */
+	{ "ops/values.yaml", "auth:\n  password: WGsyOWZMcTB2UjdtWjJwUQ==\n", "generic-credential",
+	  "WGsyOWZMcTB2UjdtWjJwUQ==" },
 };
 
 static void test_scan_plausible__misses_are_found(void **state)
@@ -202,6 +205,10 @@ static const sample structure[] = {
 	{ "n.md", "kubectl create secret generic x --from-literal=access_key=[AWS_ACCESS_KEY_ID]\n", NULL, NULL },
 	{ "o.yaml", "service:\n  jwtsecret: \"myVeryComplexJWTSecret\"\n", NULL, NULL },
 	{ "p.go", "config.JWTSecret = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\"\n", NULL, NULL },
+	/* base64 of words: "password", "sCaleio123" */
+	{ "q.yaml", "data:\n  node.session.auth.password: cGFzc3dvcmQ=\n  apiPassword: c0NhbGVpbzEyMw==\n", NULL, NULL },
+	{ "r.yaml", "#    secret_key: 1234567890abcdefghifjkl\naccess_key: 8312341g-5678-abcd-4a2b2c-33bcsd655\n", NULL,
+	  NULL },
 };
 
 static void test_scan_plausible__structure_names_words_are_not_secrets(void **state)

@@ -243,6 +243,8 @@ def evaluate(out, opsc, review=False):
             st["real_fp"] += 1
             if key not in labels:
                 unlabelled.append((repo["name"], repo["commit"], path, line, rule))
+            elif not review:
+                print("false alarm: %s %s:%d %s" % (repo["name"], path, line, rule))
         st["fn"] += len(truth - seen)
         if not review:
             for miss in sorted(truth - seen):
