@@ -83,7 +83,9 @@ static const opsc_rule builtins[] = {
 	BUILTIN("kubernetes-secret", SECRET, ERROR, "Kubernetes Secret committed with a plaintext value",
 		"A `kind: Secret` manifest with values under `data:` or `stringData:` is committed. Base64 is an "
 		"encoding, not encryption: anyone who can read the repository, and its history forever, can "
-		"read the value.",
+		"read the value. A key is reported when its name is a credential's and its value (decoded) "
+		"is plausible, or, whatever its name, when its value is a random token: usernames, hosts, "
+		"names, certificates, public keys, known_hosts lines and secret-manager references are not.",
 		"Remove the manifest, rotate the credential, and commit a SealedSecret, an ExternalSecret or a "
 		"SOPS-encrypted file instead."),
 	BUILTIN("namespace-without-default-deny", POLICY, ERROR,
@@ -371,7 +373,10 @@ static void print_md_example(FILE *out, const char *what, const char *text)
 {
 	fprintf(out, "\n**%s:**\n\n    ", what);
 	for (const char *p = text; *p; p++)
-		fputs(*p == '\n' ? "\n    " : (char[2]){ *p, 0 }, out);
+		if (*p == '\n')
+			fputs("\n    ", out);
+		else
+			fputc(*p, out);
 	fputc('\n', out);
 }
 
