@@ -81,6 +81,12 @@ static bool ident_char(int c)
 	return isalnum(c) || c == '_';
 }
 
+/* strchr for a byte: NUL is in no set. */
+static bool one_of(int c, const char *set)
+{
+	return c != 0 && strchr(set, c) != NULL;
+}
+
 /* {VAR}, %VAR%, __VAR__, @VAR@, <placeholder>, [PLACEHOLDER], a YAML
  * alias *name or anchor &name: a name in delimiters (`<...>` may hold
  * spaces). */
@@ -98,7 +104,7 @@ static bool delimited_name(const char *v, size_t n)
 		bool name = true;
 		for (size_t i = open; i < n - close && name; i++)
 			name = ident_char((unsigned char)v[i]) || v[i] == '-' || v[i] == '.' ||
-			       (d == 4 && v[i] == ' ');
+			       (delims[d][0][0] == '<' && v[i] == ' ');
 		if (name)
 			return true;
 	}
@@ -222,13 +228,13 @@ bool opsc_scan_non_secret_key(const char *key, size_t n)
 bool opsc_scan_key_before(const char *data, size_t pos, size_t *ks, size_t *kn)
 {
 	size_t p = pos;
-	while (p > 0 && (data[p - 1] == '"' || data[p - 1] == '\'' || data[p - 1] == ' ' || data[p - 1] == '\t'))
+	while (p > 0 && one_of(data[p - 1], "\"' \t"))
 		p--;
-	if (p == 0 || !strchr(":=>", data[p - 1]))
+	if (p == 0 || !one_of(data[p - 1], ":=>"))
 		return false;
-	while (p > 0 && strchr(":=>", data[p - 1]))
+	while (p > 0 && one_of(data[p - 1], ":=>"))
 		p--;
-	while (p > 0 && (data[p - 1] == '"' || data[p - 1] == '\'' || data[p - 1] == ' ' || data[p - 1] == '\t'))
+	while (p > 0 && one_of(data[p - 1], "\"' \t"))
 		p--;
 	size_t end = p;
 	while (p > 0 && (ident_char((unsigned char)data[p - 1]) || data[p - 1] == '-' || data[p - 1] == '.'))
@@ -242,7 +248,7 @@ bool opsc_scan_key_before(const char *data, size_t pos, size_t *ks, size_t *kn)
 
 static bool vowel(int c)
 {
-	return strchr("aeiouy", tolower(c)) != NULL;
+	return one_of(tolower(c), "aeiouy");
 }
 
 /* A run of letters a person could read out: a vowel, no five consonants
@@ -286,7 +292,7 @@ static bool word_like(const char *v, size_t n)
 	while (i < n) {
 		unsigned char c = (unsigned char)v[i];
 		size_t j = i + 1;
-		if (strchr("-_./:", c)) {
+		if (one_of(c, "-_./:")) {
 			i = j;
 			continue;
 		}
@@ -323,7 +329,7 @@ static bool word_like(const char *v, size_t n)
 static bool numeric(const char *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)v[i]) && !strchr(".-+e", v[i]))
+		if (!isdigit((unsigned char)v[i]) && !one_of(v[i], ".-+e"))
 			return false;
 	return isdigit((unsigned char)v[0]);
 }
