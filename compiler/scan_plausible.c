@@ -111,8 +111,23 @@ static bool delimited_name(const char *v, size_t n)
 	return false;
 }
 
+/* Sealed Secrets ciphertext: base64 of a 2-byte length (0x02 0x00..0x03:
+ * "AgA".."AgD") before the wrapped session key, hundreds of bytes long
+ * (a generic rule sees its first 200). */
+static bool sealed_ciphertext(const char *v, size_t n)
+{
+	if (n < 180 || memcmp(v, "Ag", 2) != 0 || v[2] < 'A' || v[2] > 'D')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && !one_of(v[i], "+/="))
+			return false;
+	return true;
+}
+
 const char *opsc_scan_reference(const char *v, size_t n)
 {
+	if (sealed_ciphertext(v, n))
+		return "Sealed Secrets ciphertext";
 	for (size_t i = 0; i < sizeof reference_forms / sizeof *reference_forms; i++) {
 		size_t k = strlen(reference_forms[i].prefix);
 		if (n >= k && memcmp(v, reference_forms[i].prefix, k) == 0)

@@ -216,6 +216,28 @@ static bool ignored(const char *line, size_t len, const char *rule)
 	return opsc_lint_ignore_line(line, len, rule, &col) != OPSC_IGNORE_NONE;
 }
 
+/* `example = "..."` and `ignores = "..."` of a secret rule in a .ops file
+ * show a fake credential on purpose. */
+static bool rule_example_line(const opsc_scan_state *st, const char *line, size_t len)
+{
+	size_t n = strlen(st->path), i = 0;
+	if (n < 4 || strcmp(st->path + n - 4, ".ops") != 0)
+		return false;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	static const char *const attrs[] = { "example", "ignores" };
+	for (size_t a = 0; a < 2; a++) {
+		size_t k = strlen(attrs[a]), j = i + k;
+		if (len < j || memcmp(line + i, attrs[a], k) != 0)
+			continue;
+		while (j < len && line[j] == ' ')
+			j++;
+		if (j < len && line[j] == '=')
+			return true;
+	}
+	return false;
+}
+
 static void consumer_info(const opsc_scanner *sc, uint32_t c, opsc_scan_hit *hit)
 {
 	const opsc_scan_builtin *b = NULL;
@@ -237,7 +259,7 @@ static int report(opsc_scan_state *st, opsc_scan_cb cb, void *user)
 		consumer_info(st->sc, c->consumer, &hit);
 		size_t ls = opsc_scan_line_start(st->data, c->offset);
 		size_t le = opsc_scan_line_end(st->data, st->len, c->offset);
-		if (ignored(st->data + ls, le - ls, hit.rule_id))
+		if (ignored(st->data + ls, le - ls, hit.rule_id) || rule_example_line(st, st->data + ls, le - ls))
 			continue;
 		hit.line = line_at(&lc, st->data, c->offset);
 		hit.col = (uint32_t)(c->offset - ls + 1);

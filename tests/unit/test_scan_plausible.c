@@ -218,6 +218,10 @@ static void test_scan_plausible__structure_names_words_are_not_secrets(void **st
 
 /* ---------------------------------------------------- Kubernetes Secrets */
 
+/* What kubeseal writes: base64 of a 2-byte key length, the RSA-wrapped
+ * session key and the AES-GCM ciphertext. */
+#define SEALED "AgBEqV8ib8HDy88YtDtXbiufMdI8X2Y4rUmer/BH3M1XS0DRdJuPnBIKpi99lSi0tcL21pffWQJEeNajnez0LHtfROUrWW6XnI3EM3HMRb1OcWrhQ7TTJ+chcVG6MOwUxOVHMWndqNCIEPx3mnPQC4vkRB5ICpeyOxJRkSq1LI7S1L10e0tza93Ce6KRDiKpFfez3gb9pvMEc0goRqG9hTCzppvEJqa+ZgIFI2g8Pahqfpgi9el+OuOjSXXMUHyQ2pqaWkwfV6Wf3gV/O116cFBIj2C2qdPVHp7pWnOna8sEXflmWwdRpdo9KMleEnmhPxjExF6YGVYS"
+
 static const sample kube[] = {
 	{ "secret.yaml",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  username: billimek\n"
@@ -236,7 +240,15 @@ static const sample kube[] = {
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  MODE: production\n"
 	  "  SIGNING: 8f3Kq2LmZx7vW9pT4yR1nB6c\n",
 	  "kubernetes-secret", "8f3Kq2LmZx7vW9pT4yR1nB6c" },
-	/* base64: judged by the plaintext; dXNlcm5hbWU= is "username" */
+	/* a multi-line config: only its credential line */
+	{ "secret5.yaml",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  config.yaml: |\n"
+	  "    host: db.internal\n    user: app\n    log_level: debug\n    api_token: op://infra/app/token\n"
+	  "    db_password: Xk2#9fLq0vR7mZ2p\n",
+	  "kubernetes-secret", "Xk2#9fLq0vR7mZ2p" },
+	/* sealed-secrets ciphertext is not plaintext, even outside a SealedSecret */
+	{ "values.yaml", "sealed:\n  password: " SEALED "\n", NULL, NULL },
+	/* base64: judged by the plaintext */
 	{ "secret4.yaml",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  user: YWRtaW5pc3RyYXRvcg==\n"
 	  "  CLUSTER_NAME: c3RhZ2luZw==\n",
@@ -257,6 +269,14 @@ static const sample public_values[] = {
 	  NULL, NULL },
 	{ "web/config.js", "const stripe = Stripe('pk_live_51HxQ2mKq8Lz3vT9wR4yB6nC1');\n", NULL, NULL },
 };
+
+/* A rule's own example in a .ops file is no leak; the same line elsewhere is. */
+static void test_scan_plausible__rule_examples_in_ops_files(void **state)
+{
+	const char *text = "secret \"mine\" {\n  example = \"token: ghp_R4nd0mT0k3nV4lu3Abcdefghij0123456789\"\n}\n";
+	assert_int_equal(scan_text(*state, "policies/mine.ops", text).n, 0);
+	assert_int_equal(scan_text(*state, "policies/mine.txt", text).n, 1);
+}
 
 static void test_scan_plausible__public_values(void **state)
 {
@@ -331,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_scan_plausible__structure_names_words_are_not_secrets),
 		cmocka_unit_test(test_scan_plausible__kubernetes_secret_values),
 		cmocka_unit_test(test_scan_plausible__public_values),
+		cmocka_unit_test(test_scan_plausible__rule_examples_in_ops_files),
 		cmocka_unit_test(test_scan_plausible__shapes),
 		cmocka_unit_test(test_scan_plausible__rule_examples),
 	};
