@@ -220,11 +220,13 @@ static void report_data_value(opsc_scan_state *st, const yline *y)
 		return;
 	long n = opsc_scan_base64(v, y->vlen, plain, sizeof plain);
 	bool report;
+	n = n > 0 ? (long)opsc_scan_trim_newline(plain, (size_t)n) : n; /* `echo x | base64` */
 	if (n < 0)
 		report = secret_value_credential(y, st->data, st->len, y->voff, y->vlen);
-	else
+	else /* (text that only looks like base64 is judged as written too) */
 		report = n > 0 && !opsc_scan_not_secret((const char *)plain, (size_t)n, 0, (size_t)n) &&
-			 secret_value_credential(y, (const char *)plain, (size_t)n, 0, (size_t)n);
+			 secret_value_credential(y, (const char *)plain, (size_t)n, 0, (size_t)n) &&
+			 !opsc_scan_implausible(st->data, st->len, y->voff, y->vlen);
 	if (report)
 		opsc_scan_add_cand(st, st->sc->nrules + OPSC_CTX_KUBE_SECRET, y->voff, y->vlen);
 }

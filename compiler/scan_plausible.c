@@ -437,6 +437,7 @@ static const char *decoded_implausible(const char *v, size_t n)
 	if (n < 8 || n > 340 || n % 4)
 		return NULL;
 	long k = opsc_scan_base64(v, n, plain, sizeof plain);
+	k = k > 0 ? (long)opsc_scan_trim_newline(plain, (size_t)k) : k;
 	if (k < 4)
 		return NULL;
 	for (long i = 0; i < k; i++)
@@ -478,6 +479,15 @@ const char *opsc_scan_implausible(const char *data, size_t len, size_t pos, size
 	if (typed_sequence(v, vlen))
 		return "typed sequence";
 	return decoded_implausible(v, vlen);
+}
+
+size_t opsc_scan_trim_newline(const unsigned char *s, size_t n)
+{
+	if (n && s[n - 1] == '\n')
+		n--;
+	if (n && s[n - 1] == '\r')
+		n--;
+	return n;
 }
 
 bool opsc_scan_random_token(const char *v, size_t n)

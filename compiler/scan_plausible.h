@@ -42,6 +42,10 @@ bool opsc_scan_public_material(const char *v, size_t n);
  * names of Secrets, certificates): "username", "existingSecret". */
 bool opsc_scan_non_secret_key(const char *key, size_t n);
 
+/* The length of decoded bytes without the one line break `echo x | base64`
+ * leaves at their end. */
+size_t opsc_scan_trim_newline(const unsigned char *s, size_t n);
+
 /* The key a value is assigned to (`key: v`, `"key" = "v"`, `key := v`):
  * its offset and length in `data`, or false when there is none. */
 bool opsc_scan_key_before(const char *data, size_t pos, size_t *start, size_t *len);

@@ -205,7 +205,8 @@ static const sample structure[] = {
 	{ "n.md", "kubectl create secret generic x --from-literal=access_key=[AWS_ACCESS_KEY_ID]\n", NULL, NULL },
 	{ "o.yaml", "service:\n  jwtsecret: \"myVeryComplexJWTSecret\"\n", NULL, NULL },
 	{ "p.go", "config.JWTSecret = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\"\n", NULL, NULL },
-	/* base64 of words: "password", "sCaleio123" */
+	/* base64 of words: "password", "sCaleio123", "test-api-key\n" */
+	{ "q2.yaml", "data:\n  api-key: dGVzdC1hcGkta2V5Cg== # test-api-key\n", NULL, NULL },
 	{ "q.yaml", "data:\n  node.session.auth.password: cGFzc3dvcmQ=\n  apiPassword: c0NhbGVpbzEyMw==\n", NULL, NULL },
 	{ "r.yaml", "#    secret_key: 1234567890abcdefghifjkl\naccess_key: 8312341g-5678-abcd-4a2b2c-33bcsd655\n", NULL,
 	  NULL },
