@@ -123,6 +123,11 @@ static const sample misses[] = {
 	  "        {\n          \"attributes\": {\n            \"length\": 24,\n"
 	  "            \"result\": \"Xk2#9fLq0vR7mZ2pQw8YeN4b\",\n",
 	  "terraform-state-secret", "Xk2#9fLq0vR7mZ2pQw8YeN4b" },
+	{ "envs/prod/terraform.tfstate",
+	  "{\n  \"resources\": [\n    {\n      \"type\": \"azurerm_kubernetes_cluster\",\n"
+	  "            \"kube_config_raw\": \"apiVersion: v1\\nusers:\\n- name: admin\\n  user:\\n"
+	  "    token: 8f3Kq2LmZx7vW9pT4yR1nB6c7Hd0\\n\",\n",
+	  "generic-credential", "8f3Kq2LmZx7vW9pT4yR1nB6c7Hd0" },
 	{ "keys/deploy_key",
 	  "-----BEGIN OPENSSH PRIVATE KEY-----\n"
 	  "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
