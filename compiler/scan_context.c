@@ -198,8 +198,9 @@ static void report_value(opsc_scan_state *st, opsc_ctx_check check, const yline 
 
 /* A value of a Secret is reported when its key names a credential and the
  * value is plausible, or, whatever its key, when it is a random token;
- * never for usernames, hosts, certificates, public keys. `plain` is the
- * value (decoded when it was base64), at `pos` in `data`. */
+ * never for usernames, hosts, certificates, public keys. The value is
+ * data[pos, pos+n): the manifest's bytes, or the plaintext a base64 value
+ * decodes to. */
 static bool secret_value_credential(const yline *y, const char *data, size_t len, size_t pos, size_t n)
 {
 	const char *v = data + pos;
@@ -231,6 +232,7 @@ static void report_data_value(opsc_scan_state *st, const yline *y)
 		opsc_scan_add_cand(st, st->sc->nrules + OPSC_CTX_KUBE_SECRET, y->voff, y->vlen);
 }
 
+/* A stringData value, as written. */
 static void report_string_value(opsc_scan_state *st, const yline *y)
 {
 	const char *v = st->data + y->voff;
