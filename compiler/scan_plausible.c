@@ -460,6 +460,8 @@ const char *opsc_scan_implausible(const char *data, size_t len, size_t pos, size
 		return "names a Secret or a non-secret field";
 	if (v[vlen - 1] == ':')
 		return "structure";
+	if (opsc_scan_uuid(v, vlen))
+		return "uuid";
 	if (memchr(v, '(', vlen) || memchr(v, '{', vlen))
 		return "expression";
 	if (memmem(v, vlen, "://", 3))
@@ -492,7 +494,7 @@ size_t opsc_scan_trim_newline(const unsigned char *s, size_t n)
 
 bool opsc_scan_random_token(const char *v, size_t n)
 {
-	if (n < 16 || opsc_scan_entropy(v, n) < 3.5 || opsc_scan_public_material(v, n))
+	if (n < 16 || opsc_scan_entropy(v, n) < 3.5 || opsc_scan_public_material(v, n) || opsc_scan_uuid(v, n))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (isspace((unsigned char)v[i]))

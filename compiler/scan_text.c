@@ -127,7 +127,7 @@ static bool placeholder_value(const char *v, size_t len)
 	return false;
 }
 
-static bool is_uuid(const char *s, size_t len)
+bool opsc_scan_uuid(const char *s, size_t len)
 {
 	if (len != 36)
 		return false;
@@ -195,8 +195,6 @@ const char *opsc_scan_not_secret(const char *data, size_t len, size_t pos, size_
 		return "sops ciphertext";
 	if (is_path(v, vlen))
 		return "file path";
-	if (is_uuid(v, vlen))
-		return "uuid";
 	if (git_sha(data, len, pos, vlen))
 		return "git sha";
 	if (all_of(v, vlen, isdigit))

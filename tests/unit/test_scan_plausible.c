@@ -149,6 +149,8 @@ static const sample misses[] = {
 	  "object-storage-secret-key", "Xk29fLq0vR7mZ2pQw8YeN4bT" },
 	{ "backup/restic.env", "MINIO_SECRET_KEY=Xk29fLq0vR7mZ2pQw8YeN4bT\n", "object-storage-secret-key",
 	  "Xk29fLq0vR7mZ2pQw8YeN4bT" },
+	{ "alertmanager.yaml", "global:\n  opsgenie_api_key: 0f8fad5b-d9cb-469f-a165-70867728950e\n",
+	  "opsgenie-api-key", "0f8fad5b-d9cb-469f-a165-70867728950e" },
 	{ "app/config.yaml", "cache:\n  url: redis://:Xk29fLq0vR7m@redis-master:6379/0\n",
 	  "database-url-password", "Xk29fLq0vR7m" },
 	/* base64 of a random password is still one */
@@ -210,6 +212,8 @@ static const sample structure[] = {
 	{ "n.md", "kubectl create secret generic x --from-literal=access_key=[AWS_ACCESS_KEY_ID]\n", NULL, NULL },
 	{ "o.yaml", "service:\n  jwtsecret: \"myVeryComplexJWTSecret\"\n", NULL, NULL },
 	{ "p.go", "config.JWTSecret = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\"\n", NULL, NULL },
+	/* a UUID is an identifier unless a rule asks for one */
+	{ "s.yaml", "auth:\n  client_secret_id: 0f8fad5b-d9cb-469f-a165-70867728950e\n", NULL, NULL },
 	/* base64 of words: "password", "sCaleio123", "test-api-key\n" */
 	{ "q2.yaml", "data:\n  api-key: dGVzdC1hcGkta2V5Cg== # test-api-key\n", NULL, NULL },
 	{ "q.yaml", "data:\n  node.session.auth.password: cGFzc3dvcmQ=\n  apiPassword: c0NhbGVpbzEyMw==\n", NULL, NULL },
