@@ -83,6 +83,7 @@ typedef struct {
 	uint32_t nrotation;
 	opsc_str rotation_runbook; /* rotation { runbook = ".." }: the rotation alerts' runbook; may be NULL */
 	opsc_str secret_store; /* the default store of every secret(...) reference; may be NULL */
+	opsc_str flux_external_secrets; /* the Kustomization installing External Secrets Operator */
 } opsc_project;
 
 /* ------------------------------------------------------------- environments */
@@ -266,6 +267,7 @@ typedef struct opsc_secret_store {
 	opsc_str name;
 	opsc_str provider; /* the key under spec.provider: "vault", "onepassword", "aws", ... */
 	opsc_kvs spec; /* the provider's settings; dotted keys nest ("auth.tokenSecretRef.name") */
+	bool *spec_raw; /* per spec entry: written as a number or boolean, not a string */
 	int64_t refresh_s; /* default refreshInterval of its ExternalSecrets; 0: opsc's 1h */
 	opsc_span refresh_span;
 } opsc_secret_store;

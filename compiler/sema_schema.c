@@ -13,7 +13,8 @@ static const sema_attr project_attrs[] = {
 	{ "repo", A_STRING, false }, { "output", A_STRING, false }, { "timezone", A_STRING, false },
 	{ "reviewers", A_ID_MAP, false }, { "break_glass", A_STRING, false },
 	{ "flux_source", A_STRING, false }, { "flux_velero", A_STRING, false },
-	{ "flux_monitoring", A_STRING, false }, { "secret_store", A_STORE, false }, END,
+	{ "flux_monitoring", A_STRING, false }, { "secret_store", A_STORE, false },
+	{ "flux_external_secrets", A_STRING, false }, END,
 };
 static const sema_attr environment_attrs[] = {
 	{ "cluster", A_STRING, true }, { "namespace", A_STRING, false }, { "production", A_BOOL, false },

@@ -212,9 +212,15 @@ static void build_store(builder *b, const sema_item *it, opsc_secret_store *st)
 	if (st->provider.s)
 		check_provider(b->s, &st->provider);
 	const opsc_expr *e = sema_item_attr(b, it, "spec");
-	if (e && sema_map(b->s, e, it->scope, &st->spec))
-		for (uint32_t i = 0; i < st->spec.len; i++)
+	if (e && sema_map(b->s, e, it->scope, &st->spec)) {
+		const opsc_expr *r = sema_resolve(b->s, e, it->scope);
+		st->spec_raw = opsc_arena_alloc(b->s->ctx->arena, (st->spec.len + 1) * sizeof *st->spec_raw);
+		for (uint32_t i = 0; i < st->spec.len; i++) {
 			spec_key_ok(b->s, &st->spec, i);
+			const opsc_expr *v = sema_resolve(b->s, r->map.pairs[i].value, r == e ? it->scope : NULL);
+			st->spec_raw[i] = v->kind == OPSC_EXPR_NUMBER || v->kind == OPSC_EXPR_BOOL;
+		}
+	}
 	if ((e = sema_item_attr(b, it, "refresh"))) {
 		st->refresh_span = sema_resolve(b->s, e, it->scope)->span;
 		sema_duration(b->s, e, it->scope, &st->refresh_s);
@@ -282,6 +288,7 @@ static void read_project(builder *b)
 		const opsc_expr *e = sema_item_attr(b, it, "secret_store");
 		if (e)
 			store_ref(b->s, e, it->scope, &p->secret_store);
+		sema_item_string(b, it, "flux_external_secrets", &p->flux_external_secrets);
 		const opsc_block *rot = sema_child_block(it->block, "rotation", NULL);
 		if (rot)
 			read_rotation(b, it, rot, p);
