@@ -298,7 +298,8 @@ typedef struct {
 	const struct opsc_env *env; /* NULL: the monitoring namespace, every cluster */
 	const opsc_secret_ref **refs; /* one per key, first reference of each */
 	uint32_t nrefs;
-	const opsc_secret_store *store; /* of the first reference that names one */
+	opsc_str store_name; /* of the first reference that names a store; may be NULL */
+	const opsc_secret_store *store; /* that store; NULL when not declared */
 	int64_t refresh_s; /* the reference's, else the store's, else 3600 */
 	opsc_str kind; /* of the first reference that gives one */
 	int64_t rotate_s; /* the shortest period of its references; 0: none */

@@ -112,6 +112,14 @@ static void resolve(builder *b, use_t *u)
 		ref->store_name = b->s->model->project.secret_store;
 	if (ref->store_name.s)
 		ref->store = find_store(b, &ref->store_name);
+	if (ref->store && ref->store->provider.s && strcmp(ref->store->provider.s, "github") == 0) {
+		uint32_t d = opsc_diag_error(&b->s->ctx->diags, "secret-store-write-only", ref->store_name.span,
+					     "secret_store `%s` (provider github) cannot fill secret `%s`: External Secrets "
+					     "only pushes to GitHub (PushSecret), it never reads from it", ref->store->name.s,
+					     ref->name.s);
+		opsc_diag_add_note(&b->s->ctx->diags, d, ref->store->provider.span, "the provider is here");
+		ref->store = NULL;
+	}
 	rotation_of(b, ref);
 }
 
@@ -166,6 +174,7 @@ static void merge_store(builder *b, opsc_secret *sec, const opsc_secret_ref **fi
 		return;
 	if (!sec->store) {
 		sec->store = ref->store;
+		sec->store_name = ref->store->name;
 		*first = ref;
 		return;
 	}
@@ -180,7 +189,7 @@ static void merge_store(builder *b, opsc_secret *sec, const opsc_secret_ref **fi
 static void build_secret(builder *b, const use_t *us, uint32_t n, opsc_secret *sec)
 {
 	opsc_arena *a = b->s->ctx->arena;
-	*sec = (opsc_secret){ us[0].ref->span, us[0].ref->name, us[0].ns, us[0].env, NULL, 0, NULL, 0, { 0 }, 0 };
+	*sec = (opsc_secret){ .span = us[0].ref->span, .name = us[0].ref->name, .namespace_ = us[0].ns, .env = us[0].env };
 	sec->refs = opsc_arena_alloc(a, (n + 1) * sizeof *sec->refs);
 	const opsc_secret_ref *store_from = NULL;
 	for (uint32_t i = 0; i < n; i++) {
@@ -213,6 +222,24 @@ static const char *days_text(opsc_arena *a, int64_t s)
 	return opsc_arena_printf(a, "%" PRId64 "s", s);
 }
 
+/* The selector's value: secret=~"NAME", dots escaped, is secret="NAME".
+ * Written as a match because `secret="postgresql"` reads, to every
+ * secret scanner (generic-credential here), as a hard-coded credential. */
+static const char *name_regex(opsc_arena *a, const char *name)
+{
+	size_t n = strlen(name), k = 0;
+	char *out = opsc_arena_alloc(a, 3 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (name[i] == '.') {
+			out[k++] = '\\';
+			out[k++] = '\\';
+		}
+		out[k++] = name[i];
+	}
+	out[k] = '\0';
+	return out;
+}
+
 static void rotation_alert(builder *b, const opsc_secret *sec, opsc_alert *al)
 {
 	opsc_arena *a = b->s->ctx->arena;
@@ -223,8 +250,8 @@ static void rotation_alert(builder *b, const opsc_secret *sec, opsc_alert *al)
 	al->used_at = OPSC_NO_SPAN;
 	al->name = (opsc_str){ ROTATION_ALERT, sec->span };
 	al->group = (opsc_str){ ROTATION_GROUP, sec->span };
-	al->expr = (opsc_str){ opsc_arena_printf(a, "time() - kube_secret_created{namespace=\"%s\",secret=\"%s\"} > %" PRId64,
-						 sec->namespace_, sec->name.s, sec->rotate_s), sec->span };
+	al->expr = (opsc_str){ opsc_arena_printf(a, "time() - kube_secret_created{namespace=\"%s\",secret=~\"%s\"} > %" PRId64,
+						 sec->namespace_, name_regex(a, sec->name.s), sec->rotate_s), sec->span };
 	al->severity = (opsc_str){ "warning", sec->span };
 	al->summary = (opsc_str){ opsc_arena_printf(a, "Secret %s/%s is older than its rotation period (%s)",
 						    sec->namespace_, sec->name.s, period), sec->span };

@@ -2,8 +2,10 @@
  * externalsecrets.c - External Secrets Operator objects (external-secrets.io/v1):
  *
  *   <cluster>/external-secrets/cluster-secret-stores.yaml
- *       a ClusterSecretStore per secret_store that a Secret of the cluster
- *       is filled from;
+ *       every secret_store as a ClusterSecretStore, on each cluster that
+ *       runs the operator (has an ExternalSecret): a store may also serve
+ *       what opsc does not write, like a PushSecret to a write-only
+ *       provider;
  *   <cluster>/external-secrets/external-secrets.yaml
  *       an ExternalSecret per Secret a receiver reads (in `monitoring`);
  *   <cluster>/<env>/external-secrets/external-secrets.yaml
@@ -93,10 +95,10 @@ static void write_store(opsc_emit *em, opsc_yw *w, const opsc_secret_store *st)
 	opsc_emit_object_end(w);
 }
 
-static bool store_used(const opsc_model *m, const opsc_secret_store *st, const char *cluster)
+static bool runs_operator(const opsc_model *m, const char *cluster)
 {
 	for (uint32_t i = 0; i < m->nsecrets; i++)
-		if (m->secrets[i].store == st && on_cluster(&m->secrets[i], cluster))
+		if (on_cluster(&m->secrets[i], cluster))
 			return true;
 	return false;
 }
@@ -168,9 +170,7 @@ static int write_stores(opsc_emit *em, const char *cluster)
 	opsc_yw w;
 	opsc_yw_open(&w, NULL);
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < m->nstores; i++) {
-		if (!store_used(m, &m->stores[i], cluster))
-			continue;
+	for (uint32_t i = 0; runs_operator(m, cluster) && i < m->nstores; i++) {
 		write_store(em, &w, &m->stores[i]);
 		opsc_srcs_add(&srcs, m->stores[i].span);
 		n++;
