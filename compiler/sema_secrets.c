@@ -2,8 +2,8 @@
  * sema_secrets.c - what a secret(...) reference says beyond its name and
  * key, and the blocks that give it meaning:
  *
- *   secret("db", "password", { kind = password  rotate = 180d  store = store.vault
- *                              remote = "apps/db"  property = "password"  refresh = 1h })
+ *   secret("db", "password", { kind = password, rotate = 180d, store = store.vault,
+ *                              remote = "apps/db", property = "password", refresh = 1h })
  *   secret_store "vault" { provider = "vault"  spec = { ... }  refresh = 1h }
  *   project "x" { secret_store = store.vault  rotation { api_token = 90d  password = 180d } }
  *   environment "production" { secrets = [secret(..)]  pod_security = restricted }
@@ -93,7 +93,7 @@ bool sema_secret_options(sema *s, const opsc_expr *e, const sema_scope *scope, o
 	const opsc_expr *r = sema_resolve(s, e, scope);
 	if (r->kind != OPSC_EXPR_MAP) {
 		opsc_diag_error(&s->ctx->diags, "type-mismatch", r->span,
-				"expected the options of a secret like { kind = api_token  rotate = 90d }, found %s",
+				"expected the options of a secret like { kind = api_token, rotate = 90d }, found %s",
 				sema_describe(r));
 		return false;
 	}

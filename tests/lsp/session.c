@@ -270,7 +270,7 @@ static void test_completion(void)
 	client_edit(&c, envs_uri, 9, 10, 2, 10, 4, "p");
 	client_wait_diagnostics(&c, envs_uri);
 	r = client_request(&c, "textDocument/completion", at(envs_uri, 10, 3));
-	CHECK_STR(labels(r), "protect production");
+	CHECK_STR(labels(r), "protect production pod_security pod_security_version");
 	json_decref(r);
 	client_edit(&c, envs_uri, 10, 10, 2, 10, 3, "production = ");
 	client_wait_diagnostics(&c, envs_uri);
