@@ -307,9 +307,17 @@ static void pod_security(builder *b, const sema_item *it, opsc_env *env)
 	const opsc_expr *e = sema_item_attr(b, it, "pod_security");
 	if (!e)
 		return;
+	static const char *const levels[] = { "restricted", "baseline", "privileged" };
 	const opsc_expr *r = sema_resolve(b->s, e, it->scope);
 	if (!word(b->s, e, it->scope, &env->pod_security))
 		return;
+	bool known = false;
+	for (size_t i = 0; i < 3; i++)
+		known |= strcmp(levels[i], env->pod_security.s) == 0;
+	if (!known) { /* reported when the environment was checked */
+		env->pod_security = (opsc_str){ 0 };
+		return;
+	}
 	opsc_str version = { "latest", r->span };
 	sema_item_string(b, it, "pod_security_version", &version);
 	for (uint32_t i = 0; i < env->labels.len; i++)
