@@ -24,6 +24,7 @@
 #include "policy.h"
 #include "promql.h"
 #include "sema.h"
+#include "verify.h"
 
 static const char ops[] =
 	"project \"p\" {\n" /* 1 */
@@ -172,6 +173,47 @@ static void test_secrets__rotation_warning(void **state)
 	assert_string_equal(d->message, "secret `hook` key `url` has no rotation period");
 	assert_int_equal(d->span.line, 3);
 	assert_int_equal(f.model.nalerts, 1); /* b's */
+	opsc_test_emit_done(&f);
+}
+
+/* The routing proof walks the rotation alerts: a route for warnings is
+ * dead without them and reached with them; with no route for them they
+ * are unrouted, reported at the reference. */
+static void test_secrets__routing_proof(void **state)
+{
+	(void)state;
+	static const char *const base =
+		"receiver \"pager\" { pagerduty { routing_key = secret(\"pd\", \"key\"%s) } }\n"
+		"receiver \"mail\" { email { to = \"ops@example.com\"  smarthost = \"smtp:587\"  from = \"a@example.com\" } }\n"
+		"alert \"Down\" { expr = `up == 0`  severity = critical  summary = \"down\" }\n"
+		"route { to = receiver.pager  when severity == warning { to = receiver.mail } }\n";
+	char text[1024];
+	opsc_emit_fixture f;
+	snprintf(text, sizeof text, base, "");
+	opsc_test_emit(&f, &opsc_emit_alertmanager, text);
+	bool dead = false;
+	for (uint32_t i = 0; i < f.ctx.diags.items.len; i++)
+		dead |= strcmp(f.ctx.diags.items.items[i].code, "dead-route") == 0;
+	assert_true(dead);
+	opsc_test_emit_done(&f);
+	snprintf(text, sizeof text, base, ", { rotate = 30d }");
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_alertmanager, text), 0);
+	assert_int_equal(f.ctx.diags.items.len, 0);
+	opsc_test_emit_done(&f);
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_alertmanager,
+					"receiver \"pager\" { pagerduty { routing_key = secret(\"pd\", \"key\", { rotate = 30d }) } }\n"
+					"route { to = receiver.pager }\n"),
+			 0);
+	f.model.route.receiver = NULL;
+	f.model.route.receiver_name.s = NULL;
+	assert_int_equal(opsc_emit_verify(&f.ctx, &f.model), 0);
+	assert_int_equal(f.ctx.diags.items.len, 2); /* and the receiver no route uses now */
+	const opsc_diag *d = &f.ctx.diags.items.items[1];
+	assert_string_equal(d->code, "unrouted-alert");
+	assert_string_equal(d->message, "alert `SecretRotationDue` reaches no receiver: it matches no route with `to`, "
+					"and the root route has none");
+	assert_int_equal(d->span.line, 1);
+	assert_int_equal(d->span.col, 46);
 	opsc_test_emit_done(&f);
 }
 
@@ -502,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_secrets__dotted_name_is_escaped),
 		cmocka_unit_test(test_secrets__pod_security_labels),
 		cmocka_unit_test(test_secrets__rotation_warning),
+		cmocka_unit_test(test_secrets__routing_proof),
 		cmocka_unit_test(test_secrets__emitted),
 		cmocka_unit_test(test_secrets__no_store_no_external_secret),
 		cmocka_unit_test(test_secrets__policy_on_declared),
