@@ -139,6 +139,16 @@ static void write_external_secret(opsc_emit *em, opsc_yw *w, const opsc_secret *
 	opsc_emit_object_end(w);
 }
 
+/* Adds the file when it holds `n` objects; a writer with none is dropped. */
+static int finish(opsc_emit *em, opsc_yw *w, uint32_t n, const char *path, opsc_srcs *srcs)
+{
+	int rc = n ? opsc_emit_yaml(em, w, path, srcs) : 0;
+	if (!n)
+		opsc_yw_discard(w);
+	opsc_srcs_free(srcs);
+	return rc;
+}
+
 /* The ExternalSecrets of one environment (env) or of `monitoring` (NULL). */
 static int write_secrets(opsc_emit *em, const char *cluster, const opsc_env *env, const char *path)
 {
@@ -156,11 +166,7 @@ static int write_secrets(opsc_emit *em, const char *cluster, const opsc_env *env
 		opsc_srcs_add(&srcs, sec->store->span);
 		n++;
 	}
-	int rc = n ? opsc_emit_yaml(em, &w, path, &srcs) : 0;
-	if (!n)
-		opsc_yw_discard(&w);
-	opsc_srcs_free(&srcs);
-	return rc;
+	return finish(em, &w, n, path, &srcs);
 }
 
 static int write_stores(opsc_emit *em, const char *cluster)
@@ -175,12 +181,8 @@ static int write_stores(opsc_emit *em, const char *cluster)
 		opsc_srcs_add(&srcs, m->stores[i].span);
 		n++;
 	}
-	const char *path = opsc_arena_printf(em->ctx->arena, "%s/external-secrets/cluster-secret-stores.yaml", cluster);
-	int rc = n ? opsc_emit_yaml(em, &w, path, &srcs) : 0;
-	if (!n)
-		opsc_yw_discard(&w);
-	opsc_srcs_free(&srcs);
-	return rc;
+	return finish(em, &w, n, opsc_arena_printf(em->ctx->arena, "%s/external-secrets/cluster-secret-stores.yaml", cluster),
+		      &srcs);
 }
 
 static int emit_cluster(opsc_emit *em, const char *cluster)

@@ -6,10 +6,8 @@
  * manifests, policies over both, and lint's drift and contradiction
  * findings on a fixture repository.
  */
-#define _GNU_SOURCE
 #include "testutil.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,31 +435,12 @@ static void test_secrets__actual(void **state)
 /* What `opsc build` writes, committed, with `extra` beside it. */
 static void build_and_commit(gitfix *f, const char *extra_path, const char *extra)
 {
-	char top[PATH_MAX];
-	assert_non_null(realpath(f->dir, top));
-	strcat(top, "/");
-	gitfix_write(f, "policies/t.ops", ops);
-	gitfix_add(f, "policies/t.ops");
-	opsc_ctx ctx;
-	opsc_ctx_init(&ctx);
-	opsc_model model = { 0 };
-	const char *policies = gitfix_path(f, "policies");
-	assert_int_equal(opsc_compile(&model, &ctx, &policies, 1), 0);
-	opsc_drift_expect e;
-	assert_int_equal(opsc_drift_expect_init(&e, &ctx, &model, gitfix_path(f, "policies"), top), 0);
-	for (uint32_t i = 0; i < e.outputs.files.len; i++) {
-		char path[512];
-		snprintf(path, sizeof path, "clusters/%s", e.outputs.files.items[i].path);
-		gitfix_write(f, path, e.outputs.files.items[i].data);
-		gitfix_add(f, path);
-	}
+	lintfix_write_build(f, "policies/t.ops", ops);
 	if (extra) {
 		gitfix_write(f, extra_path, extra);
 		gitfix_add(f, extra_path);
 	}
 	gitfix_commit(f, "build", "Alice", 1700000000, NULL);
-	opsc_drift_expect_dispose(&e);
-	opsc_ctx_dispose(&ctx);
 }
 
 static const char *found(const lint_out *o, const char *rule)
