@@ -298,6 +298,8 @@ void sema_rotation_build(builder *b)
 {
 	opsc_model *m = b->s->model;
 	use_list uses = { 0 };
+	if (m->project.secret_store.s) /* checked even when no reference uses it */
+		find_store(b, &m->project.secret_store);
 	collect(b, &uses);
 	for (uint32_t i = 0; i < uses.len; i++)
 		resolve(b, &uses.items[i]);
