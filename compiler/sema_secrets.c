@@ -329,7 +329,8 @@ static void pod_security(builder *b, const sema_item *it, opsc_env *env)
 		}
 	opsc_arena *a = b->s->ctx->arena;
 	opsc_kv *kvs = opsc_arena_alloc(a, (env->labels.len + 7) * sizeof *kvs);
-	memcpy(kvs, env->labels.items, env->labels.len * sizeof *kvs);
+	if (env->labels.len) /* items may be NULL when there are none */
+		memcpy(kvs, env->labels.items, env->labels.len * sizeof *kvs);
 	uint32_t n = env->labels.len;
 	for (size_t m = 0; m < 3; m++) {
 		const char *key = opsc_arena_printf(a, "pod-security.kubernetes.io/%s", modes[m]);
