@@ -84,6 +84,7 @@ typedef struct {
 	opsc_str rotation_runbook; /* rotation { runbook = ".." }: the rotation alerts' runbook; may be NULL */
 	opsc_str secret_store; /* the default store of every secret(...) reference; may be NULL */
 	opsc_str flux_external_secrets; /* the Kustomization installing External Secrets Operator */
+	opsc_str external_secrets_api; /* "v1" or "v1beta1" (operators before v0.16.0); NULL: v1 */
 } opsc_project;
 
 /* ------------------------------------------------------------- environments */

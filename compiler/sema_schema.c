@@ -14,7 +14,7 @@ static const sema_attr project_attrs[] = {
 	{ "reviewers", A_ID_MAP, false }, { "break_glass", A_STRING, false },
 	{ "flux_source", A_STRING, false }, { "flux_velero", A_STRING, false },
 	{ "flux_monitoring", A_STRING, false }, { "secret_store", A_STORE, false },
-	{ "flux_external_secrets", A_STRING, false }, END,
+	{ "flux_external_secrets", A_STRING, false }, { "external_secrets_api", A_STRING, false }, END,
 };
 static const sema_attr environment_attrs[] = {
 	{ "cluster", A_STRING, true }, { "namespace", A_STRING, false }, { "production", A_BOOL, false },

@@ -289,6 +289,12 @@ static void read_project(builder *b)
 		if (e)
 			store_ref(b->s, e, it->scope, &p->secret_store);
 		sema_item_string(b, it, "flux_external_secrets", &p->flux_external_secrets);
+		sema_item_string(b, it, "external_secrets_api", &p->external_secrets_api);
+		const opsc_str *api = &p->external_secrets_api;
+		if (api->s && strcmp(api->s, "v1") != 0 && strcmp(api->s, "v1beta1") != 0)
+			opsc_diag_error(&b->s->ctx->diags, "bad-value", api->span,
+					"external_secrets_api is \"v1\" or \"v1beta1\" (External Secrets Operator before v0.16.0), not \"%s\"",
+					api->s);
 		const opsc_block *rot = sema_child_block(it->block, "rotation", NULL);
 		if (rot)
 			read_rotation(b, it, rot, p);

@@ -11,7 +11,9 @@
  *   <cluster>/<env>/external-secrets/external-secrets.yaml
  *       an ExternalSecret per Secret of the environment's `secrets`.
  *
- * v1, not v1beta1: the operator serves v1beta1 no more since v0.17.0.
+ * v1, not v1beta1: the operator serves v1beta1 no more since v0.17.0;
+ * the project's external_secrets_api = "v1beta1" is for operators before
+ * v0.16.0, which have no v1 (the fields written here are the same in both).
  * One ExternalSecret writes one Secret (target.name, owned by it), one
  * data entry per key: remoteRef.key is the reference's `remote` (default:
  * the Secret's name), remoteRef.property its `property` (default: the key).
@@ -23,7 +25,11 @@
 #include "emit.h"
 #include "yamlw.h"
 
-#define ESO_API "external-secrets.io/v1"
+static const char *eso_api(const opsc_emit *em)
+{
+	const opsc_str *v = &em->model->project.external_secrets_api;
+	return v->s && strcmp(v->s, "v1beta1") == 0 ? "external-secrets.io/v1beta1" : "external-secrets.io/v1";
+}
 
 static bool on_cluster(const opsc_secret *sec, const char *cluster)
 {
@@ -83,7 +89,7 @@ static void write_store(opsc_emit *em, opsc_yw *w, const opsc_secret_store *st)
 	for (uint32_t i = 0; i < n; i++)
 		es[i] = (spec_entry){ &st->spec.items[i], st->spec_raw && st->spec_raw[i] };
 	qsort(es, n, sizeof *es, cmp_entry);
-	opsc_emit_object(w, st->span, ESO_API, "ClusterSecretStore", st->name.s, NULL);
+	opsc_emit_object(w, st->span, eso_api(em), "ClusterSecretStore", st->name.s, NULL);
 	opsc_yw_key_map(w, "spec");
 	opsc_yw_key_map(w, "provider");
 	opsc_yw_key_map(w, st->provider.s);
@@ -123,7 +129,7 @@ static void write_data(opsc_yw *w, const opsc_secret *sec)
 
 static void write_external_secret(opsc_emit *em, opsc_yw *w, const opsc_secret *sec)
 {
-	opsc_emit_object(w, sec->span, ESO_API, "ExternalSecret", sec->name.s, sec->namespace_);
+	opsc_emit_object(w, sec->span, eso_api(em), "ExternalSecret", sec->name.s, sec->namespace_);
 	opsc_yw_key_map(w, "spec");
 	opsc_yw_kv(w, "refreshInterval", opsc_emit_duration(em, sec->refresh_s));
 	opsc_yw_key_map(w, "secretStoreRef");

@@ -317,6 +317,25 @@ static void test_secrets__emitted(void **state)
 	opsc_test_emit_done(&f);
 }
 
+/* external_secrets_api = "v1beta1" writes every object in that version. */
+static void test_secrets__v1beta1(void **state)
+{
+	(void)state;
+	opsc_emit_fixture f;
+	char text[4096];
+	const char *at = strstr(ops, "  output = ");
+	assert_non_null(at);
+	snprintf(text, sizeof text, "%.*s  external_secrets_api = \"v1beta1\"\n%s", (int)(at - ops), ops, at + 22);
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_external_secrets, text), 0);
+	assert_int_equal(f.out.files.len, 5);
+	for (uint32_t i = 0; i < f.out.files.len; i++) {
+		const char *data = f.out.files.items[i].data;
+		assert_null(strstr(data, "apiVersion: external-secrets.io/v1\n"));
+		assert_non_null(strstr(data, "apiVersion: external-secrets.io/v1beta1\n"));
+	}
+	opsc_test_emit_done(&f);
+}
+
 /* Without a store a Secret gets its rotation alert and no ExternalSecret. */
 static void test_secrets__no_store_no_external_secret(void **state)
 {
@@ -525,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_secrets__rotation_warning),
 		cmocka_unit_test(test_secrets__routing_proof),
 		cmocka_unit_test(test_secrets__emitted),
+		cmocka_unit_test(test_secrets__v1beta1),
 		cmocka_unit_test(test_secrets__no_store_no_external_secret),
 		cmocka_unit_test(test_secrets__policy_on_declared),
 		cmocka_unit_test(test_secrets__actual),
