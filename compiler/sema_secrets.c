@@ -176,7 +176,7 @@ static bool spec_key_ok(sema *s, const opsc_kvs *spec, uint32_t i)
 }
 
 /* The providers of ClusterSecretStore spec.provider in the CRD
- * external-secrets.io/v1 (tests/schemas/README.md), sorted. */
+ * external-secrets.io/v1 (tests/schemas/README.md), in its order. */
 static const char *const providers[] = {
 	"akeyless", "aws", "azurekv", "barbican", "beyondtrust", "beyondtrustworkloadcredentials",
 	"bitwardensecretsmanager", "chef", "cloudrusm", "conjur", "crd", "delinea", "doppler", "dvls",
