@@ -186,7 +186,7 @@ def build(out):
         subprocess.run(["rm", "-rf", dest], check=True)
         os.makedirs(dest)
         extract(repo, dest)
-        if repo["split"] == "clean":
+        if repo["split"].startswith("clean"):
             continue
         files = sorted(p for p in git(repo, "ls-tree", "-r", "--name-only", repo["commit"]).decode().split("\n")
                        if os.path.splitext(p)[1] in SNIPPETS and os.path.isfile(os.path.join(dest, p)))
