@@ -81,6 +81,34 @@ const opsc_expr *sema_resolve(sema *s, const opsc_expr *e, const sema_scope *sco
 bool sema_string(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
 /* A string that must be a PromQL expression promtool accepts (sema_promql.c). */
 bool sema_promql(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
+
+/* A string value rendered with its parameters substituted, and where each
+ * rendered byte came from (sema_render.c). `text` is NUL-terminated and
+ * heap-owned: sema_rendered_free releases it. */
+typedef struct {
+	uint32_t off, len; /* in the rendered text */
+	const opsc_str_part *part;
+} sema_segment;
+
+typedef struct {
+	const opsc_expr *expr; /* the string, resolved */
+	const sema_scope *scope;
+	opsc_str str; /* the rendered value, in the arena */
+	char *text;
+	uint32_t len;
+	sema_segment *segs;
+	uint32_t nsegs;
+	const char *what; /* "PromQL expression": what a note says a value lands in */
+} sema_rendered;
+
+/* False when `e` is no string (reported) or a part does not render. */
+bool sema_render(sema *s, const opsc_expr *e, const sema_scope *scope, sema_rendered *out);
+void sema_rendered_free(sema_rendered *r);
+/* An error at rendered bytes [start, end): at those bytes of the string as
+ * written, or at the interpolated value they came from. Returns the
+ * diagnostic, or UINT32_MAX when that value was already reported. */
+uint32_t sema_rendered_error(sema *s, const sema_rendered *r, uint32_t start, uint32_t end, const char *code,
+			     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool sema_int(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t *out);
 bool sema_number(sema *s, const opsc_expr *e, const sema_scope *scope, double *out);
 bool sema_bool(sema *s, const opsc_expr *e, const sema_scope *scope, bool *out);
