@@ -15,6 +15,7 @@
 #include "suggest.h"
 
 #define MAX_VARS 256
+#define MAX_DEFS 64
 
 /* text/template's builtins (funcs.go) */
 #define GO_BUILTINS \
@@ -68,6 +69,9 @@ typedef struct {
 	uint32_t nvars, base; /* vars[base..nvars) are in scope */
 	int range_depth, depth;
 	uint32_t last_start, last_end; /* the last {{end}} or {{else}} action */
+	bool nonempty; /* the list being parsed has more than white space */
+	gvar defs[MAX_DEFS]; /* names of the non-empty templates defined */
+	uint32_t ndefs;
 	opsc_gotmpl_error *err;
 	const opsc_gotmpl_error *lexerr;
 } parser;
@@ -395,18 +399,32 @@ static node_kind end_or_else(parser *p, const gtok *kw, node_kind n)
 	return n;
 }
 
-static void template_name(parser *p, const char *context)
+static const gtok *template_name(parser *p, const char *context)
 {
 	const gtok *t = next_ns(p);
 	if (t->kind == G_STRING || t->kind == G_RAWSTRING)
 		literal(p, t);
 	else
 		unexpected(p, t, context);
+	return t;
+}
+
+/* parse.go's add(): a second non-empty definition of a name is an error.
+ * Names are compared as written between their quotes. */
+static void define(parser *p, const gtok *name, bool empty)
+{
+	gvar n = { p->s + name->start + 1, tlen(name) - 2 };
+	for (uint32_t i = 0; i < p->ndefs && !empty; i++)
+		if (p->defs[i].n == n.n && memcmp(p->defs[i].s, n.s, n.n) == 0)
+			gotmpl_fail(p->err, name->start, name->end, "multiple definition of template %.*s",
+				    (int)tlen(name), p->s + name->start);
+	if (!empty && p->ndefs < MAX_DEFS)
+		p->defs[p->ndefs++] = n;
 }
 
 /* A body parsed as its own template (define, block): only `$` is in
  * scope, and no range encloses it. */
-static void body(parser *p, const gtok *opener, const char *what, const char *context)
+static void body(parser *p, const gtok *opener, const gtok *name, const char *context)
 {
 	uint32_t nvars = p->nvars, base = p->base;
 	int range_depth = p->range_depth;
@@ -414,8 +432,13 @@ static void body(parser *p, const gtok *opener, const char *what, const char *co
 	declare(p, opener);
 	p->vars[p->nvars - 1] = (gvar){ "$", 1 };
 	p->range_depth = 0;
+	p->nonempty = false;
+	const char *what = opener->kind == G_BLOCK ? "block" : "define";
 	if (deeper(p, opener) && item_list(p, opener, what) == N_ELSE && !failed(p))
 		gotmpl_fail(p->err, p->last_start, p->last_end, "unexpected `{{else}}` in %s", context);
+	if (!failed(p))
+		define(p, name, !p->nonempty);
+	p->nonempty = true;
 	p->depth--;
 	p->range_depth = range_depth;
 	p->nvars = nvars;
@@ -424,9 +447,9 @@ static void body(parser *p, const gtok *opener, const char *what, const char *co
 
 static void block_control(parser *p, const gtok *opener)
 {
-	template_name(p, "block clause");
+	const gtok *name = template_name(p, "block clause");
 	if (!failed(p) && pipeline(p, "block clause", G_RDELIM))
-		body(p, opener, "block", "block clause");
+		body(p, opener, name, "block clause");
 }
 
 static void template_control(parser *p)
@@ -475,10 +498,16 @@ static node_kind action(parser *p)
 static node_kind text_or_action(parser *p)
 {
 	const gtok *t = next_ns(p);
-	if (t->kind == G_TEXT)
+	if (t->kind == G_TEXT) {
+		for (uint32_t i = t->start; i < t->end && !p->nonempty; i++)
+			p->nonempty = p->s[i] == 0 || !strchr(" \t\r\n\v\f", p->s[i]);
 		return N_NODE;
-	if (t->kind == G_LDELIM)
-		return action(p);
+	}
+	if (t->kind == G_LDELIM) {
+		node_kind n = action(p);
+		p->nonempty |= n == N_NODE;
+		return n;
+	}
 	if (t->kind == G_IF) /* after {{else in a range or with */
 		gotmpl_fail(p->err, t->start, t->end, "`{{else if}}` continues only an `{{if}}`: write "
 			    "`{{else}}{{if ...}}...{{end}}`");
@@ -490,11 +519,11 @@ static node_kind text_or_action(parser *p)
 /* {{define "name"}} items {{end}}: only at the top level */
 static void definition(parser *p, const gtok *opener)
 {
-	template_name(p, "define clause");
+	const gtok *name = template_name(p, "define clause");
 	if (!failed(p))
 		expect(p, G_RDELIM, "define clause");
 	if (!failed(p))
-		body(p, opener, "define", "define clause");
+		body(p, opener, name, "define clause");
 }
 
 static void parse(parser *p)

@@ -3,7 +3,9 @@
  * text/template/parse/lex.go (Go 1.19), and the literal checks the parser
  * makes with strconv.
  */
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -473,6 +475,18 @@ static bool go_float(const char *s, uint32_t n)
 	return i == n && underscores_ok(s, n);
 }
 
+/* ParseFloat refuses what rounds to infinity. */
+static bool in_range(const char *s, uint32_t n)
+{
+	char digits[128];
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n && k + 1 < sizeof digits; i++)
+		if (s[i] != '_' && s[i] != 'i')
+			digits[k++] = s[i];
+	digits[k] = 0;
+	return isfinite(strtod(digits, NULL));
+}
+
 bool gotmpl_number(const char *s, uint32_t n, gtok_kind kind, char *buf, uint32_t cap)
 {
 	if (kind == G_CHARCONST)
@@ -496,6 +510,8 @@ bool gotmpl_number(const char *s, uint32_t n, gtok_kind kind, char *buf, uint32_
 		}
 		ok = go_float(s, n);
 	}
+	if (ok && kind == G_NUMBER && !in_range(s, n))
+		ok = false;
 	if (!ok)
 		snprintf(buf, cap, "illegal number syntax `%.*s`", (int)n, s);
 	return ok;
