@@ -94,6 +94,14 @@ static const opsc_rule checks[] = {
 	CHECK("github-limit", ERROR, "a protection GitHub cannot enforce",
 	      "GitHub environments take at most 6 reviewers and one approval; more approvals need a "
 	      "ruleset on named branches (at most 10 approvals), and approvals need reviewers."),
+	CHECK("go-template", ERROR, "a text Prometheus or Alertmanager cannot parse as a Go template",
+	      "Alert annotations (`summary`, `description`, `runbook`) and `labels` are Go templates that "
+	      "Prometheus expands (promtool check rules refuses the rule file when one does not parse); "
+	      "a receiver's `title`, `text`, `description` and `subject` are Go templates Alertmanager "
+	      "expands for every notification. They are parsed as Prometheus 2.42 and Alertmanager 0.25 "
+	      "parse them: balanced `{{ }}` and `{{end}}`, pipelines, declared variables (`$labels`, "
+	      "`$value` only in alerts) and each program's functions (`humanize` only in alerts, `join` "
+	      "only in receivers). The error is at the action inside the string."),
 	CHECK("import-cycle", ERROR, "files import each other", "An import cycle has no first file; "
 	      "the notes show the chain."),
 	CHECK("invalid-utf8", ERROR, "a .ops file is not UTF-8", "Source files are UTF-8."),

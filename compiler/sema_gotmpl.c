@@ -145,7 +145,8 @@ static void unexpected(parser *p, const gtok *t, const char *context)
 		return;
 	}
 	char buf[40];
-	gotmpl_fail(p->err, t->start, t->end, "unexpected %s in %s", show(p, t, buf, sizeof buf), context);
+	const char *why = t->kind == G_CHAR && p->s[t->start] == '}' ? ": an action ends with `}}`" : "";
+	gotmpl_fail(p->err, t->start, t->end, "unexpected %s in %s%s", show(p, t, buf, sizeof buf), context, why);
 }
 
 static const gtok *expect(parser *p, gtok_kind k, const char *context)

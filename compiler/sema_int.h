@@ -9,6 +9,7 @@
 #include "ast.h"
 #include "ctx.h"
 #include "model.h"
+#include "sema_gotmpl.h"
 
 typedef enum {
 	A_STRING, A_INT, A_NUMBER, A_BOOL, A_DURATION, A_QUANTITY, A_PERCENT, A_CRON,
@@ -81,6 +82,12 @@ const opsc_expr *sema_resolve(sema *s, const opsc_expr *e, const sema_scope *sco
 bool sema_string(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
 /* A string that must be a PromQL expression promtool accepts (sema_promql.c). */
 bool sema_promql(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
+
+/* A string Prometheus (alert annotations and labels) or Alertmanager
+ * (receiver texts) expands as a Go template; a map whose string values
+ * are (sema_texts.c). */
+bool sema_go_template(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_gotmpl_dialect d, opsc_str *out);
+void sema_go_template_map(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_gotmpl_dialect d);
 
 /* A string value rendered with its parameters substituted, and where each
  * rendered byte came from (sema_render.c). `text` is NUL-terminated and
