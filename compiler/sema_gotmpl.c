@@ -559,6 +559,10 @@ bool opsc_gotmpl_check(const char *text, uint32_t len, opsc_gotmpl_dialect diale
 	for (size_t i = 0; i < dialects[dialect].nvars; i++)
 		p->vars[p->nvars++] = (gvar){ dialects[dialect].vars[i], (uint32_t)strlen(dialects[dialect].vars[i]) };
 	parse(p);
+	if (err->end > len) /* an error at the end of the text */
+		err->end = len;
+	if (err->start > err->end)
+		err->start = err->end;
 	opsc_free(p);
 	opsc_array_free(&toks);
 	return err->message[0] == 0;
