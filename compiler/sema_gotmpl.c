@@ -167,13 +167,18 @@ static bool deeper(parser *p, const gtok *t)
 
 /* ------------------------------------------------------------- operands */
 
+/* Brings variable `v` into scope; `at` places the error of one too many. */
+static void push_var(parser *p, gvar v, const gtok *at)
+{
+	if (p->nvars == MAX_VARS)
+		gotmpl_fail(p->err, at->start, at->end, "more than %d variables", MAX_VARS);
+	else
+		p->vars[p->nvars++] = v;
+}
+
 static void declare(parser *p, const gtok *v)
 {
-	if (p->nvars == MAX_VARS) {
-		gotmpl_fail(p->err, v->start, v->end, "more than %d variables", MAX_VARS);
-		return;
-	}
-	p->vars[p->nvars++] = (gvar){ p->s + v->start, tlen(v) };
+	push_var(p, (gvar){ p->s + v->start, tlen(v) }, v);
 }
 
 static void use_var(parser *p, const gtok *v)
@@ -253,11 +258,12 @@ static gtok_kind operand(parser *p)
 	return k;
 }
 
-/* command: operand { operand }; *first the kind of the first */
+/* command: operand { operand }; *first the kind of the first. The
+ * pipeline calls it only at a token that starts an operand, so a command
+ * is never empty. */
 static void command(parser *p, gtok_kind *first)
 {
-	uint32_t nargs = 0, at = peek_ns(p)->start;
-	for (;;) {
+	for (uint32_t nargs = 0;;) {
 		peek_ns(p);
 		gtok_kind k = operand(p);
 		if (failed(p))
@@ -273,8 +279,6 @@ static void command(parser *p, gtok_kind *first)
 			unexpected(p, t, "operand");
 		break;
 	}
-	if (nargs == 0 && !failed(p))
-		gotmpl_fail(p->err, at, at + 1, "empty command: expected a value or a function before `|`");
 }
 
 /* The declarations of a pipeline: $x := / $x = / range $i, $e := */
@@ -430,8 +434,7 @@ static void body(parser *p, const gtok *opener, const gtok *name, const char *co
 	uint32_t nvars = p->nvars, base = p->base;
 	int range_depth = p->range_depth;
 	p->base = p->nvars;
-	declare(p, opener);
-	p->vars[p->nvars - 1] = (gvar){ "$", 1 };
+	push_var(p, (gvar){ "$", 1 }, opener);
 	p->range_depth = 0;
 	p->nonempty = false;
 	const char *what = opener->kind == G_BLOCK ? "block" : "define";
