@@ -48,6 +48,12 @@ static const opsc_rule checks[] = {
 	CHECK("bad-output", ERROR, "an `output` opsc build cannot replace safely",
 	      "`output` is relative to the project directory and not in `.git`, not the project "
 	      "directory or above it, not in policies/: a build replaces the whole directory."),
+	CHECK("bad-label-name", ERROR, "a label name Prometheus or Alertmanager refuses",
+	      "Alert `labels` keys, a route's `group_by` and the labels its conditions match are label "
+	      "names: letters, digits and `_`, not starting with a digit (`team_name`, not `team-name`). "
+	      "promtool check rules refuses an alert label named otherwise or `__name__`; amtool "
+	      "check-config refuses such a group_by or matcher, a label grouped by twice, and `...` "
+	      "with other labels."),
 	CHECK("bad-name", ERROR, "a name that cannot name an output directory",
 	      "Cluster and environment names become directories of the output: no `/`, `\\`, `.`, `..` "
 	      "or control characters."),

@@ -145,8 +145,10 @@ bool sema_count(sema *s, const opsc_expr *e, const sema_scope *scope);
 bool sema_cron_fires(sema *s, const opsc_str *schedule);
 /* Checks the value `v` given to (or defaulted for) parameter `param`. */
 void sema_param_check(sema *s, const opsc_stmt *param, const opsc_expr *v);
-/* After the Model is built: time zones and namespace labels. */
+/* After the Model is built: time zones and namespace labels, and the
+ * label names of alerts and routes (sema_label_names.c). */
 void sema_limits_model(sema *s);
+void sema_label_names_model(sema *s);
 
 /* Model builders (sema_build.c), run after every block was checked. */
 void sema_build_items(sema *s, const sema_item *items, uint32_t n);
