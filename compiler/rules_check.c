@@ -73,6 +73,9 @@ static const opsc_rule checks[] = {
 	CHECK("bad-route-regex", ERROR, "a route condition's regular expression does not compile",
 	      "Alertmanager refuses a configuration whose `=~` or `!~` pattern is not a valid regular "
 	      "expression, and keeps running the previous one: the change never takes effect."),
+	CHECK("bad-smarthost", ERROR, "an email smarthost without a port",
+	      "Alertmanager reads an email receiver's `smarthost` as host:port (`smtp.example.com:587`, "
+	      "`[2001:db8::1]:25`) and refuses the whole configuration when the port is missing."),
 	CHECK("bad-value", ERROR, "a value outside the ones an attribute takes",
 	      "The attribute takes one of a fixed set of words; the message lists them."),
 	CHECK("cannot-read", ERROR, "a .ops file cannot be read", "The file named on the command line "

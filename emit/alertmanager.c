@@ -335,6 +335,18 @@ static int write_plain(opsc_emit *em, const char *header, const char **data, siz
 
 /* ------------------------------------------------------------- checks */
 
+/* net.SplitHostPort with a port, as Alertmanager reads `smarthost`:
+ * host:port, [v6]:port; the host may be empty, the port not. */
+static bool host_port(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || !colon[1])
+		return false;
+	if (*s == '[')
+		return colon > s && colon[-1] == ']' && !memchr(s + 1, '[', (size_t)(colon - s - 1));
+	return strchr(s, ':') == colon && !strchr(s, '[') && !strchr(s, ']');
+}
+
 /* What the plain file cannot say is said once, at the notifier (at
  * compile time: verify.c). */
 void opsc_alertmanager_check(opsc_emit *em)
@@ -348,6 +360,10 @@ void opsc_alertmanager_check(opsc_emit *em)
 						  "alertmanager/alertmanager.yml leaves this webhook out: "
 						  "Alertmanager 0.25 cannot read a webhook URL from a file "
 						  "(url_file came in 0.26); the AlertmanagerConfig keeps it");
+			if (n->kind == OPSC_RECV_EMAIL && n->smarthost.s && !host_port(n->smarthost.s))
+				opsc_diag_error(&em->ctx->diags, "bad-smarthost", n->smarthost.span,
+						"`smarthost` is host:port (`smtp.example.com:587`, "
+						"`[2001:db8::1]:25`): Alertmanager refuses the configuration");
 			if (n->kind == OPSC_RECV_EMAIL && (!n->from.s || !n->smarthost.s))
 				opsc_diag_warning(&em->ctx->diags, "email-without-smtp", n->span,
 						  "email without `from` and `smarthost` relies on global SMTP "
