@@ -54,9 +54,13 @@ static const opsc_rule checks[] = {
 	      "promtool check rules refuses an alert label named otherwise or `__name__`; amtool "
 	      "check-config refuses such a group_by or matcher, a label grouped by twice, and `...` "
 	      "with other labels."),
-	CHECK("bad-name", ERROR, "a name that cannot name an output directory",
+	CHECK("bad-name", ERROR, "a name that cannot name an output directory or a Kubernetes object",
 	      "Cluster and environment names become directories of the output: no `/`, `\\`, `.`, `..` "
-	      "or control characters."),
+	      "or control characters. Names also become Kubernetes object names, which the API server "
+	      "checks: a namespace, an environment (Flux Kustomization names, a label value) is lowercase "
+	      "letters, digits and `-`, at most 63; a backup (a Velero Schedule), a network policy and a "
+	      "cluster are DNS subdomains (also `.`, each part starting and ending with a letter or "
+	      "digit); a role or binding has no `/` or `%`."),
 	CHECK("bad-percentage", ERROR, "a percentage out of the range its target accepts",
 	      "Quota and limit thresholds, alert thresholds on usage and error ratios are percentages of "
 	      "something that cannot exceed the whole: 0% to 100%. `memory = 185%` never fires."),

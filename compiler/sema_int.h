@@ -108,6 +108,9 @@ typedef struct {
 	const char *what; /* "PromQL expression": what a note says a value lands in */
 } sema_rendered;
 
+/* Whether an error was reported at the start of `span` already: a value
+ * one check refused is not reported again by the next. */
+bool sema_reported(const sema *s, opsc_span span);
 /* False when `e` is no string (reported) or a part does not render. */
 bool sema_render(sema *s, const opsc_expr *e, const sema_scope *scope, sema_rendered *out);
 void sema_rendered_free(sema_rendered *r);
@@ -146,9 +149,10 @@ bool sema_cron_fires(sema *s, const opsc_str *schedule);
 /* Checks the value `v` given to (or defaulted for) parameter `param`. */
 void sema_param_check(sema *s, const opsc_stmt *param, const opsc_expr *v);
 /* After the Model is built: time zones and namespace labels, and the
- * label names of alerts and routes (sema_label_names.c). */
+ * label names of alerts and routes and the names of the Kubernetes
+ * objects the Model becomes (sema_names.c). */
 void sema_limits_model(sema *s);
-void sema_label_names_model(sema *s);
+void sema_names_model(sema *s);
 
 /* Model builders (sema_build.c), run after every block was checked. */
 void sema_build_items(sema *s, const sema_item *items, uint32_t n);

@@ -89,10 +89,9 @@ static uint32_t literal_offset(const opsc_source *file, uint32_t src, uint32_t k
 	return src;
 }
 
-/* A value the use site already got an error for (a parameter of the
- * wrong type) is not reported a second time. */
-static bool reported(const opsc_diags *d, opsc_span span)
+bool sema_reported(const sema *s, opsc_span span)
 {
+	const opsc_diags *d = &s->ctx->diags;
 	for (uint32_t i = 0; i < d->items.len; i++) {
 		const opsc_diag *x = &d->items.items[i];
 		if (x->severity == OPSC_SEV_ERROR && x->span.file == span.file && x->span.start == span.start)
@@ -121,7 +120,7 @@ uint32_t sema_rendered_error(sema *s, const sema_rendered *r, uint32_t start, ui
 	}
 	if (g->part->expr) {
 		const opsc_expr *v = sema_resolve(s, g->part->expr, r->scope);
-		if (reported(d, v->span))
+		if (sema_reported(s, v->span)) /* a parameter of the wrong type, say */
 			return UINT32_MAX;
 		uint32_t k = opsc_diag_error(d, code, v->span, "%s", msg);
 		if (v != g->part->expr)
