@@ -206,6 +206,10 @@ static bool lex_escape(lexer *l, int quote)
 		return false;
 	}
 	for (; n > 0; n--) {
+		if (peek(l) < 0) { /* the text ends inside the escape */
+			promql_fail(l, at, l->pos, "escape sequence not terminated");
+			return false;
+		}
 		int d = hexval(peek(l));
 		if ((unsigned)d >= base) {
 			promql_fail(l, at, l->pos + 1, "illegal character in escape sequence");
