@@ -526,7 +526,7 @@ static uint32_t escape_len(const char *s, uint32_t n, char quote)
 	} kinds[] = { { 'x', 2 }, { 'u', 4 }, { 'U', 8 } };
 	if (n == 0)
 		return 0;
-	if (strchr("abfnrtv\\", s[0]) || s[0] == quote)
+	if ((s[0] && strchr("abfnrtv\\", s[0])) || s[0] == quote) /* strchr finds the NUL too */
 		return 1;
 	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
 		if (s[0] != kinds[k].c)
@@ -557,7 +557,12 @@ bool gotmpl_quoted(const char *s, uint32_t n, char *buf, uint32_t cap)
 		}
 		uint32_t e = escape_len(s + i + 1, n - 2 - i, q);
 		if (!e) {
-			snprintf(buf, cap, "invalid escape `\\%c` in a %s", s[i + 1], q == '"' ? "string" : "character");
+			unsigned char c = (unsigned char)s[i + 1];
+			const char *what = q == '"' ? "string" : "character";
+			if (c < 0x20 || c == 0x7f)
+				snprintf(buf, cap, "invalid escape in a %s: `\\` before U+%04X", what, c);
+			else
+				snprintf(buf, cap, "invalid escape `\\%c` in a %s", c, what);
 			return false;
 		}
 		i += 1 + e;

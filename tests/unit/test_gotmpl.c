@@ -205,6 +205,9 @@ static void test_gotmpl__length(void **state)
 {
 	(void)state;
 	opsc_gotmpl_error err;
+	/* a NUL is a byte like another: `\` before it is no escape */
+	assert_false(opsc_gotmpl_check("{{ \"\\\0\" }}", 10, PROM, &err));
+	assert_string_equal(err.message, "invalid escape in a string: `\\` before U+0000");
 	assert_true(opsc_gotmpl_check("{{ 1 }}{{", 7, PROM, &err));
 	assert_false(opsc_gotmpl_check("{{ 1 }}{{", 9, PROM, &err));
 	assert_int_equal(err.start, 7);

@@ -61,6 +61,7 @@ static void test_promql__matchers(void **state)
 	bad("up{job=~\"a{1001}\"}", 8, 17, "invalid repeat count: RE2 allows at most 1000");
 	bad("up{job=\"a\\q\"}", 9, 11, "unknown escape sequence `\\q`");
 	bad("up{job=\"\\x4", 8, 11, "escape sequence not terminated"); /* never past the end */
+	bad("up{job=\"\\\x01\"}", 8, 10, "unknown escape sequence: `\\` before U+0001");
 }
 
 static void test_promql__durations(void **state)
