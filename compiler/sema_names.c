@@ -19,12 +19,17 @@
 
 #include "sema_int.h"
 
+static bool label_char(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static bool label_name(const char *s)
 {
 	if (!s || !*s || (*s >= '0' && *s <= '9'))
 		return false;
 	for (; *s; s++)
-		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+		if (!label_char(*s))
 			return false;
 	return true;
 }
@@ -42,7 +47,7 @@ static bool check_name(sema *s, const opsc_str *name, const char *where)
 	if (name->s && *name->s >= '0' && *name->s <= '9')
 		fixed[n++] = '_';
 	for (const char *c = name->s ? name->s : ""; *c && n + 1 < sizeof fixed; c++)
-		fixed[n++] = label_name((char[]){ 'a', *c, 0 }) ? *c : '_';
+		fixed[n++] = label_char(*c) ? *c : '_';
 	fixed[n] = 0;
 	if (n)
 		opsc_diag_help(&s->ctx->diags, d, "write it `%s`", fixed);
