@@ -148,6 +148,26 @@ static bool suppressed(policy_pass *p, const char *rule, opsc_place where, const
 	return false;
 }
 
+/* The kustomizations that changed the object the finding is in. */
+static void add_origins(policy_pass *p, opsc_span span, opsc_finding *f)
+{
+	const opsc_actual_origin *og[4];
+	uint32_t n = opsc_actual_origins_at(&p->origins, span, og, 4);
+	for (uint32_t i = 0; i < n && f->nrelated < 4; i++) {
+		opsc_location loc;
+		if (!locate(p, (opsc_place){ og[i]->by, OPSC_IN_ACTUAL }, &loc))
+			continue;
+		bool dup = false;
+		for (uint32_t j = 0; j < f->nrelated && !dup; j++)
+			dup = f->related[j].line == loc.line && strcmp(f->related[j].path, loc.path) == 0;
+		if (dup)
+			continue;
+		loc.message = opsc_arena_printf(p->run->out->arena, "applied as this kustomization renders it (%s)",
+						og[i]->what);
+		f->related[f->nrelated++] = loc;
+	}
+}
+
 void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, opsc_place related,
 			  const char *related_msg, const char *message)
 {
@@ -170,6 +190,8 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 		f.related[0].message = opsc_arena_strdup(a, related_msg);
 		f.nrelated = 1;
 	}
+	if (where.side == OPSC_IN_ACTUAL)
+		add_origins(p, where.span, &f);
 	if (seen(p, &f))
 		return;
 	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
@@ -499,6 +521,21 @@ static void invalid_yaml(policy_pass *p)
 	}
 }
 
+/* A kustomization that cannot be rendered as written is a finding at its
+ * line; what the renderer leaves out (a remote base, a chart) a note. */
+static void kustomize_problems(policy_pass *p)
+{
+	for (uint32_t i = 0; i < p->actual_ctx->diags.items.len; i++) {
+		const opsc_diag *d = &p->actual_ctx->diags.items.items[i];
+		const opsc_source *src = opsc_sources_get(&p->actual_ctx->sources, d->span.file);
+		if (strcmp(d->code, "kustomize-note") == 0 && src)
+			add_note(p->run, src->path, d->message);
+		else if (strcmp(d->code, "invalid-kustomization") == 0)
+			opsc_lint_policy_add(p, "invalid-kustomization", (opsc_place){ d->span, OPSC_IN_ACTUAL },
+					     (opsc_place){ OPSC_NO_SPAN, OPSC_IN_ACTUAL }, NULL, d->message);
+	}
+}
+
 /* Whether YAML text has a `kind:` the actual Model is built from: a change
  * declaring none of them cannot change what the policies see in the
  * manifests. */
@@ -546,7 +583,7 @@ int opsc_lint_find_policy(lint_run *run)
 		return 0;
 	opsc_ctx_init(&actx);
 	uint32_t first = run->out->findings.len;
-	policy_pass p = { run, &run->user, &actual, &actx, first, NULL, 0, first };
+	policy_pass p = { run, &run->user, &actual, &actx, first, NULL, 0, first, { NULL, 0 } };
 	bool relevant = true;
 	int rc = 0;
 	if (run->opts->mode == OPSC_LINT_STAGED || run->opts->mode == OPSC_LINT_BASE) {
@@ -559,12 +596,14 @@ int opsc_lint_find_policy(lint_run *run)
 	}
 	reader r = { run, opsc_actual_new(&actx) };
 	rc = read_manifests(&r);
+	opsc_actual_render(r.actual, &p.origins);
 	opsc_actual_finish(r.actual, &actual);
 	if (rc < 0) {
 		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
 		goto done;
 	}
 	invalid_yaml(&p);
+	kustomize_problems(&p);
 	run_policies(&p, first_target(run));
 	opsc_lint_contradictions(&p);
 done:

@@ -63,6 +63,13 @@ static const opsc_rule builtins[] = {
 		"and policies once it is replaced.",
 		"Write `secret(\"name\", \"key\")` naming a key of a Secret managed by SealedSecrets, External "
 		"Secrets or SOPS, and rotate the credential: it stays in the Git history."),
+	BUILTIN("invalid-kustomization", POLICY, ERROR, "a kustomization cannot be rendered as written",
+		"opsc renders every kustomization.yaml (and the directories Flux Kustomizations point at) as "
+		"`kustomize build` and Flux do, and checks the policies on the objects as applied. This one "
+		"names a resource, component or patch that is not in the repository, includes itself through "
+		"other kustomizations (a cycle), or has a patch that matches no object or does not apply: "
+		"`kustomize build`, and Flux with it, fails on the directory.",
+		"Fix the path or the patch at the reported line; `kustomize build DIR` shows the same error."),
 	BUILTIN("invalid-yaml", POLICY, ERROR, "a YAML file does not parse",
 		"A `.yaml` or `.yml` file of the repository is not valid YAML, so no policy can be checked "
 		"against what it declares, and Flux fails to apply the directory holding it (its other "

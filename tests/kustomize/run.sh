@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The policies on a repository as Flux applies it (docs/integrations.md,
+# "Kustomize and Flux"): a Namespace `_` renamed by `namespace:`, a base
+# with a generated ConfigMap under an overlay with namePrefix, a patch file
+# (strategic merge), an inline JSON 6902 patch, images and a Component; a
+# Flux Kustomization with targetNamespace and postBuild substitution from
+# `substitute`, a ConfigMap of the repository and a Secret that is not in
+# it; a missing resource and a cycle. The exact findings, each at the line
+# the object is written with the kustomization that changed it as a note,
+# are in expected.txt; the related locations in SARIF, JSON and GitHub
+# annotations are checked on one finding.
+#
+#   run.sh OPSC
+. "$(dirname "$0")/../lib/harness.sh"
+cp -r "$here/repo" "$work/repo"
+cd "$work/repo" && git init -q && git add -A
+out=$("$opsc" lint --only policy . 2>&1); rc=$?
+if [ "$out" = "$(cat "$here/expected.txt")" ]; then ok "the findings"
+else bad "the findings" "$(diff "$here/expected.txt" <(printf '%s\n' "$out"))"; fi
+[ "$rc" = 1 ] && ok "exit 1" || bad "exit $rc, want 1"
+case "$out" in *"namespace _"*) bad "the Namespace _ is judged as written" ;; *) ok "the Namespace _ is judged as renamed" ;; esac
+
+sarif=$("$opsc" lint --only policy --format sarif . 2>/dev/null)
+rel=$(printf '%s' "$sarif" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["runs"][0]["results"]:
+    if r["ruleId"] == "workload-privileged":
+        for l in r.get("relatedLocations", []):
+            p = l["physicalLocation"]
+            print(p["artifactLocation"]["uri"], p["region"]["startLine"], l["message"]["text"])')
+want="apps/prod/kustomization.yaml 11 applied as this kustomization renders it (patch)"
+[ "$rel" = "$want" ] && ok "sarif relatedLocations" || bad "sarif relatedLocations" "$rel"
+
+json=$("$opsc" lint --only policy --format json . 2>/dev/null)
+rel=$(printf '%s' "$json" | python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["rule"] == "workload-privileged":
+        for l in f.get("related", []):
+            print(l["path"], l["line"], l["message"])')
+[ "$rel" = "$want" ] && ok "json related" || bad "json related" "$rel"
+
+gh=$("$opsc" lint --only policy --format github . 2>/dev/null | grep 'title=workload-privileged')
+case "$gh" in *"%0Anote: apps/prod/kustomization.yaml:11: applied as this kustomization renders it (patch)"*) ok "github annotation names the kustomization" ;;
+*) bad "github annotation names the kustomization" "$gh" ;; esac
+printf '%d checks, %d failed\n' "$n" "$fail"
+[ "$fail" -eq 0 ]
