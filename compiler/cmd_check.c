@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "compile.h"
+#include "policy.h"
 
 static const char check_help[] =
 	"usage: opsc check [PATH...]\n"
@@ -65,6 +66,8 @@ int opsc_cmd_check(int argc, char **argv)
 	opsc_ctx_init(&ctx);
 	opsc_model model = { 0 };
 	int rc = opsc_compile(&model, &ctx, paths.items, paths.len);
+	if (rc == 0 && !ctx.diags.errors) /* what lint would say about the .ops */
+		opsc_policy_check_declared(&ctx, &model);
 	opsc_render_opts ro = { opsc_diag_want_color(stderr) };
 	opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	uint32_t nfiles = 0;

@@ -260,8 +260,14 @@ const char *opsc_rules_suggest(const opsc_rules *rules, const char *id)
 
 void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, opsc_diags *diags)
 {
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		opsc_rule *r = &rules->items.items[i];
+		r->disabled = !opsc_rules_adopted_level(project, r->id, r->severity, &r->level);
+	}
 	for (uint32_t i = 0; project && i < project->nrules; i++) {
 		const opsc_rule_setting *s = &project->rules[i];
+		if (s->rule.s && strcmp(s->rule.s, OPSC_RULES_READINESS) == 0)
+			continue; /* the group: applied above */
 		opsc_rule *r = (opsc_rule *)opsc_rules_find(rules, s->rule.s);
 		if (!r) {
 			uint32_t d = opsc_diag_error(diags, "unknown-rule", s->rule.span, "unknown lint rule `%s`", s->rule.s);
@@ -288,16 +294,17 @@ void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, op
 
 bool opsc_rules_level(const opsc_project *project, const char *id, opsc_severity def, opsc_severity *out)
 {
-	*out = def;
+	bool on = opsc_rules_adopted_level(project, id, def, out);
 	for (uint32_t i = 0; project && i < project->nrules; i++) {
 		const opsc_rule_setting *s = &project->rules[i];
 		if (s->rule.s && strcmp(s->rule.s, id) == 0) {
 			if (s->disabled)
 				return false;
 			*out = s->severity;
+			on = true;
 		}
 	}
-	return true;
+	return on;
 }
 
 /* ----------------------------------------------------------------- explain */
