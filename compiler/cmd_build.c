@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "build.h"
 #include "cli.h"
 #include "compile.h"
@@ -229,6 +230,8 @@ static int run(build_args *a, opsc_ctx *ctx)
 	opsc_model model = { 0 };
 	if (opsc_compile(&model, ctx, a->paths.items, a->paths.len) < 0)
 		return OPSC_EXIT_USAGE;
+	if (!ctx->diags.errors) /* the verdict of opsc check, policies included */
+		opsc_policy_check_declared(ctx, &model);
 	if (ctx->diags.errors)
 		return OPSC_EXIT_FINDINGS;
 	int exit = OPSC_EXIT_USAGE;
