@@ -162,7 +162,7 @@ static void add_origins(policy_pass *p, opsc_span span, opsc_finding *f)
 			dup = f->related[j].line == loc.line && strcmp(f->related[j].path, loc.path) == 0;
 		if (dup)
 			continue;
-		loc.message = opsc_arena_printf(p->run->out->arena, "applied as this kustomization renders it (%s)",
+		loc.message = opsc_arena_printf(p->run->out->arena, "rendered by this kustomization (%s)",
 						og[i]->what);
 		f->related[f->nrelated++] = loc;
 	}

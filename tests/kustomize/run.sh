@@ -28,7 +28,7 @@ for r in json.load(sys.stdin)["runs"][0]["results"]:
         for l in r.get("relatedLocations", []):
             p = l["physicalLocation"]
             print(p["artifactLocation"]["uri"], p["region"]["startLine"], l["message"]["text"])')
-want="apps/prod/kustomization.yaml 11 applied as this kustomization renders it (patch)"
+want="apps/prod/kustomization.yaml 11 rendered by this kustomization (patch)"
 [ "$rel" = "$want" ] && ok "sarif relatedLocations" || bad "sarif relatedLocations" "$rel"
 
 json=$("$opsc" lint --only policy --format json . 2>/dev/null)
@@ -41,7 +41,7 @@ for f in json.load(sys.stdin)["findings"]:
 [ "$rel" = "$want" ] && ok "json related" || bad "json related" "$rel"
 
 gh=$("$opsc" lint --only policy --format github . 2>/dev/null | grep 'title=workload-privileged')
-case "$gh" in *"%0Anote: apps/prod/kustomization.yaml:11: applied as this kustomization renders it (patch)"*) ok "github annotation names the kustomization" ;;
+case "$gh" in *"%0Anote: apps/prod/kustomization.yaml:11: rendered by this kustomization (patch)"*) ok "github annotation names the kustomization" ;;
 *) bad "github annotation names the kustomization" "$gh" ;; esac
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
