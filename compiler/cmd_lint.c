@@ -47,7 +47,12 @@ static const char lint_help[] =
 	"what to report:\n"
 	"  --only KIND          secrets, drift or policy (repeatable; default all)\n"
 	"  --format FORMAT      text (default), github (workflow annotations),\n"
-	"                       sarif (SARIF 2.1.0) or json\n"
+	"                       sarif (SARIF 2.1.0) or json; markdown with --report\n"
+	"  --report readiness   instead of the findings, the readiness scorecard: per\n"
+	"                       category (security, backup and DR, observability,\n"
+	"                       deployment protection, secrets) the checks passed and\n"
+	"                       failed over the .ops and the manifests, and a score\n"
+	"                       (text, or --format markdown for a job summary)\n"
 	"  --fail-on SEVERITY   error (default), warning or note: exit 1 when a\n"
 	"                       finding is at least this severe\n"
 	"  --baseline FILE      leave out the findings FILE records\n"
@@ -76,6 +81,7 @@ typedef struct {
 	opsc_severity fail_on;
 	const char *write_baseline;
 	bool no_progress, only;
+	bool readiness, markdown; /* --report readiness, --format markdown */
 	opsc_array(const char *) paths;
 } lint_args;
 
@@ -143,9 +149,15 @@ static int parse_valued(lint_args *a, int argc, char **argv, int *i)
 	const char *v;
 	if ((v = value_of("--only", argc, argv, i)))
 		return *v ? set_only(a, v) : -1;
-	if ((v = value_of("--format", argc, argv, i)))
-		return opsc_report_format_parse(v, &a->report.format)
-			       ? 0 : usage_error("--format takes text, github, sarif or json, not '%s'", v);
+	if ((v = value_of("--format", argc, argv, i))) {
+		a->markdown = strcmp(v, "markdown") == 0;
+		a->report.format = a->markdown ? OPSC_FORMAT_TEXT : a->report.format;
+		return a->markdown || opsc_report_format_parse(v, &a->report.format)
+			       ? 0 : usage_error("--format takes text, github, sarif, json or markdown, not '%s'", v);
+	}
+	if ((v = value_of("--report", argc, argv, i)))
+		return strcmp(v, "readiness") == 0 ? (a->readiness = true, 0)
+						   : usage_error("--report takes readiness, not '%s'", v);
 	if ((v = value_of("--fail-on", argc, argv, i)))
 		return parse_severity(v, &a->fail_on) ? 0
 						       : usage_error("--fail-on takes error, warning or note, not '%s'", v);
@@ -196,6 +208,8 @@ static int parse_args(lint_args *a, int argc, char **argv)
 		return usage_error("--since only applies to --history%s", "");
 	if (a->lint.require_full_history && a->lint.mode != OPSC_LINT_HISTORY)
 		return usage_error("--require-full-history only applies to --history%s", "");
+	if (a->markdown && !a->readiness)
+		return usage_error("--format markdown only applies to --report readiness%s", "");
 	return 0;
 }
 
@@ -212,7 +226,9 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			res->findings.len == 1 ? "" : "s", a->write_baseline);
 		return OPSC_EXIT_OK;
 	}
-	if (opsc_report_write(stdout, res, &a->report) < 0) {
+	int written = a->readiness ? opsc_report_readiness(stdout, res, a->report.rules, a->markdown)
+				   : opsc_report_write(stdout, res, &a->report);
+	if (written < 0) {
 		fputs("opsc lint: cannot write the report\n", stderr);
 		return OPSC_EXIT_USAGE;
 	}
