@@ -432,7 +432,9 @@ static void apply_patches(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, ko
 				apply_one(k, f, set, docs[d], tn ? &t : NULL, span_of(k, f, e), &matched);
 		if (tn)
 			target_free(&t);
-		if (n && !matched)
+		/* kustomize fails on a patch that names its object and finds
+		 * none; a `target` selecting nothing is no error */
+		if (n && !matched && (!tn || strcmp(key, "patchesJson6902") == 0))
 			opsc_kust_error(k, f, e, "the patch matches no object of this kustomization");
 		if (path && n && matched) {
 			int pf = opsc_kust_find(k, opsc_kust_join(k->arena, opsc_kust_dir(k->arena, k->files.items[f].path),
