@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scan_internal.h"
 #include "sha256.h"
 
 /* ---------------------------------------------------------------- envsubst */
@@ -137,22 +138,13 @@ static void push_var(opsc_arena *arena, vars *v, const char *key, const char *va
 
 static const char *b64_decode(opsc_arena *arena, const char *in)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = strlen(in);
-	char *out = opsc_arena_alloc(arena, n + 1), *w = out;
-	uint32_t acc = 0, bits = 0;
-	for (const char *p = in; *p && *p != '='; p++) {
-		const char *c = strchr(alphabet, *p);
-		if (!c || !*p)
-			return NULL;
-		acc = (acc << 6) | (uint32_t)(c - alphabet);
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			*w++ = (char)((acc >> bits) & 0xff);
-		}
-	}
-	*w = '\0';
-	return out;
+	unsigned char *out = opsc_arena_alloc(arena, n + 1);
+	long len = opsc_scan_base64(in, n, out, n);
+	if (len < 0)
+		return NULL; /* not base64: the variable stays unset */
+	out[len] = '\0';
+	return (const char *)out;
 }
 
 /* The ConfigMap or Secret `name` among the files as written. */
@@ -187,8 +179,9 @@ static void vars_from(kctx *k, uint32_t f, const opsc_yamldoc_node *ref, vars *v
 		for (uint32_t p = 0; m && m->kind == OPSC_YAMLDOC_MAPPING && p < m->mapping.len; p++) {
 			const char *key = opsc_yamldoc_str(m->mapping.pairs[p].key);
 			const char *val = opsc_yamldoc_str(m->mapping.pairs[p].value);
-			if (key && val)
-				push_var(k->arena, v, key, secret && i == 0 ? b64_decode(k->arena, val) : val);
+			const char *value = secret && i == 0 && val ? b64_decode(k->arena, val) : val;
+			if (key && value)
+				push_var(k->arena, v, key, value);
 		}
 	}
 }

@@ -232,8 +232,9 @@ static void test_actual_kust__flux_substitution(void **state)
 		"  targetNamespace: team\n"
 		"  postBuild:\n"
 		"    substitute: {ROLE: admin, EMPTY: \"\"}\n"
-		"    substituteFrom: [{kind: ConfigMap, name: vars}]\n",
+		"    substituteFrom: [{kind: ConfigMap, name: vars}, {kind: Secret, name: sec}]\n",
 		"clusters/vars.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars}\ndata: {ROLE: view, SUFFIX: x}\n",
+		"clusters/sec.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: sec}\ndata: {SUFFIX: eQ==}\n",
 		"apps/rbac.yaml",
 		"apiVersion: rbac.authorization.k8s.io/v1\n"
 		"kind: RoleBinding\n"
@@ -248,7 +249,8 @@ static void test_actual_kust__flux_substitution(void **state)
 	render(&ctx, &m, &og, files);
 	assert_string_equal(diag_codes(&ctx), "");
 	assert_int_equal(m.nbindings, 1);
-	assert_string_equal(m.bindings[0].name.s, "b-x-d--u--${LIT}");
+	/* the Secret's base64 `y` over the ConfigMap's x: later sources win */
+	assert_string_equal(m.bindings[0].name.s, "b-y-d--u--${LIT}");
 	assert_string_equal(m.bindings[0].role_name.s, "admin"); /* substitute over substituteFrom */
 	assert_string_equal(m.bindings[0].envs[0]->namespace_.s, "team");
 	const opsc_actual_origin *o[4];
