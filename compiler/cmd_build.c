@@ -27,6 +27,8 @@ static const char build_help[] =
 	"namespaces, RBAC, network policies and quotas, Velero schedules,\n"
 	"PrometheusRules and AlertmanagerConfigs (with plain Prometheus and\n"
 	"Alertmanager files), GitHub environment settings and Flux Kustomizations.\n"
+	"The policies run as in `opsc check`; an error among them, as any error\n"
+	"of the .ops, writes nothing.\n"
 	"\n"
 	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
 	"exists, else .). The output goes to the project's `output` directory\n"
@@ -230,8 +232,6 @@ static int run(build_args *a, opsc_ctx *ctx)
 	opsc_model model = { 0 };
 	if (opsc_compile(&model, ctx, a->paths.items, a->paths.len) < 0)
 		return OPSC_EXIT_USAGE;
-	if (!ctx->diags.errors) /* the verdict of opsc check, policies included */
-		opsc_policy_check_declared(ctx, &model);
 	if (ctx->diags.errors)
 		return OPSC_EXIT_FINDINGS;
 	int exit = OPSC_EXIT_USAGE;
@@ -262,6 +262,10 @@ static int run(build_args *a, opsc_ctx *ctx)
 		opsc_esc_printf(stderr, "opsc build: internal error while emitting\n");
 		goto done;
 	}
+	/* the verdict of opsc check, policies included; after emitting, whose
+	 * headers name the sources compiled so far, not the built-in policies */
+	if (!ctx->diags.errors)
+		opsc_policy_check_declared(ctx, &model);
 	if (ctx->diags.errors) {
 		exit = OPSC_EXIT_FINDINGS;
 		goto done;
