@@ -1,9 +1,11 @@
 /*
  * actual_kust.h - the native kustomize renderer of the actual-state Model,
- * shared by actual_kustomize.c (the tree of kustomizations and their
- * transformers), actual_knode.c (editing YAML node trees: set, strategic
- * merge, JSON 6902) and actual_flux.c (Flux Kustomizations, postBuild
- * substitution, generators).
+ * shared by actual_render.c (the driver: what is rendered, what is read as
+ * written), actual_kustomize.c (the tree of kustomizations, patches,
+ * namespaces, names and references), actual_klabels.c (labels,
+ * annotations, replicas, images), actual_knode.c (editing YAML node trees:
+ * set, strategic merge, JSON 6902) and actual_flux.c (Flux Kustomizations,
+ * postBuild substitution, generators).
  *
  * A tree as written is never edited: an object is copied the first time a
  * kustomization changes it (opsc_kust_mut), then edited in place, so a base
@@ -131,6 +133,17 @@ int opsc_kust_in_dir(const kctx *k, const char *dir);
 void opsc_kust_render(kctx *k, uint32_t f, kobjs *out);
 /* The object's tree, copied first if it is still the one as written. */
 opsc_yamldoc_node *opsc_kust_mut(kctx *k, kobj *o);
+/* The point at node `n` of stashed file `f` (or of the file it came from). */
+opsc_span opsc_kust_span(const kctx *k, uint32_t f, const opsc_yamldoc_node *n);
+/* The list at `key` of a kustomization, reported when not a list. */
+const opsc_yamldoc_node *opsc_kust_seq(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, const char *key);
+/* metadata.name as it is now ("" when none). */
+const char *opsc_kust_name(const kobj *o);
+/* actual_klabels.c: labels / commonLabels / commonAnnotations, replicas,
+ * images of the kustomization in `f` over `set`. */
+void opsc_kust_labels(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
+void opsc_kust_replicas(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
+void opsc_kust_images(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
 /* Records that `kust` changed `o` at `span`. */
 void opsc_kust_changed(kctx *k, kobj *o, uint32_t kust, opsc_span span, unsigned what);
 /* The objects of one stashed file, as written. */

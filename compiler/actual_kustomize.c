@@ -85,9 +85,7 @@ static const char *const kust_names[] = { "kustomization.yaml", "kustomization.y
 int opsc_kust_in_dir(const kctx *k, const char *dir)
 {
 	for (size_t i = 0; i < sizeof kust_names / sizeof *kust_names; i++) {
-		char buf[4096];
-		snprintf(buf, sizeof buf, "%s%s%s", dir, *dir ? "/" : "", kust_names[i]);
-		int f = opsc_kust_find(k, buf);
+		int f = opsc_kust_find(k, opsc_arena_printf(k->arena, "%s%s%s", dir, *dir ? "/" : "", kust_names[i]));
 		if (f >= 0 && k->files.items[f].kustomization)
 			return f;
 	}
@@ -120,7 +118,7 @@ void opsc_kust_note(kctx *k, uint32_t f, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- objects */
 
-static opsc_span span_of(const kctx *k, uint32_t f, const opsc_yamldoc_node *n)
+opsc_span opsc_kust_span(const kctx *k, uint32_t f, const opsc_yamldoc_node *n)
 {
 	uint32_t file = n->origin ? n->origin - 1 : k->files.items[f].file;
 	return opsc_source_span(&k->a->ctx->sources, file, n->offset, n->offset);
@@ -172,7 +170,7 @@ void opsc_kust_add_file(kctx *k, uint32_t f, kobjs *out)
 	}
 }
 
-static const char *obj_name(const kobj *o)
+const char *opsc_kust_name(const kobj *o)
 {
 	const char *n = opsc_yamldoc_str(opsc_yamldoc_path(o->doc, "metadata.name"));
 	return n ? n : "";
@@ -185,7 +183,7 @@ static const char *obj_ns(const kobj *o)
 
 /* ---------------------------------------------------------- resources */
 
-static const opsc_yamldoc_node *kseq(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, const char *key)
+const opsc_yamldoc_node *opsc_kust_seq(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, const char *key)
 {
 	const opsc_yamldoc_node *n = opsc_yamldoc_get(doc, key);
 	if (!n || opsc_yamldoc_is_null(n))
@@ -320,7 +318,7 @@ static bool target_matches(const kobj *o, const target *t)
 {
 	if (t->kind && (!t->has_kind_re || regexec(&t->kind_re, o->kind, 0, NULL, 0) != 0))
 		return false;
-	if (t->name && (!t->has_name_re || (regexec(&t->name_re, obj_name(o), 0, NULL, 0) != 0 &&
+	if (t->name && (!t->has_name_re || (regexec(&t->name_re, opsc_kust_name(o), 0, NULL, 0) != 0 &&
 					     regexec(&t->name_re, o->orig_name, 0, NULL, 0) != 0)))
 		return false;
 	if (t->ns && (!obj_ns(o) || strcmp(obj_ns(o), t->ns) != 0))
@@ -336,7 +334,7 @@ static bool smp_matches(const kobj *o, const opsc_yamldoc_node *patch)
 	const char *ns = opsc_yamldoc_str(opsc_yamldoc_path(patch, "metadata.namespace"));
 	if (!kind || !name || strcmp(kind, o->kind) != 0)
 		return false;
-	if (strcmp(name, obj_name(o)) != 0 && strcmp(name, o->orig_name) != 0)
+	if (strcmp(name, opsc_kust_name(o)) != 0 && strcmp(name, o->orig_name) != 0)
 		return false;
 	return !ns || !obj_ns(o) || strcmp(ns, obj_ns(o)) == 0;
 }
@@ -395,7 +393,7 @@ static void apply_one(kctx *k, uint32_t f, kobjs *set, const opsc_yamldoc_node *
 		else
 			doc = opsc_kn_merge(k->arena, doc, patch, 0);
 		if (err) {
-			opsc_kust_error(k, f, bad, "JSON patch on %s %s: %s", o->kind, obj_name(o), err);
+			opsc_kust_error(k, f, bad, "JSON patch on %s %s: %s", o->kind, opsc_kust_name(o), err);
 			continue;
 		}
 		(*matched)++;
@@ -412,7 +410,7 @@ static void apply_one(kctx *k, uint32_t f, kobjs *set, const opsc_yamldoc_node *
  * target} or, for patchesStrategicMerge, a path or an inline string. */
 static void apply_patches(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set, const char *key)
 {
-	const opsc_yamldoc_node *list = kseq(k, f, kdoc, key);
+	const opsc_yamldoc_node *list = opsc_kust_seq(k, f, kdoc, key);
 	for (uint32_t i = 0; list && i < list->sequence.len; i++) {
 		const opsc_yamldoc_node *e = list->sequence.items[i];
 		const opsc_yamldoc_node *path = opsc_yamldoc_get(e, "path"), *inl = opsc_yamldoc_get(e, "patch");
@@ -429,7 +427,7 @@ static void apply_patches(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, ko
 			target_read(k, f, tn, &t);
 		for (uint32_t d = 0; d < n; d++)
 			if (docs[d] && (docs[d]->kind == OPSC_YAMLDOC_MAPPING || tn))
-				apply_one(k, f, set, docs[d], tn ? &t : NULL, span_of(k, f, e), &matched);
+				apply_one(k, f, set, docs[d], tn ? &t : NULL, opsc_kust_span(k, f, e), &matched);
 		if (tn)
 			target_free(&t);
 		/* kustomize fails on a patch that names its object and finds
@@ -440,7 +438,7 @@ static void apply_patches(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, ko
 			int pf = opsc_kust_find(k, opsc_kust_join(k->arena, opsc_kust_dir(k->arena, k->files.items[f].path),
 								 opsc_yamldoc_str(path)));
 			kfile *p = &k->files.items[pf];
-			opsc_actual_origin og = { p->file, 0, (uint32_t)p->s.len, span_of(k, f, e), "patch" };
+			opsc_actual_origin og = { p->file, 0, (uint32_t)p->s.len, opsc_kust_span(k, f, e), "patch" };
 			opsc_array_push(&k->origins, og);
 		}
 	}
@@ -456,16 +454,30 @@ static void set_meta(kctx *k, kobj *o, const char *field, const char *value, con
 	opsc_kn_put(k->arena, meta, field, opsc_kn_scalar(k->arena, value, old ? old : at ? at : meta));
 }
 
-/* RoleBinding subjects named `default` follow the namespace (kustomize's
- * setRoleBindingSubjects: defaultOnly). */
-static void subjects_namespace(kctx *k, kobj *o, const char *ns)
+/* Whether the objects being namespaced hold the ServiceAccount `name`. */
+static bool has_account(const kobjs *objs, const char *name)
+{
+	for (uint32_t i = 0; name && i < objs->len; i++)
+		if (strcmp(objs->items[i].kind, "ServiceAccount") == 0 && strcmp(opsc_kust_name(&objs->items[i]), name) == 0)
+			return true;
+	return false;
+}
+
+/* RoleBinding subjects follow the namespace when they are named `default`
+ * (kustomize's setRoleBindingSubjects: defaultOnly) or are a
+ * ServiceAccount the same objects hold (its name reference). */
+static void subjects_namespace(kctx *k, kobj *o, const kobjs *objs, const char *ns)
 {
 	opsc_yamldoc_node *subjects = (opsc_yamldoc_node *)opsc_yamldoc_get(opsc_kust_mut(k, o), "subjects");
 	for (uint32_t i = 0; subjects && subjects->kind == OPSC_YAMLDOC_SEQUENCE && i < subjects->sequence.len; i++) {
 		opsc_yamldoc_node *s = subjects->sequence.items[i];
 		const char *name = opsc_yamldoc_str(opsc_yamldoc_get(s, "name"));
-		if (s->kind == OPSC_YAMLDOC_MAPPING && name && strcmp(name, "default") == 0)
-			opsc_kn_put(k->arena, s, "namespace", opsc_kn_scalar(k->arena, ns, opsc_yamldoc_get(s, "namespace") ? opsc_yamldoc_get(s, "namespace") : s));
+		const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(s, "kind"));
+		bool account = kind && strcmp(kind, "ServiceAccount") == 0 && has_account(objs, name);
+		if (s->kind != OPSC_YAMLDOC_MAPPING || !name || (strcmp(name, "default") != 0 && !account))
+			continue;
+		const opsc_yamldoc_node *old = opsc_yamldoc_get(s, "namespace");
+		opsc_kn_put(k->arena, s, "namespace", opsc_kn_scalar(k->arena, ns, old ? old : s));
 	}
 }
 
@@ -474,18 +486,18 @@ void opsc_kust_set_namespace(kctx *k, kobjs *objs, const opsc_yamldoc_node *nsn,
 	const char *ns = opsc_yamldoc_str(nsn);
 	if (!ns || !*ns)
 		return;
-	opsc_span span = span_of(k, kust, nsn);
+	opsc_span span = opsc_kust_span(k, kust, nsn);
 	for (uint32_t i = 0; i < objs->len; i++) {
 		kobj *o = &objs->items[i];
 		if (strcmp(o->kind, "Namespace") == 0) {
-			if (strcmp(obj_name(o), ns) != 0) { /* kustomize renames it */
+			if (strcmp(opsc_kust_name(o), ns) != 0) { /* kustomize renames it */
 				set_meta(k, o, "name", ns, NULL);
 				opsc_kust_changed(k, o, kust, span, what);
 			}
 			continue;
 		}
 		if (strcmp(o->kind, "RoleBinding") == 0 || strcmp(o->kind, "ClusterRoleBinding") == 0)
-			subjects_namespace(k, o, ns);
+			subjects_namespace(k, o, objs, ns);
 		if (opsc_kn_cluster_scoped(o->kind) || (obj_ns(o) && strcmp(obj_ns(o), ns) == 0))
 			continue;
 		set_meta(k, o, "namespace", ns, NULL);
@@ -506,13 +518,13 @@ static void prefix_suffix(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, ko
 	const char *pre = opsc_yamldoc_str(pn), *suf = opsc_yamldoc_str(sn);
 	if ((!pre || !*pre) && (!suf || !*suf))
 		return;
-	opsc_span span = span_of(k, f, pre && *pre ? pn : sn);
+	opsc_span span = opsc_kust_span(k, f, pre && *pre ? pn : sn);
 	for (uint32_t i = 0; i < set->len; i++) {
 		kobj *o = &set->items[i];
 		/* a CRD's name is <plural>.<group>; a Namespace is renamed by `namespace:` */
-		if (strcmp(o->kind, "CustomResourceDefinition") == 0 || strcmp(o->kind, "Namespace") == 0 || !*obj_name(o))
+		if (strcmp(o->kind, "CustomResourceDefinition") == 0 || strcmp(o->kind, "Namespace") == 0 || !*opsc_kust_name(o))
 			continue;
-		const char *from = obj_name(o);
+		const char *from = opsc_kust_name(o);
 		const char *to = opsc_arena_printf(k->arena, "%s%s%s", pre ? pre : "", from, suf ? suf : "");
 		set_meta(k, o, "name", to, NULL);
 		opsc_kust_changed(k, o, f, span, KC_NAME);
@@ -602,7 +614,7 @@ static void append_hashes(kctx *k, kobjs *set, renames *rs)
 		kobj *o = &set->items[i];
 		if (!o->hash)
 			continue;
-		const char *to = opsc_arena_printf(k->arena, "%s-%s", obj_name(o), o->hash);
+		const char *to = opsc_arena_printf(k->arena, "%s-%s", opsc_kust_name(o), o->hash);
 		set_meta(k, o, "name", to, NULL);
 		o->hash = NULL;
 		uint32_t r = 0;
@@ -645,161 +657,6 @@ static void fix_refs(kctx *k, uint32_t f, kobjs *set, const renames *rs, opsc_sp
 	}
 }
 
-/* ---------------------------------------------------------------- labels */
-
-static void put_labels(kctx *k, opsc_yamldoc_node *doc, const char *path, const opsc_yamldoc_node *labels)
-{
-	opsc_yamldoc_node *m = doc;
-	char buf[128];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *seg = strtok(buf, "."); seg; seg = strtok(NULL, "."))
-		m = opsc_kn_child(k->arena, m, seg);
-	for (uint32_t i = 0; i < labels->mapping.len; i++) {
-		const char *key = opsc_yamldoc_str(labels->mapping.pairs[i].key);
-		const char *v = opsc_yamldoc_str(labels->mapping.pairs[i].value);
-		if (key)
-			opsc_kn_put(k->arena, m, key, opsc_kn_scalar(k->arena, v ? v : "", labels->mapping.pairs[i].value));
-	}
-}
-
-static const char *const workload_kinds[] = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" };
-
-static bool is_workload(const char *kind)
-{
-	for (size_t i = 0; i < sizeof workload_kinds / sizeof *workload_kinds; i++)
-		if (strcmp(kind, workload_kinds[i]) == 0)
-			return true;
-	return false;
-}
-
-/* metadata.<field>, and with `selectors` the selectors and pod templates
- * (commonLabels; labels with includeSelectors), with `templates` the pod
- * templates only (includeTemplates). */
-static void add_labels(kctx *k, uint32_t f, kobjs *set, const opsc_yamldoc_node *labels, const char *field,
-		       bool selectors, bool templates, unsigned what)
-{
-	if (!labels || labels->kind != OPSC_YAMLDOC_MAPPING || !labels->mapping.len)
-		return;
-	char meta[64];
-	snprintf(meta, sizeof meta, "metadata.%s", field);
-	for (uint32_t i = 0; i < set->len; i++) {
-		kobj *o = &set->items[i];
-		opsc_yamldoc_node *doc = opsc_kust_mut(k, o);
-		put_labels(k, doc, meta, labels);
-		if ((selectors || templates) && is_workload(o->kind))
-			put_labels(k, doc, "spec.template.metadata.labels", labels);
-		if (selectors && is_workload(o->kind) && strcmp(o->kind, "Job") != 0)
-			put_labels(k, doc, "spec.selector.matchLabels", labels);
-		if (selectors && strcmp(o->kind, "Service") == 0)
-			put_labels(k, doc, "spec.selector", labels);
-		if (selectors && strcmp(o->kind, "NetworkPolicy") == 0)
-			put_labels(k, doc, "spec.podSelector.matchLabels", labels);
-		opsc_kust_changed(k, o, f, span_of(k, f, labels), what);
-	}
-}
-
-static void labels(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set)
-{
-	add_labels(k, f, set, opsc_yamldoc_get(kdoc, "commonLabels"), "labels", true, true, KC_LABELS);
-	const opsc_yamldoc_node *list = kseq(k, f, kdoc, "labels");
-	for (uint32_t i = 0; list && i < list->sequence.len; i++) {
-		const opsc_yamldoc_node *e = list->sequence.items[i];
-		bool sel = opsc_yamldoc_str(opsc_yamldoc_get(e, "includeSelectors")) &&
-			   strcmp(opsc_yamldoc_str(opsc_yamldoc_get(e, "includeSelectors")), "true") == 0;
-		bool tpl = opsc_yamldoc_str(opsc_yamldoc_get(e, "includeTemplates")) &&
-			   strcmp(opsc_yamldoc_str(opsc_yamldoc_get(e, "includeTemplates")), "true") == 0;
-		add_labels(k, f, set, opsc_yamldoc_get(e, "pairs"), "labels", sel, tpl, KC_LABELS);
-	}
-	add_labels(k, f, set, opsc_yamldoc_get(kdoc, "commonAnnotations"), "annotations", false, false,
-		   KC_ANNOTATIONS);
-}
-
-/* ---------------------------------------------------------- images, replicas */
-
-/* `image` rewritten by the images entry naming it: name[:tag][@digest]. */
-static const char *new_image(kctx *k, const char *image, const opsc_yamldoc_node *e)
-{
-	const char *name = opsc_yamldoc_str(opsc_yamldoc_get(e, "name"));
-	const char *at = strchr(image, '@');
-	const char *slash = strrchr(image, '/');
-	const char *colon = strchr(slash ? slash : image, ':');
-	size_t base = at && (!colon || at < colon) ? (size_t)(at - image) : colon ? (size_t)(colon - image) : strlen(image);
-	if (!name || strlen(name) != base || strncmp(image, name, base) != 0)
-		return NULL;
-	const char *nn = opsc_yamldoc_str(opsc_yamldoc_get(e, "newName"));
-	const char *tag = opsc_yamldoc_str(opsc_yamldoc_get(e, "newTag"));
-	const char *digest = opsc_yamldoc_str(opsc_yamldoc_get(e, "digest"));
-	const char *rest = image + base;
-	if (digest)
-		return opsc_arena_printf(k->arena, "%s@%s", nn ? nn : name, digest);
-	if (tag)
-		return opsc_arena_printf(k->arena, "%s:%s", nn ? nn : name, tag);
-	return opsc_arena_printf(k->arena, "%s%s", nn ? nn : name, rest);
-}
-
-static bool images_in(kctx *k, opsc_yamldoc_node *n, const opsc_yamldoc_node *list, uint32_t depth)
-{
-	bool any = false;
-	if (!n || depth > 32)
-		return false;
-	if (n->kind == OPSC_YAMLDOC_SEQUENCE)
-		for (uint32_t i = 0; i < n->sequence.len; i++)
-			any |= images_in(k, n->sequence.items[i], list, depth + 1);
-	if (n->kind != OPSC_YAMLDOC_MAPPING)
-		return any;
-	for (uint32_t i = 0; i < n->mapping.len; i++) {
-		const char *key = opsc_yamldoc_str(n->mapping.pairs[i].key);
-		opsc_yamldoc_node *v = n->mapping.pairs[i].value;
-		const char *img = key && strcmp(key, "image") == 0 ? opsc_yamldoc_str(v) : NULL;
-		for (uint32_t e = 0; img && e < list->sequence.len; e++) {
-			const char *to = new_image(k, img, list->sequence.items[e]);
-			if (to) {
-				n->mapping.pairs[i].value = opsc_kn_scalar(k->arena, to, v);
-				any = true;
-				break;
-			}
-		}
-		if (!img)
-			any |= images_in(k, v, list, depth + 1);
-	}
-	return any;
-}
-
-static void images(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set)
-{
-	const opsc_yamldoc_node *list = kseq(k, f, kdoc, "images");
-	for (uint32_t i = 0; list && i < set->len; i++) {
-		kobj *o = &set->items[i];
-		if (!opsc_yamldoc_path(o->doc, "spec"))
-			continue;
-		kobj copy = *o;
-		opsc_yamldoc_node *doc = opsc_kust_mut(k, &copy);
-		if (images_in(k, doc, list, 0)) {
-			*o = copy;
-			opsc_kust_changed(k, o, f, span_of(k, f, list), KC_IMAGES);
-		}
-	}
-}
-
-static void replicas(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set)
-{
-	const opsc_yamldoc_node *list = kseq(k, f, kdoc, "replicas");
-	for (uint32_t e = 0; list && e < list->sequence.len; e++) {
-		const opsc_yamldoc_node *name = opsc_yamldoc_get(list->sequence.items[e], "name");
-		const opsc_yamldoc_node *count = opsc_yamldoc_get(list->sequence.items[e], "count");
-		for (uint32_t i = 0; name && count && i < set->len; i++) {
-			kobj *o = &set->items[i];
-			if (!is_workload(o->kind) || (strcmp(obj_name(o), opsc_yamldoc_str(name)) != 0 &&
-						      strcmp(o->orig_name, opsc_yamldoc_str(name)) != 0))
-				continue;
-			opsc_yamldoc_node *spec = opsc_kn_child(k->arena, opsc_kust_mut(k, o), "spec");
-			opsc_yamldoc_node *c = opsc_kn_copy(k->arena, count, 0);
-			opsc_kn_put(k->arena, spec, "replicas", c);
-			opsc_kust_changed(k, o, f, span_of(k, f, list->sequence.items[e]), KC_REPLICAS);
-		}
-	}
-}
-
 /* ---------------------------------------------------------------- render */
 
 static void transform(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set)
@@ -812,16 +669,16 @@ static void transform(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs 
 		opsc_kust_set_namespace(k, set, ns, f, KC_NAMESPACE);
 	prefix_suffix(k, f, kdoc, set, &rs);
 	append_hashes(k, set, &rs);
-	labels(k, f, kdoc, set);
+	opsc_kust_labels(k, f, kdoc, set);
 	apply_patches(k, f, kdoc, set, "patchesJson6902");
-	replicas(k, f, kdoc, set);
-	images(k, f, kdoc, set);
+	opsc_kust_replicas(k, f, kdoc, set);
+	opsc_kust_images(k, f, kdoc, set);
 	const opsc_yamldoc_node *by = opsc_yamldoc_get(kdoc, "namePrefix");
 	by = by ? by : opsc_yamldoc_get(kdoc, "nameSuffix");
 	by = by ? by : opsc_yamldoc_get(kdoc, "configMapGenerator");
 	by = by ? by : opsc_yamldoc_get(kdoc, "secretGenerator");
 	if (by)
-		fix_refs(k, f, set, &rs, span_of(k, f, by));
+		fix_refs(k, f, set, &rs, opsc_kust_span(k, f, by));
 	opsc_array_free(&rs);
 }
 
@@ -838,7 +695,7 @@ static void render_in(kctx *k, uint32_t f, kobjs *set, bool component)
 	opsc_array_push(&k->stack, f);
 	const char *keys[] = { "resources", "bases", "components" };
 	for (size_t i = 0; i < 3; i++) {
-		const opsc_yamldoc_node *list = kseq(k, f, kdoc, keys[i]);
+		const opsc_yamldoc_node *list = opsc_kust_seq(k, f, kdoc, keys[i]);
 		for (uint32_t e = 0; list && e < list->sequence.len; e++)
 			add_entry(k, f, list->sequence.items[e], mine, i == 2);
 	}

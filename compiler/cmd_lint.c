@@ -69,7 +69,7 @@ static const char lint_help[] =
 	"Secrets are never printed: at most their first four characters and their\n"
 	"length. Findings go to standard output, the summary line to standard\n"
 	"error. When GITHUB_STEP_SUMMARY is set, a markdown table of the findings\n"
-	"is appended to that file.\n"
+	"is appended to that file (with --report readiness, the scorecard).\n"
 	"\n"
 	"exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or\n"
 	"internal error, an unreadable commit, or (--require-full-history) a\n"
@@ -213,6 +213,16 @@ static int parse_args(lint_args *a, int argc, char **argv)
 	return 0;
 }
 
+/* --report readiness in a job: the scorecard goes to the summary too. */
+static int step_readiness(const char *path, const opsc_lint_result *res, const opsc_rules *rules)
+{
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return -1;
+	int rc = opsc_report_readiness(f, res, rules, true);
+	return fclose(f) != 0 || rc < 0 ? -1 : 0;
+}
+
 /* Renders the findings (or writes the baseline) and picks the exit status. */
 static int finish(lint_args *a, opsc_lint_result *res)
 {
@@ -241,7 +251,8 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			res->shallow_commits, res->shallow_commits == 1 ? "" : "s");
 	opsc_report_summary(stderr, res);
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
-	if (summary && *summary && opsc_report_step_summary(summary, res) < 0)
+	if (summary && *summary && (a->readiness ? step_readiness(summary, res, a->report.rules)
+						  : opsc_report_step_summary(summary, res)) < 0)
 		fprintf(stderr, "opsc lint: cannot append to GITHUB_STEP_SUMMARY (%s)\n", summary);
 	return opsc_lint_result_count(res, a->fail_on) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
 }

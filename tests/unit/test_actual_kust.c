@@ -168,7 +168,10 @@ static void test_actual_kust__namespace_prefix_refs(void **state)
 		"kind: RoleBinding\n"
 		"metadata: {name: read}\n"
 		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n"
-		"subjects: [{kind: ServiceAccount, name: default}]\n",
+		"subjects: [{kind: ServiceAccount, name: default}, {kind: ServiceAccount, name: bot, namespace: dev},\n"
+		"           {kind: ServiceAccount, name: other, namespace: dev}]\n"
+		"---\n"
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: bot}\n",
 		"loose.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: loose}\n",
 		NULL,
 	};
@@ -189,6 +192,10 @@ static void test_actual_kust__namespace_prefix_refs(void **state)
 	assert_non_null(m.bindings[0].role);
 	assert_ptr_equal(m.bindings[0].envs[0], prod);
 	assert_string_equal(m.bindings[0].subjects[0].namespace_.s, "prod"); /* `default` follows */
+	assert_string_equal(m.bindings[0].subjects[1].namespace_.s, "prod"); /* an account it holds follows */
+	assert_string_equal(m.bindings[0].subjects[1].name.s, "p-bot"); /* renamed with it */
+	assert_string_equal(m.bindings[0].subjects[2].namespace_.s, "dev"); /* not one of its objects */
+	assert_string_equal(m.bindings[0].subjects[2].name.s, "other");
 	/* the binding's document: rendered by the kustomization's namespace line */
 	const opsc_actual_origin *o[4];
 	assert_int_equal(opsc_actual_origins_at(&og, m.bindings[0].span, o, 4), 1);
