@@ -288,6 +288,9 @@ bool opsc_actual_reads_kind(const char *kind, size_t len)
 {
 	if (len == 4 && memcmp(kind, "List", 4) == 0)
 		return true; /* it may hold any of them */
+	/* kustomize's and Flux's: they change what the others are applied as */
+	if ((len == 13 && memcmp(kind, "Kustomization", 13) == 0) || (len == 9 && memcmp(kind, "Component", 9) == 0))
+		return true;
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
 		if (strlen(readers[i].kind) == len && memcmp(kind, readers[i].kind, len) == 0)
 			return true;

@@ -49,8 +49,9 @@ int opsc_actual_add_file(opsc_actual *a, const char *path, const char *shown);
 /* Adds manifests held in memory, registered as source `path`. */
 int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len);
 
-/* Whether the builder reads manifests of `kind` (len bytes): what a change
- * must touch to change the actual Model. */
+/* Whether the builder reads manifests of `kind` (len bytes), or renders
+ * them (Kustomization, Component): what a change must touch to change the
+ * actual Model. */
 bool opsc_actual_reads_kind(const char *kind, size_t len);
 
 /* What rendered an object: the object written at bytes [start, end) of

@@ -148,6 +148,23 @@ static bool suppressed(policy_pass *p, const char *rule, opsc_place where, const
 	return false;
 }
 
+/* With --base and --staged, whether the finding is the change's: at a
+ * line it adds (a file it touches), or on an object a kustomization it
+ * changes renders (related[first..] are those kustomizations). */
+static bool in_change(const policy_pass *p, const opsc_finding *f, uint32_t first)
+{
+	opsc_lint_mode mode = p->run->opts->mode;
+	if (mode != OPSC_LINT_BASE && mode != OPSC_LINT_STAGED)
+		return true;
+	for (uint32_t i = 0; i <= f->nrelated - first; i++) {
+		const opsc_location *l = i ? &f->related[first + i - 1] : &f->where;
+		if (mode == OPSC_LINT_BASE ? opsc_repo_changes_added(&p->run->changes, l->path, l->line)
+					   : in_commit(p, l->path))
+			return true;
+	}
+	return false;
+}
+
 /* The kustomizations that changed the object the finding is in. */
 static void add_origins(policy_pass *p, opsc_span span, opsc_finding *f)
 {
@@ -177,21 +194,18 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .severity = r ? r->level : OPSC_SEV_ERROR };
 	if ((r && r->disabled) || !locate(p, where, &f.where))
 		return;
-	if (run->opts->mode == OPSC_LINT_BASE && !opsc_repo_changes_added(&run->changes, f.where.path, f.where.line))
-		return;
-	if (run->opts->mode == OPSC_LINT_STAGED && !in_commit(p, f.where.path))
-		return;
-	if (suppressed(p, rule, where, &f.where))
-		return;
-	f.rule = opsc_arena_strdup(a, rule);
-	f.message = opsc_arena_strdup(a, message);
-	f.help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
 	if (locate(p, related, &f.related[0])) {
 		f.related[0].message = opsc_arena_strdup(a, related_msg);
 		f.nrelated = 1;
 	}
+	uint32_t first_origin = f.nrelated;
 	if (where.side == OPSC_IN_ACTUAL)
 		add_origins(p, where.span, &f);
+	if (!in_change(p, &f, first_origin) || suppressed(p, rule, where, &f.where))
+		return;
+	f.rule = opsc_arena_strdup(a, rule);
+	f.message = opsc_arena_strdup(a, message);
+	f.help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
 	if (seen(p, &f))
 		return;
 	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
@@ -565,6 +579,9 @@ static bool declares_model_kind(const char *data, size_t len)
  * declaring a kind the Models are built from. */
 static bool may_concern_policies(const char *path, const char *data, size_t len)
 {
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (strcmp(base, "kustomization.yaml") == 0 || strcmp(base, "kustomization.yml") == 0)
+		return true; /* it need not say its kind, and renders the others */
 	return is_ops(path) || (is_yaml(path) && data && declares_model_kind(data, len));
 }
 

@@ -43,5 +43,15 @@ for f in json.load(sys.stdin)["findings"]:
 gh=$("$opsc" lint --only policy --format github . 2>/dev/null | grep 'title=workload-privileged')
 case "$gh" in *"%0Anote: apps/prod/kustomization.yaml:11: rendered by this kustomization (patch)"*) ok "github annotation names the kustomization" ;;
 *) bad "github annotation names the kustomization" "$gh" ;; esac
+# a pull request changing only a kustomization: the objects it renders
+# differently are the change's, though their own lines are not added
+git -c user.name=t -c user.email=t@example.com commit -qm base && git branch -q base
+sed -i 's/^namespace: system-upgrade$/namespace: upgrades/' infra/system-upgrade/kustomization.yaml
+git -c user.name=t -c user.email=t@example.com commit -qam "rename the namespace"
+out=$("$opsc" lint --only policy --base base . 2>/dev/null)
+got=$(printf '%s\n' "$out" | grep -E '^[a-z].*: (error|warning)\[' | cut -d' ' -f1-2 | sort -u | tr '\n' ' ')
+want="infra/system-upgrade/namespace.yaml:1:1: warning[backup-coverage]: infra/system-upgrade/namespace.yaml:1:1: warning[network-default-deny]: infra/system-upgrade/rbac.yaml:6:1: error[no-wildcard-rbac]: "
+[ "$got" = "$want" ] && ok "--base: a kustomization change reports what it renders" || bad "--base: a kustomization change reports what it renders" "$got"
+case "$out" in *"namespace upgrades (upgrades)"*) ok "--base: judged as renamed" ;; *) bad "--base: judged as renamed" "$out" ;; esac
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
