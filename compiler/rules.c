@@ -325,6 +325,10 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 	if (r->relevelled)
 		fprintf(out, "severity:  %s (set by the project; default %s)\n",
 			r->disabled ? "off" : opsc_severity_name(r->level), opsc_severity_name(r->severity));
+	else if (r->level != r->severity || r->disabled)
+		fprintf(out, "severity:  %s (a readiness rule: %s once the project sets `rules { readiness = %s }`)\n",
+			r->disabled ? "off" : opsc_severity_name(r->level), opsc_severity_name(r->severity),
+			opsc_severity_name(r->severity));
 	else
 		fprintf(out, "severity:  %s\n", opsc_severity_name(r->severity));
 	print_defined(out, r, sources);
