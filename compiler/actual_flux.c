@@ -329,11 +329,11 @@ static int cmp_kv(const void *a, const void *b)
 	return strcmp(((const opsc_kv *)a)->key.s, ((const opsc_kv *)b)->key.s);
 }
 
-/* kustomize's name suffix: sha256 of {"data":...,"kind":...,"name":...
- * (,"type":...)}, ten hex digits with 0, 1, 3, a, e made letters so it
- * never reads as a number. */
-static const char *name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
-			     bool secret)
+/* kustomize's name suffix (kubectl's hash): sha256 of {"data":...,
+ * "kind":...,"name":...(,"type":...)}, ten hex digits with 0, 1, 3, a, e
+ * made letters so it never reads as a number. */
+const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
+				const char *type)
 {
 	opsc_sha256 h;
 	opsc_sha256_init(&h);
@@ -350,8 +350,10 @@ static const char *name_hash(opsc_arena *arena, const char *kind, const char *na
 	json_str(&h, kind);
 	opsc_sha256_update(&h, ",\"name\":", 8);
 	json_str(&h, name);
-	if (secret)
-		opsc_sha256_update(&h, ",\"type\":\"Opaque\"", 16);
+	if (type) {
+		opsc_sha256_update(&h, ",\"type\":", 8);
+		json_str(&h, type);
+	}
 	opsc_sha256_update(&h, "}", 1);
 	uint8_t d[32];
 	opsc_sha256_final(&h, d);
@@ -449,7 +451,13 @@ void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, k
 			}
 			opsc_kv *data = NULL;
 			uint32_t n = gen_data(k, e, &data);
-			const char *hash = no_hash(kdoc, e) ? NULL : name_hash(k->arena, kinds[g], name, data, n, g == 1);
+			opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
+			for (uint32_t d = 0; d < n; d++) /* a Secret is hashed as it holds its data */
+				hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s)
+									    : data[d].value.s, OPSC_NO_SPAN } };
+			const char *hash = no_hash(kdoc, e) ? NULL
+							    : opsc_kust_name_hash(k->arena, kinds[g], name, hashed, n,
+										  g == 1 ? "Opaque" : NULL);
 			opsc_yamldoc_node *doc = gen_object(k, e, kinds[g], name, data, n);
 			kobj o = { doc, kust, kinds[g], name, e->offset, e->offset + 1, true, NULL, hash };
 			opsc_kust_changed(k, &o, kust, opsc_source_span(&k->a->ctx->sources, k->files.items[kust].file,

@@ -296,10 +296,28 @@ static void test_actual_kust__flux_missing_source(void **state)
 	opsc_ctx_dispose(&ctx);
 }
 
+/* kubectl's own test vectors (pkg/kubectl/util/hash), which kustomize's
+ * generators share: name "", the data as the object holds it. */
+static void test_actual_kust__name_hash(void **state)
+{
+	(void)state;
+	opsc_arena *arena = opsc_arena_new();
+	opsc_kv one[] = { { { "one", OPSC_NO_SPAN }, { "", OPSC_NO_SPAN } } };
+	opsc_kv three[] = { { { "two", OPSC_NO_SPAN }, { "2", OPSC_NO_SPAN } },
+			    { { "one", OPSC_NO_SPAN }, { "", OPSC_NO_SPAN } },
+			    { { "three", OPSC_NO_SPAN }, { "3", OPSC_NO_SPAN } } };
+	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", "", NULL, 0, NULL), "42745tchd9");
+	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", "", one, 1, NULL), "9g67k2htb6");
+	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", "", three, 3, NULL), "f5h7t85m9b");
+	assert_string_equal(opsc_kust_name_hash(arena, "Secret", "", one, 1, "my-type"), "74bd68bm66");
+	opsc_arena_free(arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_actual_kust__join),
+		cmocka_unit_test(test_actual_kust__name_hash),
 		cmocka_unit_test(test_actual_kust__strategic_merge),
 		cmocka_unit_test(test_actual_kust__json6902),
 		cmocka_unit_test(test_actual_kust__namespace_prefix_refs),
