@@ -86,6 +86,8 @@ typedef struct kctx {
 	opsc_array(uint32_t) stack; /* kustomizations being rendered */
 	opsc_array(opsc_actual_origin) origins;
 	const char *root; /* prefix of paths Flux's spec.path is relative to */
+	uint64_t copied; /* nodes copied so far (opsc_kust_mut's budget) */
+	bool over_budget;
 	uint32_t helm_notes;
 } kctx;
 

@@ -124,12 +124,40 @@ opsc_span opsc_kust_span(const kctx *k, uint32_t f, const opsc_yamldoc_node *n)
 	return opsc_source_span(&k->a->ctx->sources, file, n->offset, n->offset);
 }
 
+/* Nodes of a tree, counting each alias expansion, up to `cap`. */
+static uint64_t tree_size(const opsc_yamldoc_node *n, uint64_t cap, uint32_t depth)
+{
+	uint64_t total = 1;
+	if (!n || depth > OPSC_YAMLDOC_MAX_DEPTH)
+		return 0;
+	uint32_t len = n->kind == OPSC_YAMLDOC_MAPPING ? n->mapping.len : n->kind == OPSC_YAMLDOC_SEQUENCE ? n->sequence.len : 0;
+	for (uint32_t i = 0; i < len && total < cap; i++)
+		total += tree_size(n->kind == OPSC_YAMLDOC_MAPPING ? n->mapping.pairs[i].value : n->sequence.items[i],
+				   cap - total, depth + 1);
+	return total;
+}
+
+/* Copies stop past this many nodes in one run: a base of aliases that
+ * expand a hundred thousand times, included by a thousand overlays, must
+ * not take gigabytes. Past it objects are edited where they are (the
+ * renderings that share them may then disagree), after one error. */
+#define COPY_BUDGET (8u * 1000 * 1000)
+
 opsc_yamldoc_node *opsc_kust_mut(kctx *k, kobj *o)
 {
-	if (!o->owned) {
+	if (o->owned)
+		return (opsc_yamldoc_node *)o->doc;
+	uint64_t size = tree_size(o->doc, COPY_BUDGET + 1, 0);
+	if (k->copied + size > COPY_BUDGET) {
+		if (!k->over_budget)
+			opsc_kust_error(k, o->stash, o->doc, "rendering copies more than %u YAML nodes: the objects "
+					"past this one are not rendered apart", COPY_BUDGET);
+		k->over_budget = true;
+	} else {
+		k->copied += size;
 		o->doc = opsc_kn_copy(k->arena, o->doc, 0);
-		o->owned = true;
 	}
+	o->owned = true;
 	return (opsc_yamldoc_node *)o->doc;
 }
 

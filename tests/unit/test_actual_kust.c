@@ -296,6 +296,40 @@ static void test_actual_kust__flux_missing_source(void **state)
 	opsc_ctx_dispose(&ctx);
 }
 
+/* A base whose aliases expand to 81,000 nodes, under a hundred overlays:
+ * the copies stop at the budget with one error, and nothing crashes. */
+static void test_actual_kust__copy_budget(void **state)
+{
+	(void)state;
+	static const char base[] =
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\n"
+		"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: [*d, *d, *d, *d, *d, *d, *d]\n";
+	opsc_ctx ctx;
+	opsc_ctx_init(&ctx);
+	opsc_actual *a = opsc_actual_new(&ctx);
+	assert_int_equal(opsc_actual_add_text(a, "base/big.yaml", base, strlen(base)), 0);
+	assert_int_equal(opsc_actual_add_text(a, "base/kustomization.yaml", "resources: [big.yaml]\n", 22), 0);
+	for (int i = 0; i < 100; i++) {
+		char path[64], text[64];
+		snprintf(path, sizeof path, "o%d/kustomization.yaml", i);
+		snprintf(text, sizeof text, "namespace: n%d\nresources: [../base]\n", i);
+		assert_int_equal(opsc_actual_add_text(a, path, text, strlen(text)), 0);
+	}
+	opsc_model m;
+	opsc_actual_finish(a, &m);
+	uint32_t over = 0;
+	for (uint32_t i = 0; i < ctx.diags.items.len; i++)
+		over += strstr(ctx.diags.items.items[i].message, "rendering copies more than") != NULL;
+	if (over != 1)
+		fprintf(stderr, "%s", diag_codes(&ctx));
+	assert_int_equal(over, 1);
+	opsc_ctx_dispose(&ctx);
+}
+
 /* kubectl's own test vectors (pkg/kubectl/util/hash), which kustomize's
  * generators share: name "", the data as the object holds it. */
 static void test_actual_kust__name_hash(void **state)
@@ -318,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_actual_kust__join),
 		cmocka_unit_test(test_actual_kust__name_hash),
+		cmocka_unit_test(test_actual_kust__copy_budget),
 		cmocka_unit_test(test_actual_kust__strategic_merge),
 		cmocka_unit_test(test_actual_kust__json6902),
 		cmocka_unit_test(test_actual_kust__namespace_prefix_refs),
