@@ -78,6 +78,12 @@ typedef struct {
 	uint32_t file; /* index in kctx.files */
 } kpath;
 
+/* Copies stop past this many nodes in one run: a base of aliases that
+ * expand a hundred thousand times, included by a thousand overlays, must
+ * not take gigabytes. Past it objects are edited where they are (the
+ * renderings that share them may then disagree), after one error. */
+#define OPSC_KUST_COPY_BUDGET (8u * 1000 * 1000)
+
 typedef struct kctx {
 	opsc_actual *a;
 	opsc_arena *arena;
@@ -86,7 +92,7 @@ typedef struct kctx {
 	opsc_array(uint32_t) stack; /* kustomizations being rendered */
 	opsc_array(opsc_actual_origin) origins;
 	const char *root; /* prefix of paths Flux's spec.path is relative to */
-	uint64_t copied; /* nodes copied so far (opsc_kust_mut's budget) */
+	uint64_t copied, budget; /* nodes copied so far, and at most (opsc_kust_mut) */
 	bool over_budget;
 	uint32_t helm_notes;
 } kctx;

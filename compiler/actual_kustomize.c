@@ -137,21 +137,15 @@ static uint64_t tree_size(const opsc_yamldoc_node *n, uint64_t cap, uint32_t dep
 	return total;
 }
 
-/* Copies stop past this many nodes in one run: a base of aliases that
- * expand a hundred thousand times, included by a thousand overlays, must
- * not take gigabytes. Past it objects are edited where they are (the
- * renderings that share them may then disagree), after one error. */
-#define COPY_BUDGET (8u * 1000 * 1000)
-
 opsc_yamldoc_node *opsc_kust_mut(kctx *k, kobj *o)
 {
 	if (o->owned)
 		return (opsc_yamldoc_node *)o->doc;
-	uint64_t size = tree_size(o->doc, COPY_BUDGET + 1, 0);
-	if (k->copied + size > COPY_BUDGET) {
+	uint64_t size = tree_size(o->doc, k->budget + 1, 0);
+	if (k->copied + size > k->budget) {
 		if (!k->over_budget)
-			opsc_kust_error(k, o->stash, o->doc, "rendering copies more than %u YAML nodes: the objects "
-					"past this one are not rendered apart", COPY_BUDGET);
+			opsc_kust_error(k, o->stash, o->doc, "rendering copies more than %llu YAML nodes: the objects "
+					"past this one are not rendered apart", (unsigned long long)k->budget);
 		k->over_budget = true;
 	} else {
 		k->copied += size;

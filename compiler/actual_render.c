@@ -35,6 +35,7 @@ void opsc_actual_stash(opsc_actual *a, const opsc_yamldoc_stream *s)
 		a->kust->a = a;
 		a->kust->arena = a->ctx->arena;
 		a->kust->root = "";
+		a->kust->budget = OPSC_KUST_COPY_BUDGET;
 	}
 	const opsc_source *src = opsc_sources_get(&a->ctx->sources, a->file);
 	kfile f = { .file = a->file, .path = src->path, .s = *s };
