@@ -5,7 +5,8 @@
 # readiness rules at their default (warnings) and opted in
 # (`rules { readiness = error }`), check's exit status is lint's after
 # `opsc build`, and every finding lint reports in the .ops, check reports
-# at the same line with the same message and level.
+# at the same line with the same message and level; opted in, build
+# refuses to write.
 #
 #   run.sh OPSC
 . "$(dirname "$0")/../lib/harness.sh"
@@ -33,5 +34,7 @@ same readiness "$here"
 cp -r "$here" "$work/optin" && sed -i 's/^  repo = "acme\/shop"$/  repo = "acme\/shop"\n  rules { readiness = error }/' "$work/optin/policies/shop.ops"
 same readiness-opted-in "$work/optin"
 grep -q '^error policies' <(cd "$work/r" && "$opsc" check 2>&1 | from_check) && ok "opted in: errors" || bad "opted in: errors"
+(cd "$work/r" && rm -rf clusters .opsc-manifest.json && "$opsc" build -q >/dev/null 2>&1; rc=$?; [ "$rc" = 1 ] && [ ! -e clusters ]) \
+	&& ok "opted in: build exits 1 and writes nothing" || bad "opted in: build exits 1 and writes nothing"
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
