@@ -30,6 +30,7 @@ static const char *const readiness[] = {
 	"network-selector-matches",
 	"production-backup-whole-namespace",
 	"production-cluster-review",
+	"production-pod-security",
 	"production-protection",
 	"production-stricter-than-staging",
 	"workload-probes",
