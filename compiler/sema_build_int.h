@@ -37,6 +37,15 @@ uint32_t sema_resolve_ref(builder *b, const index_t *ix, const opsc_expr *e, con
 void sema_env_list(builder *b, const sema_item *it, const opsc_expr *e, const opsc_env ***out, uint32_t *n,
 		   bool *all);
 
+/* The user's outermost `use` behind an item from a template;
+ * OPSC_NO_SPAN for an item written directly. */
+opsc_span sema_used_at(const sema_item *it);
+
+/* sema_slo.c: service level objectives, and the alerts generated from
+ * them and from backups (RPO, restore test), appended to the Model's. */
+void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo);
+void sema_slo_alerts(builder *b);
+
 /* sema_build_project.c: environments, the project block, policies, secrets. */
 void sema_build_env(builder *b, const sema_item *it, opsc_env *env);
 void sema_build_project(builder *b, const sema_item *it, opsc_project *p);
