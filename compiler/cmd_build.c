@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "build_runbook.h"
 #include "cli.h"
 #include "compile.h"
 #include "escape.h"
@@ -272,6 +273,12 @@ static int run(build_args *a, opsc_ctx *ctx)
 	}
 	const char *shown = shown_path(out);
 	report_refused(&plan, shown);
+	int runbooks = 0;
+	if (!plan.refused && (runbooks = opsc_runbook_write(ctx, &model, proj, a->dry_run || a->check,
+							    a->quiet && !a->dry_run && !a->check ? NULL : stdout)) < 0) {
+		opsc_esc_printf(stderr, "opsc build: cannot write a runbook: %s\n", strerror(errno));
+		goto done;
+	}
 	uint32_t changed = plan.added + plan.updated + plan.removed;
 	if (a->dry_run || a->check) {
 		list_changes(&plan, shown);
@@ -295,8 +302,10 @@ static int run(build_args *a, opsc_ctx *ctx)
 		goto done;
 	}
 	if (!a->quiet)
-		opsc_esc_printf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed\n", shown,
-			plan.added + plan.updated, plan.unchanged, plan.removed);
+		opsc_esc_printf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed%s\n", shown,
+			plan.added + plan.updated, plan.unchanged, plan.removed,
+			runbooks ? opsc_arena_printf(ctx->arena, "; %d runbook skeleton%s written", runbooks,
+						     runbooks == 1 ? "" : "s") : "");
 	exit = OPSC_EXIT_OK;
 done:
 	opsc_build_unlock(lock);

@@ -7,7 +7,8 @@
  * one with `restore_test` gets an alert when the restore test has not
  * succeeded within its interval (kube-state-metrics' view of the CronJob).
  * With the project's `runbooks`, an alert without `runbook` links to
- * <runbook_url or runbooks>/<alert-name>.md, which `opsc build` writes.
+ * <runbook_url>/<alert-name> or <runbooks>/<alert-name>.md, the file
+ * `opsc build` writes.
  */
 #include <string.h>
 
@@ -172,22 +173,23 @@ static const char *slug(opsc_arena *a, const char *s)
 	return out;
 }
 
+/* Under `runbook_url` a link names the page (documentation sites serve
+ * docs/runbooks/x.md as <url>/x); without one it is the file's path. */
 static void runbook_links(builder *b)
 {
 	opsc_model *m = b->s->model;
 	if (!m->has_project || !m->project.runbooks.s)
 		return;
-	const opsc_str *base = m->project.runbook_url.s ? &m->project.runbook_url : &m->project.runbooks;
+	const opsc_str *url = &m->project.runbook_url, *base = url->s ? url : &m->project.runbooks;
 	size_t n = strlen(base->s);
 	const char *sep = n && base->s[n - 1] == '/' ? "" : "/";
 	for (uint32_t i = 0; i < m->nalerts; i++) {
 		opsc_alert *al = &m->alerts[i];
 		if (al->runbook.s && *al->runbook.s)
 			continue;
-		al->runbook = (opsc_str){
-			opsc_arena_printf(b->s->ctx->arena, "%s%s%s.md", base->s, sep, slug(b->s->ctx->arena, al->name.s)),
-			base->span
-		};
+		al->runbook = (opsc_str){ opsc_arena_printf(b->s->ctx->arena, "%s%s%s%s", base->s, sep,
+							    slug(b->s->ctx->arena, al->name.s), url->s ? "" : ".md"),
+					  base->span };
 	}
 }
 
