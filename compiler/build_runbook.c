@@ -61,7 +61,8 @@ void opsc_runbook_resolve(opsc_model *model, opsc_ctx *ctx, const char *proj)
 		const char *file = link_file(ctx->arena, &model->project, al->runbook.s);
 		if (!file)
 			continue;
-		al->runbook_file = (opsc_str){ file, al->runbook.span };
+		/* found at the user's `use` of a template, else at the alert */
+		al->runbook_file = (opsc_str){ file, al->used_at.file != OPSC_NO_FILE ? al->used_at : al->span };
 		struct stat st;
 		const char *path = opsc_arena_printf(ctx->arena, "%s/%s", proj, file);
 		al->runbook_found = stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -82,8 +83,12 @@ static void cell(FILE *f, const char *s)
 
 static void write_fires(FILE *f, opsc_emit *em, const opsc_alert *al, bool several)
 {
-	if (several)
-		fprintf(f, "### severity %s\n\n", al->severity.s ? al->severity.s : "(none)");
+	if (several) { /* told apart by severity and labels */
+		fprintf(f, "### %s", al->severity.s ? al->severity.s : "(no severity)");
+		for (uint32_t i = 0; i < al->labels.len; i++)
+			fprintf(f, "%s%s=%s", i ? ", " : " (", al->labels.items[i].key.s, al->labels.items[i].value.s);
+		fputs(al->labels.len ? ")\n\n" : "\n\n", f);
+	}
 	if (al->description.s)
 		fprintf(f, "%s\n\n", al->description.s);
 	fputs("| | |\n| --- | --- |\n", f);

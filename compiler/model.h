@@ -281,6 +281,10 @@ typedef struct {
 	opsc_kvs labels; /* on every rule */
 	const struct opsc_env **envs; /* where the rules are deployed; none: every env */
 	uint32_t nenvs;
+	/* its two alerts: their name, the severities of the page and the
+	 * ticket, the runbook link and the runbook's causes and checks */
+	opsc_str alert, page, ticket, runbook;
+	opsc_strs causes, checks;
 } opsc_slo;
 
 /* Secret reference: a key of a Kubernetes Secret, never an inline value. */

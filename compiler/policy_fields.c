@@ -522,7 +522,7 @@ static const opsc_policy_field fields[] = {
 	F(ALERT, "summary", T(STRING), get_str, opsc_alert, summary),
 	F(ALERT, "description", T(STRING), get_str, opsc_alert, description),
 	F(ALERT, "runbook", T(STRING), get_str, opsc_alert, runbook),
-	F(ALERT, "runbook_file", T(STRING), get_str, opsc_alert, runbook_file),
+	F(ALERT, "runbook_file", T(STRING), get_str_at, opsc_alert, runbook_file),
 	F(ALERT, "runbook_found", T(BOOL), get_bool, opsc_alert, runbook_found),
 	F(ALERT, "labels", T(MAP), get_map, opsc_alert, labels),
 	FX(ALERT, "envs", TRECS(ENV), get_alert_envs),

@@ -195,6 +195,11 @@ static void runbook_links(builder *b)
 
 void sema_slo_alerts(builder *b)
 {
+	for (uint32_t i = 0; i < b->s->model->nslos; i++) {
+		const opsc_slo *slo = &b->s->model->slos[i];
+		if (slo->service.s && slo->objective > 0 && slo->window_s && slo->errors.s && slo->total.s)
+			sema_slo_alert_pair(b, slo);
+	}
 	for (uint32_t i = 0; i < b->s->model->nbackups; i++)
 		backup_alerts(b, &b->s->model->backups[i]);
 	runbook_links(b);

@@ -44,6 +44,8 @@ opsc_span sema_used_at(const sema_item *it);
 /* sema_slo.c: service level objectives, and the alerts generated from
  * them and from backups (RPO, restore test), appended to the Model's. */
 void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo);
+void sema_slo_alert_pair(builder *b, const opsc_slo *slo);
+/* sema_alerts.c: after every block is built */
 void sema_slo_alerts(builder *b);
 
 /* sema_build_project.c: environments, the project block, policies, secrets. */

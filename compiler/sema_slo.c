@@ -212,26 +212,43 @@ static opsc_strs strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_s
 	return out;
 }
 
-/* The page and the ticket alert of a built SLO, appended to the Model's. */
-static void slo_alerts(builder *b, const sema_item *it, const opsc_slo *slo)
+/* What the SLO's alerts take from the block. */
+static void read_alerting(builder *b, const sema_item *it, opsc_slo *slo)
+{
+	opsc_arena *a = b->s->ctx->arena;
+	slo->alert = (opsc_str){ opsc_arena_printf(a, "%s%sErrorBudgetBurn", camel(a, slo->service.s ? slo->service.s : ""),
+						   camel(a, slo->name.s)), slo->name.span };
+	sema_item_string(b, it, "alert", &slo->alert);
+	slo->page = (opsc_str){ "critical", slo->span };
+	slo->ticket = (opsc_str){ "warning", slo->span };
+	read_severity(b, it, "page", &slo->page);
+	read_severity(b, it, "ticket", &slo->ticket);
+	sema_item_string(b, it, "runbook", &slo->runbook);
+	slo->causes = strs_of(a, slo_causes, sizeof slo_causes / sizeof *slo_causes, slo->span);
+	slo->checks = strs_of(a, slo_checks, sizeof slo_checks / sizeof *slo_checks, slo->span);
+	const opsc_expr *e;
+	if ((e = sema_item_attr(b, it, "causes")))
+		sema_strings(b->s, e, it->scope, &slo->causes);
+	if ((e = sema_item_attr(b, it, "checks")))
+		sema_strings(b->s, e, it->scope, &slo->checks);
+}
+
+/* The page and the ticket alert of a built SLO, appended to the Model's
+ * (after the declared ones: their order must not depend on the files'). */
+void sema_slo_alert_pair(builder *b, const opsc_slo *slo)
 {
 	opsc_arena *a = b->s->ctx->arena;
 	opsc_model *m = b->s->model;
-	opsc_str name = { opsc_arena_printf(a, "%sErrorBudgetBurn", camel(a, slo->name.s)), slo->name.span };
-	sema_item_string(b, it, "alert", &name);
-	opsc_str sev[2] = { { "critical", slo->span }, { "warning", slo->span } };
-	read_severity(b, it, "page", &sev[0]);
-	read_severity(b, it, "ticket", &sev[1]);
 	const char *period = period_text(slo->window_s);
 	for (size_t k = 0; k < 2; k++) {
 		opsc_alert *al = &m->alerts[m->nalerts++];
 		memset(al, 0, sizeof *al);
 		al->span = slo->span;
 		al->used_at = slo->used_at;
-		al->name = name;
+		al->name = slo->alert;
 		al->group = (opsc_str){ opsc_arena_printf(a, "slo-alerts-%s", opsc_slo_id(a, slo)), slo->span };
 		al->expr = (opsc_str){ burn_expr(a, slo, k), slo->span };
-		al->severity = sev[k];
+		al->severity = k ? slo->ticket : slo->page;
 		al->origin = "slo";
 		al->summary = (opsc_str){ opsc_arena_printf(a, "(%s) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.",
 							   burn_alerts[k].kind), slo->span };
@@ -249,14 +266,13 @@ static void slo_alerts(builder *b, const sema_item *it, const opsc_slo *slo)
 		al->labels.items[al->labels.len++] = (opsc_kv){ { "sloth_severity", slo->span }, { burn_alerts[k].kind, slo->span } };
 		al->envs = slo->envs;
 		al->nenvs = slo->nenvs;
-		sema_item_string(b, it, "runbook", &al->runbook);
-		const opsc_expr *e;
-		al->causes = strs_of(a, slo_causes, sizeof slo_causes / sizeof *slo_causes, slo->span);
-		al->checks = strs_of(a, slo_checks, sizeof slo_checks / sizeof *slo_checks, slo->span);
-		if ((e = sema_item_attr(b, it, "causes")))
-			sema_strings(b->s, e, it->scope, &al->causes);
-		if ((e = sema_item_attr(b, it, "checks")))
-			sema_strings(b->s, e, it->scope, &al->checks);
+		al->runbook = slo->runbook;
+		al->causes = slo->causes;
+		al->checks = slo->checks;
+		opsc_promql_error err;
+		if (!opsc_promql_check(al->expr.s, (uint32_t)strlen(al->expr.s), &err, NULL))
+			opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->span, "the alert %s of slo `%s` is not PromQL: %s",
+					al->name.s, slo->name.s, err.message);
 	}
 }
 
@@ -381,6 +397,7 @@ void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo)
 	if (e)
 		sema_map(b->s, e, it->scope, &slo->labels);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &slo->envs, &slo->nenvs, NULL);
+	read_alerting(b, it, slo);
 	if (b->s->ctx->diags.errors != errors || !slo->service.s || !slo->errors.s || !slo->total.s)
 		return;
 	/* what the queries become must parse as well: a problem here is the
@@ -392,13 +409,5 @@ void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo)
 		if (!opsc_promql_check(rules[i].expr, (uint32_t)strlen(rules[i].expr), &err, NULL))
 			opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->errors.span,
 					"the rule %s of slo `%s` is not PromQL: %s", rules[i].record, slo->name.s, err.message);
-	}
-	slo_alerts(b, it, slo);
-	for (uint32_t i = b->s->model->nalerts - 2; i < b->s->model->nalerts; i++) {
-		const opsc_alert *al = &b->s->model->alerts[i];
-		opsc_promql_error err;
-		if (!opsc_promql_check(al->expr.s, (uint32_t)strlen(al->expr.s), &err, NULL))
-			opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->span, "the alert %s of slo `%s` is not PromQL: %s",
-					al->name.s, slo->name.s, err.message);
 	}
 }
