@@ -18,6 +18,7 @@
 #include "build_runbook.h"
 #include "emit.h"
 #include "escape.h"
+#include "project.h"
 
 enum { MAX_RECEIVERS = 16 };
 
@@ -154,19 +155,6 @@ static void write_skeleton(FILE *f, opsc_emit *em, const opsc_model *m, uint32_t
 
 /* ------------------------------------------------------------------ write */
 
-/* ".." or an absolute path would leave the project. */
-static bool inside(const char *file)
-{
-	if (file[0] == '/' || !*file)
-		return false;
-	for (const char *p = file; p; p = strchr(p, '/')) {
-		p += *p == '/';
-		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || !p[2]))
-			return false;
-	}
-	return true;
-}
-
 /* The directories of `path` below `proj`, created; a symbolic link on the
  * way is refused (opsc never writes through links). */
 static int make_dirs(char *path, size_t from)
@@ -232,7 +220,7 @@ int opsc_runbook_write(opsc_ctx *ctx, const opsc_model *model, const char *proj,
 	int n = 0;
 	for (uint32_t i = 0; i < model->nalerts; i++) {
 		const opsc_alert *al = &model->alerts[i];
-		if (!al->runbook_file.s || al->runbook_found || !inside(al->runbook_file.s) || !first_of_file(model, i))
+		if (!al->runbook_file.s || al->runbook_found || !opsc_project_inside(al->runbook_file.s) || !first_of_file(model, i))
 			continue;
 		int rc = dry_run ? 0 : write_one(&em, model, i, proj);
 		if (rc < 0)

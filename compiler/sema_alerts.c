@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "project.h"
 #include "promql.h"
 #include "sema_build_int.h"
 #include "units.h"
@@ -173,12 +174,32 @@ static const char *slug(opsc_arena *a, const char *s)
 	return out;
 }
 
+/* `runbooks` is a directory of the project, which `opsc build` writes
+ * into; `runbook_url` only says where it is served. */
+static bool runbooks_ok(builder *b, const opsc_project *p)
+{
+	opsc_diags *d = &b->s->ctx->diags;
+	if (!p->runbooks.s) {
+		if (p->runbook_url.s) {
+			uint32_t id = opsc_diag_error(d, "bad-runbooks", p->runbook_url.span,
+						      "`runbook_url` says where the runbooks are served, but the project has no `runbooks` directory");
+			opsc_diag_help(d, id, "add `runbooks = \"docs/runbooks\"`, the directory of the Markdown files");
+		}
+		return false;
+	}
+	if (opsc_project_inside(p->runbooks.s))
+		return true;
+	opsc_diag_error(d, "bad-runbooks", p->runbooks.span,
+			"`runbooks` must be a directory inside the project, relative to it, found \"%s\"", p->runbooks.s);
+	return false;
+}
+
 /* Under `runbook_url` a link names the page (documentation sites serve
  * docs/runbooks/x.md as <url>/x); without one it is the file's path. */
 static void runbook_links(builder *b)
 {
 	opsc_model *m = b->s->model;
-	if (!m->has_project || !m->project.runbooks.s)
+	if (!m->has_project || !runbooks_ok(b, &m->project))
 		return;
 	const opsc_str *url = &m->project.runbook_url, *base = url->s ? url : &m->project.runbooks;
 	size_t n = strlen(base->s);

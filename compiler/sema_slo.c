@@ -12,6 +12,7 @@
  * runbooks see them like declared ones.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
@@ -298,6 +299,29 @@ static void check_query(builder *b, const opsc_slo *slo, const opsc_str *q, cons
 	}
 }
 
+/* The histogram is a metric name (its _bucket and _count series are
+ * queried) and `le` a bucket bound as the client writes it. */
+static bool latency_names_ok(builder *b, const opsc_str *hist, const opsc_str *le)
+{
+	opsc_diags *d = &b->s->ctx->diags;
+	const char *h = hist->s;
+	bool ok = *h && !(*h >= '0' && *h <= '9');
+	for (; *h && ok; h++)
+		ok = (*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') || (*h >= '0' && *h <= '9') || *h == '_' || *h == ':';
+	if (!ok) {
+		opsc_diag_error(d, "bad-histogram", hist->span,
+				"`%s` is not a metric name: letters, digits, `_` and `:`, not starting with a digit", hist->s);
+		return false;
+	}
+	char *end;
+	strtod(le->s, &end);
+	if (*le->s && !*end && strcmp(le->s, "+Inf") != 0)
+		return true;
+	uint32_t id = opsc_diag_error(d, "bad-histogram", le->span, "`%s` is not a bucket bound of the histogram", le->s);
+	opsc_diag_help(d, id, "give the `le` label of the bucket as the metrics show it, like \"0.25\" or \"1\"");
+	return false;
+}
+
 /* A latency SLI: the requests slower than `le` are the errors (Sloth's
  * kubernetes-apiserver example): count - bucket{le} over count. */
 static void build_latency(builder *b, const sema_item *it, const opsc_block *lb, opsc_slo *slo)
@@ -310,7 +334,7 @@ static void build_latency(builder *b, const sema_item *it, const opsc_block *lb,
 	const opsc_expr *e = sema_item_attr(b, &li, "select");
 	if (e)
 		sema_map(b->s, e, it->scope, &sel);
-	if (!hist.s || !le.s)
+	if (!hist.s || !le.s || !latency_names_ok(b, &hist, &le))
 		return;
 	opsc_arena *a = b->s->ctx->arena;
 	const char *m = "";
@@ -406,8 +430,10 @@ void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo)
 	uint32_t n = opsc_slo_rules(b->s->ctx->arena, slo, rules);
 	for (uint32_t i = 0; i < n; i++) {
 		opsc_promql_error err;
-		if (!opsc_promql_check(rules[i].expr, (uint32_t)strlen(rules[i].expr), &err, NULL))
-			opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->errors.span,
-					"the rule %s of slo `%s` is not PromQL: %s", rules[i].record, slo->name.s, err.message);
+		if (opsc_promql_check(rules[i].expr, (uint32_t)strlen(rules[i].expr), &err, NULL))
+			continue;
+		opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->errors.span,
+				"the rule %s of slo `%s` is not PromQL: %s", rules[i].record, slo->name.s, err.message);
+		break; /* the others are the same query over other windows */
 	}
 }
