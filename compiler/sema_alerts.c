@@ -82,7 +82,7 @@ static opsc_alert *add_alert(builder *b, const opsc_backup *bk, const alert_text
 	}
 	opsc_promql_error err;
 	if (!opsc_promql_check(expr, (uint32_t)strlen(expr), &err, NULL))
-		opsc_diag_error(&b->s->ctx->diags, "bad-promql", bk->name.span,
+		opsc_diag_error(&b->s->ctx->diags, "promql", bk->name.span,
 				"the %s alert of backup `%s` is not PromQL: %s", origin, bk->name.s, err.message);
 	return al;
 }

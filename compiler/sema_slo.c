@@ -272,7 +272,7 @@ void sema_slo_alert_pair(builder *b, const opsc_slo *slo)
 		al->checks = slo->checks;
 		opsc_promql_error err;
 		if (!opsc_promql_check(al->expr.s, (uint32_t)strlen(al->expr.s), &err, NULL))
-			opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->span, "the alert %s of slo `%s` is not PromQL: %s",
+			opsc_diag_error(&b->s->ctx->diags, "promql", slo->span, "the alert %s of slo `%s` is not PromQL: %s",
 					al->name.s, slo->name.s, err.message);
 	}
 }
@@ -293,7 +293,7 @@ static void check_query(builder *b, const opsc_slo *slo, const opsc_str *q, cons
 	const char *text = with_window(b->s->ctx->arena, q->s, "5m");
 	opsc_promql_error err;
 	if (!opsc_promql_check(text, (uint32_t)strlen(text), &err, NULL)) {
-		uint32_t id = opsc_diag_error(d, "bad-promql", q->span, "the %s query of slo `%s` is not PromQL: %s",
+		uint32_t id = opsc_diag_error(d, "promql", q->span, "the %s query of slo `%s` is not PromQL: %s",
 					      what, slo->name.s, err.message);
 		opsc_diag_help(d, id, "with the window filled in it reads `%s`", text);
 	}
@@ -432,7 +432,7 @@ void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo)
 		opsc_promql_error err;
 		if (opsc_promql_check(rules[i].expr, (uint32_t)strlen(rules[i].expr), &err, NULL))
 			continue;
-		opsc_diag_error(&b->s->ctx->diags, "bad-promql", slo->errors.span,
+		opsc_diag_error(&b->s->ctx->diags, "promql", slo->errors.span,
 				"the rule %s of slo `%s` is not PromQL: %s", rules[i].record, slo->name.s, err.message);
 		break; /* the others are the same query over other windows */
 	}
