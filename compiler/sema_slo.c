@@ -262,7 +262,8 @@ void sema_slo_alert_pair(builder *b, const opsc_slo *slo)
 			slo->span
 		};
 		al->labels.items = opsc_arena_alloc(a, (slo->labels.len + 1) * sizeof *al->labels.items);
-		memcpy(al->labels.items, slo->labels.items, slo->labels.len * sizeof *al->labels.items);
+		for (uint32_t i = 0; i < slo->labels.len; i++)
+			al->labels.items[i] = slo->labels.items[i];
 		al->labels.len = slo->labels.len;
 		al->labels.items[al->labels.len++] = (opsc_kv){ { "sloth_severity", slo->span }, { burn_alerts[k].kind, slo->span } };
 		al->envs = slo->envs;
