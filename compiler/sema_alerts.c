@@ -134,8 +134,14 @@ static void backup_alerts(builder *b, opsc_backup *bk)
 		al->summary = (opsc_str){ opsc_arena_printf(a, rpo_text.summary, dur(a, bk->rpo_s)), bk->span };
 		al->description = (opsc_str){ opsc_arena_printf(a, rpo_text.description, bk->name.s, dur(a, bk->rpo_s)), bk->span };
 	}
-	if (!bk->restore_test.s)
+	if (!bk->restore_test.s) {
+		if (bk->restore_namespace.s) {
+			uint32_t d = opsc_diag_error(&b->s->ctx->diags, "restore-namespace", bk->restore_namespace.span,
+						     "backup `%s` has a `restore_namespace` but no `restore_test`", bk->name.s);
+			opsc_diag_help(&b->s->ctx->diags, d, "add `restore_test = \"0 6 * * 1\"` (when to test), or drop it");
+		}
 		return;
+	}
 	check_scratch(b, bk);
 	/* one missed run is allowed: a restore may start late and take its timeout */
 	int64_t gap = opsc_units_cron_max_interval(bk->restore_test.s);
