@@ -94,7 +94,7 @@ static void write_fires(FILE *f, opsc_emit *em, const opsc_alert *al, bool sever
 		fprintf(f, "%s\n\n", al->description.s);
 	fputs("| | |\n| --- | --- |\n", f);
 	fprintf(f, "| severity | %s |\n", al->severity.s ? al->severity.s : "(none)");
-	fprintf(f, "| for | %s |\n", opsc_emit_duration(em, al->for_s));
+	fprintf(f, "| for | %s |\n", al->for_s ? opsc_emit_duration(em, al->for_s) : "0 (fires as soon as the expression holds)");
 	fputs("| group | ", f);
 	cell(f, al->group.s ? al->group.s : "opsc");
 	fputs(" |\n", f);
