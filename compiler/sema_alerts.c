@@ -46,15 +46,21 @@ static const alert_text restore_text = {
 	  "`kubectl -n velero get cronjob <cronjob>`: is it suspended, when did it last run" },
 };
 
-static opsc_strs strs_of(opsc_arena *a, const char *const *v, opsc_span span)
+opsc_strs sema_strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_span span)
 {
-	uint32_t n = 0;
-	while (n < 4 && v[n])
-		n++;
 	opsc_strs out = { opsc_arena_alloc(a, (n + 1) * sizeof *out.items), n };
 	for (uint32_t i = 0; i < n; i++)
 		out.items[i] = (opsc_str){ v[i], span };
 	return out;
+}
+
+/* The entries of a fixed-size table column up to the first NULL. */
+static uint32_t count_of(const char *const *v, uint32_t max)
+{
+	uint32_t n = 0;
+	while (n < max && v[n])
+		n++;
+	return n;
 }
 
 static opsc_alert *add_alert(builder *b, const opsc_backup *bk, const alert_text *t, const char *expr,
@@ -71,8 +77,8 @@ static opsc_alert *add_alert(builder *b, const opsc_backup *bk, const alert_text
 	al->expr = (opsc_str){ expr, bk->span };
 	al->severity = (opsc_str){ t->severity, bk->span };
 	al->origin = origin;
-	al->causes = strs_of(a, t->causes, bk->span);
-	al->checks = strs_of(a, t->checks, bk->span);
+	al->causes = sema_strs_of(a, t->causes, count_of(t->causes, 4), bk->span);
+	al->checks = sema_strs_of(a, t->checks, count_of(t->checks, 4), bk->span);
 	al->labels.items = opsc_arena_alloc(a, sizeof *al->labels.items);
 	al->labels.items[0] = (opsc_kv){ { "schedule", bk->name.span }, { bk->name.s, bk->name.span } };
 	al->labels.len = 1;

@@ -41,6 +41,11 @@ void sema_env_list(builder *b, const sema_item *it, const opsc_expr *e, const op
  * OPSC_NO_SPAN for an item written directly. */
 opsc_span sema_used_at(const sema_item *it);
 
+/* An alert severity (critical, warning, info; a word or a string) into `out` when given. */
+void sema_item_severity(builder *b, const sema_item *it, const char *name, opsc_str *out);
+/* `n` fixed strings as a list, each placed at `span`. */
+opsc_strs sema_strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_span span);
+
 /* sema_slo.c: service level objectives, and the alerts generated from
  * them and from backups (RPO, restore test), appended to the Model's. */
 void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo);

@@ -241,6 +241,18 @@ void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 		sema_duration(b->s, e, it->scope, &bk->restore_timeout_s);
 }
 
+void sema_item_severity(builder *b, const sema_item *it, const char *name, opsc_str *out)
+{
+	const opsc_expr *e = sema_item_attr(b, it, name);
+	if (!e)
+		return;
+	e = sema_resolve(b->s, e, it->scope);
+	if (e->kind == OPSC_EXPR_IDENT)
+		*out = (opsc_str){ e->ident, e->span };
+	else if (e->kind == OPSC_EXPR_STRING)
+		sema_string(b->s, e, NULL, out);
+}
+
 void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 {
 	al->span = it->block->type_span;
@@ -249,14 +261,7 @@ void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 	const opsc_expr *e = sema_item_attr(b, it, "expr");
 	if (e)
 		sema_promql(b->s, e, it->scope, &al->expr);
-	e = sema_item_attr(b, it, "severity");
-	if (e) {
-		e = sema_resolve(b->s, e, it->scope);
-		if (e->kind == OPSC_EXPR_IDENT)
-			al->severity = (opsc_str){ e->ident, e->span };
-		else if (e->kind == OPSC_EXPR_STRING)
-			sema_string(b->s, e, NULL, &al->severity);
-	}
+	sema_item_severity(b, it, "severity", &al->severity);
 	sema_item_string(b, it, "summary", &al->summary);
 	sema_item_string(b, it, "description", &al->description);
 	sema_item_string(b, it, "runbook", &al->runbook);

@@ -165,18 +165,6 @@ static const char *burn_expr(opsc_arena *a, const opsc_slo *slo, size_t k)
 	return out;
 }
 
-static void read_severity(builder *b, const sema_item *it, const char *name, opsc_str *out)
-{
-	const opsc_expr *e = sema_item_attr(b, it, name);
-	if (!e)
-		return;
-	e = sema_resolve(b->s, e, it->scope);
-	if (e->kind == OPSC_EXPR_IDENT)
-		*out = (opsc_str){ e->ident, e->span };
-	else if (e->kind == OPSC_EXPR_STRING)
-		sema_string(b->s, e, NULL, out);
-}
-
 /* "requests-availability" -> "RequestsAvailability". */
 static const char *camel(opsc_arena *a, const char *s)
 {
@@ -205,14 +193,6 @@ static const char *const slo_checks[] = {
 	"the remaining budget: slo:period_error_budget_remaining:ratio",
 };
 
-static opsc_strs strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_span span)
-{
-	opsc_strs out = { opsc_arena_alloc(a, (n + 1) * sizeof *out.items), n };
-	for (uint32_t i = 0; i < n; i++)
-		out.items[i] = (opsc_str){ v[i], span };
-	return out;
-}
-
 /* What the SLO's alerts take from the block. */
 static void read_alerting(builder *b, const sema_item *it, opsc_slo *slo)
 {
@@ -222,11 +202,11 @@ static void read_alerting(builder *b, const sema_item *it, opsc_slo *slo)
 	sema_item_string(b, it, "alert", &slo->alert);
 	slo->page = (opsc_str){ "critical", slo->span };
 	slo->ticket = (opsc_str){ "warning", slo->span };
-	read_severity(b, it, "page", &slo->page);
-	read_severity(b, it, "ticket", &slo->ticket);
+	sema_item_severity(b, it, "page", &slo->page);
+	sema_item_severity(b, it, "ticket", &slo->ticket);
 	sema_item_string(b, it, "runbook", &slo->runbook);
-	slo->causes = strs_of(a, slo_causes, sizeof slo_causes / sizeof *slo_causes, slo->span);
-	slo->checks = strs_of(a, slo_checks, sizeof slo_checks / sizeof *slo_checks, slo->span);
+	slo->causes = sema_strs_of(a, slo_causes, sizeof slo_causes / sizeof *slo_causes, slo->span);
+	slo->checks = sema_strs_of(a, slo_checks, sizeof slo_checks / sizeof *slo_checks, slo->span);
 	const opsc_expr *e;
 	if ((e = sema_item_attr(b, it, "causes")))
 		sema_strings(b->s, e, it->scope, &slo->causes);
