@@ -6,20 +6,18 @@
  * its burn) and two multi-window multi-burn-rate alerts: a page when the
  * budget of the period would be gone in about two days (2% of it in one
  * hour, 5% in six) and a ticket when it would be gone within the period
- * (10% in a day, 10% in three). Those alerts, the RPO alert of a backup
- * with `rpo` and the alert of a backup's restore test are appended to the
- * Model's alerts, so the routing proof, the alert policies and the
+ * (10% in a day, 10% in three). Those alerts are appended to the Model's
+ * alerts (after the declared ones, with the backups' alerts of
+ * sema_alerts.c), so the routing proof, the alert policies and the
  * runbooks see them like declared ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
 #include "promql.h"
 #include "sema_build_int.h"
 #include "sema_slo.h"
-#include "units.h"
 
 #define WINDOW_MARK "{{.window}}"
 
@@ -111,6 +109,8 @@ uint32_t opsc_slo_rules(opsc_arena *a, const opsc_slo *slo, opsc_slo_rule *out)
 {
 	uint32_t n = 0;
 	const char *sel = slo_selector(a, slo), *period = period_text(slo->window_s);
+	if (!period)
+		period = "30d"; /* an unknown window was reported; the rules are not emitted */
 	for (size_t i = 0; i < sizeof sli_windows / sizeof *sli_windows; i++) {
 		const char *w = sli_windows[i];
 		out[n++] = (opsc_slo_rule){
@@ -121,7 +121,7 @@ uint32_t opsc_slo_rules(opsc_arena *a, const opsc_slo *slo, opsc_slo_rule *out)
 		};
 	}
 	out[n++] = (opsc_slo_rule){
-		opsc_arena_printf(a, "slo:sli_error:ratio_rate%s", period ? period : "30d"),
+		opsc_arena_printf(a, "slo:sli_error:ratio_rate%s", period),
 		opsc_arena_printf(a, "sum_over_time(slo:sli_error:ratio_rate5m%s[%s])\n/ ignoring (sloth_window)\n"
 				     "count_over_time(slo:sli_error:ratio_rate5m%s[%s])\n",
 				  sel, period, sel, period),
