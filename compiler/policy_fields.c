@@ -513,6 +513,8 @@ static const opsc_policy_field fields[] = {
 	F(BACKUP, "select", T(MAP), get_map, opsc_backup, select),
 	F(BACKUP, "storage", T(STRING), get_str, opsc_backup, storage),
 	F(BACKUP, "snapshot_volumes", T(BOOL), get_bool, opsc_backup, snapshot_volumes),
+	F(BACKUP, "restore_test", T(STRING), get_str_at, opsc_backup, restore_test),
+	F(BACKUP, "restore_namespace", T(STRING), get_str, opsc_backup, restore_namespace),
 
 	F(ALERT, "name", T(STRING), get_str, opsc_alert, name),
 	F(ALERT, "group", T(STRING), get_str, opsc_alert, group),
