@@ -153,12 +153,25 @@ check "... with the expression" grep -qF 'kube_node_status_condition{condition="
 check "... and the module's first checks" grep -qF '1. `kubectl describe node <node>`: conditions and the last heartbeat' "$r7/docs/runbooks/node-not-ready.md"
 printf 'changed by hand\n' >> "$r7/docs/runbooks/crashloop.md"
 out=$(cd "$r7" && "$opsc" build 2>&1)
-check "a second build writes no runbook" sh -c "! echo '$out' | grep -q 'runbook skeleton'"
+check "a second build writes no runbook" bash -c '! grep -q "runbook skeleton" <<<"$1"' _ "$out"
 check "... and leaves an edited one alone" grep -q 'changed by hand' "$r7/docs/runbooks/crashloop.md"
 (cd "$r7" && git add -A && git -c user.name=t -c user.email=t@t commit -qm r && git rm -q docs/runbooks/pvc-full.md && git -c user.name=t -c user.email=t@t commit -qm d)
 out=$(cd "$r7" && "$opsc" lint 2>&1); rc=$?
 check "lint: a runbook link whose file is missing is an error here (exit 1)" test $rc -eq 1
 check "... located at the use that set the link" grep -qF 'policies/alerts.ops:23:5: error[alert-runbook]: the runbook of alert PVCAlmostFull is not in the repository: docs/runbooks/pvc-full.md does not exist' <<<"$out"
+check "... and nothing else: restore tests' scratch namespaces are no environments" grep -q '^opsc lint: 1 finding (1 error)' <<<"$out"
+cat > "$r7/policies/verified.ops" <<'EOF'
+policy "restore-tested" {
+  severity = error
+  for b in backups {
+    require b.restore_test != null : "backup ${b.name} is never restore-tested"
+  }
+}
+EOF
+(cd "$r7" && git add -A && git -c user.name=t -c user.email=t@t commit -qm p)
+out=$(cd "$r7" && "$opsc" lint 2>&1)
+check "a policy sees which backups are restore-tested" grep -qF 'error[restore-tested]: backup weekly is never restore-tested' <<<"$out"
+check "... and only those that are not" bash -c '! grep -q "backup daily is never" <<<"$1"' _ "$out"
 rm -rf "$r7/docs/runbooks" && ln -s "$work/target" "$r7/docs/runbooks"
 out=$(cd "$r7" && "$opsc" build 2>&1); rc=$?
 check "a runbooks directory that is a symlink is not written through (exit 2)" test $rc -eq 2
