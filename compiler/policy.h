@@ -53,6 +53,7 @@ typedef enum {
 	OPSC_REC_WORKLOAD,
 	OPSC_REC_CONTAINER,
 	OPSC_REC_VOLUME,
+	OPSC_REC_SLO,
 	OPSC_REC_COUNT
 } opsc_record_kind;
 

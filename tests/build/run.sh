@@ -167,11 +167,19 @@ policy "restore-tested" {
     require b.restore_test != null : "backup ${b.name} is never restore-tested"
   }
 }
+policy "production-slos" {
+  severity = error
+  for s in slos where contains(s.envs, env.production) {
+    require s.objective >= 99.5% : "SLO ${s.name} of ${s.service} promises only ${s.objective}%"
+  }
+}
 EOF
 (cd "$r7" && git add -A && git -c user.name=t -c user.email=t@t commit -qm p)
 out=$(cd "$r7" && "$opsc" lint 2>&1)
 check "a policy sees which backups are restore-tested" grep -qF 'error[restore-tested]: backup weekly is never restore-tested' <<<"$out"
 check "... and only those that are not" bash -c '! grep -q "backup daily is never" <<<"$1"' _ "$out"
+check "a policy reads the SLOs" grep -qF 'policies/slos.ops:17:1: error[production-slos]: SLO latency of agents promises only 99%' <<<"$out"
+check "... and only those below the bar" bash -c '! grep -q "SLO availability of agents" <<<"$1"' _ "$out"
 rm -rf "$r7/docs/runbooks" && ln -s "$work/target" "$r7/docs/runbooks"
 out=$(cd "$r7" && "$opsc" build 2>&1); rc=$?
 check "a runbooks directory that is a symlink is not written through (exit 2)" test $rc -eq 2
