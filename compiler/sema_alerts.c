@@ -208,7 +208,7 @@ static bool runbooks_ok(builder *b, const opsc_project *p)
 
 /* Under `runbook_url` a link names the page (documentation sites serve
  * docs/runbooks/x.md as <url>/x); without one it is the file's path. */
-static void runbook_links(builder *b)
+void sema_runbook_links(builder *b)
 {
 	opsc_model *m = b->s->model;
 	if (!m->has_project || !runbooks_ok(b, &m->project))
@@ -235,5 +235,4 @@ void sema_slo_alerts(builder *b)
 	}
 	for (uint32_t i = 0; i < b->s->model->nbackups; i++)
 		backup_alerts(b, &b->s->model->backups[i]);
-	runbook_links(b);
 }

@@ -311,7 +311,11 @@ static void build_all(builder *b)
 		default: break;
 		}
 	}
+	/* SLO and backup alerts fill the slots sized for them above; the
+	 * rotation alerts grow the list; then every alert gets its runbook */
 	sema_slo_alerts(b);
+	sema_build_secrets(b);
+	sema_runbook_links(b);
 	sema_check_reviewer_ids(b);
 	sema_check_paths(b);
 	opsc_free(slot);

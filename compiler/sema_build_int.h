@@ -50,8 +50,10 @@ opsc_strs sema_strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_spa
  * them and from backups (RPO, restore test), appended to the Model's. */
 void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo);
 void sema_slo_alert_pair(builder *b, const opsc_slo *slo);
-/* sema_alerts.c: after every block is built */
+/* sema_alerts.c: after every block is built, the alerts of SLOs and
+ * backups; after every alert exists, the default runbook links. */
 void sema_slo_alerts(builder *b);
+void sema_runbook_links(builder *b);
 
 /* sema_build_project.c: environments, the project block, policies, secrets. */
 void sema_build_env(builder *b, const sema_item *it, opsc_env *env);
@@ -59,6 +61,13 @@ void sema_build_project(builder *b, const sema_item *it, opsc_project *p);
 void sema_build_policy(builder *b, const sema_item *it, opsc_policy *p);
 void sema_build_secret(builder *b, const sema_item *it, opsc_secret_rule *r);
 void sema_check_reviewer_ids(builder *b);
+
+/* sema_secrets.c: secret stores, the project's rotation defaults, each
+ * environment's `secrets` and `pod_security`; then every referenced Secret
+ * (model->secrets) and an alert on the age of each one with a period. */
+void sema_build_secrets(builder *b);
+/* sema_rotation.c: the rest, once the stores and references are read. */
+void sema_rotation_build(builder *b);
 
 /* sema_paths.c: `output`, clusters and environment names as directories. */
 void sema_check_paths(builder *b);

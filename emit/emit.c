@@ -31,6 +31,7 @@ const opsc_emitter *const opsc_emitters[] = {
 	&opsc_emit_restoretest,
 	&opsc_emit_alertmanager,
 	&opsc_emit_github,
+	&opsc_emit_external_secrets,
 	&opsc_emit_flux, /* last: it lists what the others wrote */
 	NULL,
 };

@@ -129,6 +129,7 @@ uint32_t opsc_velero_namespaces(opsc_emit *em, const opsc_backup *bk, const char
 				const char ***out);
 
 extern const opsc_emitter opsc_emit_kubernetes, opsc_emit_velero, opsc_emit_prometheus,
-	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux, opsc_emit_slo, opsc_emit_restoretest;
+	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux, opsc_emit_external_secrets, opsc_emit_slo,
+	opsc_emit_restoretest;
 
 #endif

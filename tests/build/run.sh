@@ -145,7 +145,7 @@ check "--dry-run names the runbooks it would write" grep -q '^runbook    docs/ru
 check "... and writes none" test ! -e "$r7/docs"
 mkdir -p "$r7/docs/runbooks" && printf '# High CPU\nOur own words.\n' > "$r7/docs/runbooks/high-cpu.md"
 out=$(cd "$r7" && "$opsc" build 2>&1)
-check "a build writes the missing runbooks" grep -q '18 runbook skeletons written' <<<"$out"
+check "a build writes the missing runbooks" grep -q '19 runbook skeletons written' <<<"$out"
 check "... never the one already written" test "$(cat "$r7/docs/runbooks/high-cpu.md")" = "$(printf '# High CPU\nOur own words.')"
 check "... a skeleton says what fires, how bad, where it goes" \
   grep -qxF '| routed to | pagerduty |' "$r7/docs/runbooks/node-not-ready.md"

@@ -89,8 +89,8 @@ static void test_emit_slo__routing_proof(void **state)
 	(void)state;
 	char text[4096];
 	snprintf(text, sizeof text, "%s%s", slo_src,
-		 "receiver \"slack\" { slack { api_url = secret(\"s\", \"u\") } }\n"
-		 "receiver \"pager\" { pagerduty { routing_key = secret(\"pd\", \"k\") } }\n"
+		 "receiver \"slack\" { slack { api_url = secret(\"s\", \"u\", { rotate = 90d }) } }\n"
+		 "receiver \"pager\" { pagerduty { routing_key = secret(\"pd\", \"k\", { rotate = 90d }) } }\n"
 		 "route {\n  to = receiver.slack\n  when sloth_severity == page { to = receiver.pager }\n}\n");
 	opsc_emit_fixture f;
 	assert_int_equal(opsc_test_emit(&f, &opsc_emit_alertmanager, text), 0);
@@ -108,8 +108,8 @@ static void test_emit_slo__routing_proof(void **state)
 	uint32_t unrouted = 0;
 	for (uint32_t i = 0; i < f.ctx.diags.items.len; i++) {
 		const opsc_diag *d = &f.ctx.diags.items.items[i];
-		if (strcmp(d->code, "unrouted-alert") != 0)
-			continue;
+		if (strcmp(d->code, "unrouted-alert") != 0 || !strstr(d->message, "ApiAvailability"))
+			continue; /* the Secrets' rotation alerts are lost as well */
 		unrouted++;
 		assert_string_equal(d->message, "alert `ApiAvailabilityErrorBudgetBurn` reaches no receiver: it matches "
 						"no route with `to`, and the root route has none");

@@ -6,7 +6,7 @@ and kind pinned and required, additionalProperties false on every object
 with properties, optional fields also null. Descriptions are dropped (a
 CronJob inlines the whole PodSpec).
 
-usage: convert.py SWAGGER_JSON OUTDIR
+usage: convert_openapi.py SWAGGER_JSON OUTDIR
 (SWAGGER_JSON: kubernetes/swagger.json.unprocessed of kubernetes-client/python
 tag v36.0.3, commit 67e7d9abfc6fe6629fa650d9b0abf4c99ef8c39c)
 """
