@@ -214,15 +214,33 @@ static bool first_of_file(const opsc_model *m, uint32_t i)
 	return true;
 }
 
-int opsc_runbook_write(opsc_ctx *ctx, const opsc_model *model, const char *proj, bool dry_run, FILE *log)
+uint32_t opsc_runbook_pending(opsc_ctx *ctx, opsc_model *model, uint32_t **out)
+{
+	uint32_t n = 0;
+	*out = opsc_arena_alloc(ctx->arena, (model->nalerts + 1) * sizeof **out);
+	for (uint32_t i = 0; i < model->nalerts; i++) {
+		const opsc_alert *al = &model->alerts[i];
+		if (al->runbook_file.s && !al->runbook_found && opsc_project_inside(al->runbook_file.s) &&
+		    first_of_file(model, i))
+			(*out)[n++] = i;
+	}
+	/* what the build writes counts as there: every alert sharing the file */
+	for (uint32_t k = 0; k < n; k++)
+		for (uint32_t i = 0; i < model->nalerts; i++)
+			if (model->alerts[i].runbook_file.s &&
+			    strcmp(model->alerts[i].runbook_file.s, model->alerts[(*out)[k]].runbook_file.s) == 0)
+				model->alerts[i].runbook_found = true;
+	return n;
+}
+
+int opsc_runbook_write(opsc_ctx *ctx, const opsc_model *model, const char *proj, const uint32_t *pending,
+		       uint32_t npending, bool dry_run, FILE *log)
 {
 	opsc_emit em = { .ctx = ctx, .model = model };
 	int n = 0;
-	for (uint32_t i = 0; i < model->nalerts; i++) {
-		const opsc_alert *al = &model->alerts[i];
-		if (!al->runbook_file.s || al->runbook_found || !opsc_project_inside(al->runbook_file.s) || !first_of_file(model, i))
-			continue;
-		int rc = dry_run ? 0 : write_one(&em, model, i, proj);
+	for (uint32_t k = 0; k < npending; k++) {
+		const opsc_alert *al = &model->alerts[pending[k]];
+		int rc = dry_run ? 0 : write_one(&em, model, pending[k], proj);
 		if (rc < 0)
 			return -1;
 		if (rc > 0)

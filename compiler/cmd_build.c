@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "build.h"
 #include "build_runbook.h"
 #include "cli.h"
@@ -28,7 +29,8 @@ static const char build_help[] =
 	"restore tests, PrometheusRules (alerts and SLO rules) and\n"
 	"AlertmanagerConfigs (with plain Prometheus and Alertmanager files),\n"
 	"External Secrets (ClusterSecretStores and ExternalSecrets), GitHub\n"
-	"environment settings and Flux Kustomizations.\n"
+	"environment settings and Flux Kustomizations.\n"	"The policies run as in `opsc check`; an error among them, as any error\n"
+	"of the .ops, writes nothing.\n"
 	"\n"
 	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
 	"exists, else .). The output goes to the project's `output` directory\n"
@@ -266,6 +268,11 @@ static int run(build_args *a, opsc_ctx *ctx)
 		opsc_esc_printf(stderr, "opsc build: internal error while emitting\n");
 		goto done;
 	}
+	/* the verdict of opsc check, policies included; after emitting, whose
+	 * headers name the sources compiled so far, not the built-in policies */
+	uint32_t *pending = NULL, npending = opsc_runbook_pending(ctx, &model, &pending);
+	if (!ctx->diags.errors)
+		opsc_policy_check_declared(ctx, &model);
 	if (ctx->diags.errors) {
 		exit = OPSC_EXIT_FINDINGS;
 		goto done;
@@ -280,7 +287,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	const char *shown = shown_path(out);
 	report_refused(&plan, shown);
 	int runbooks = 0;
-	if (!plan.refused && (runbooks = opsc_runbook_write(ctx, &model, proj, a->dry_run || a->check,
+	if (!plan.refused && (runbooks = opsc_runbook_write(ctx, &model, proj, pending, npending, a->dry_run || a->check,
 							    a->quiet && !a->dry_run && !a->check ? NULL : stdout)) < 0) {
 		opsc_esc_printf(stderr, "opsc build: cannot write a runbook: %s\n", strerror(errno));
 		goto done;

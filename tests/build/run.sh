@@ -180,6 +180,7 @@ check "a policy sees which backups are restore-tested" grep -qF 'error[restore-t
 check "... and only those that are not" bash -c '! grep -q "backup daily is never" <<<"$1"' _ "$out"
 check "a policy reads the SLOs" grep -qF 'policies/slos.ops:17:1: error[production-slos]: SLO latency of agents promises only 99%' <<<"$out"
 check "... and only those below the bar" bash -c '! grep -q "SLO availability of agents" <<<"$1"' _ "$out"
+rm -f "$r7/policies/verified.ops"  # its errors would stop the build before it writes
 rm -rf "$r7/docs/runbooks" && ln -s "$work/target" "$r7/docs/runbooks"
 out=$(cd "$r7" && "$opsc" build 2>&1); rc=$?
 check "a runbooks directory that is a symlink is not written through (exit 2)" test $rc -eq 2
