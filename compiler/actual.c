@@ -141,12 +141,18 @@ static void read_namespace(opsc_actual *a, const opsc_yamldoc_node *doc)
 		opsc_actual_invalid(a, doc, "a Namespace needs metadata.name");
 		return;
 	}
+	opsc_kvs labels = opsc_actual_kvs(a, doc, "metadata.labels");
+	/* a restore test's scratch namespace (emit/restoretest.c) holds
+	 * restored copies, no workload: like `velero`, not an environment */
+	for (uint32_t l = 0; l < labels.len; l++)
+		if (strcmp(labels.items[l].key.s, "opsc.dev/restore-test") == 0)
+			return;
 	uint32_t i = opsc_actual_env(a, name); /* may grow envs: index first */
 	a->has_manifest.items[i] = true;
 	opsc_env *e = &a->envs.items[i];
 	e->span = opsc_actual_span(a, doc);
 	e->name = e->namespace_ = name;
-	e->labels = opsc_actual_kvs(a, doc, "metadata.labels");
+	e->labels = labels;
 	for (uint32_t l = 0; l < e->labels.len; l++) {
 		const opsc_kv *kv = &e->labels.items[l];
 		if ((strcmp(kv->key.s, "tier") == 0 || strcmp(kv->key.s, "environment") == 0 ||

@@ -14,6 +14,7 @@
 
 #include "policy.h"
 #include "build.h"
+#include "build_runbook.h"
 #include "cli.h"
 #include "compile.h"
 #include "escape.h"
@@ -24,11 +25,11 @@ static const char build_help[] =
 	"usage: opsc build [options] [PATH...]\n"
 	"\n"
 	"Compile the .ops files and write every manifest they describe: Kubernetes\n"
-	"namespaces, RBAC, network policies and quotas, Velero schedules,\n"
-	"PrometheusRules and AlertmanagerConfigs (with plain Prometheus and\n"
-	"Alertmanager files), External Secrets (ClusterSecretStores and\n"
-	"ExternalSecrets), GitHub environment settings and Flux Kustomizations.\n"
-	"The policies run as in `opsc check`; an error among them, as any error\n"
+	"namespaces, RBAC, network policies and quotas, Velero schedules and\n"
+	"restore tests, PrometheusRules (alerts and SLO rules) and\n"
+	"AlertmanagerConfigs (with plain Prometheus and Alertmanager files),\n"
+	"External Secrets (ClusterSecretStores and ExternalSecrets), GitHub\n"
+	"environment settings and Flux Kustomizations.\n"	"The policies run as in `opsc check`; an error among them, as any error\n"
 	"of the .ops, writes nothing.\n"
 	"\n"
 	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
@@ -43,6 +44,10 @@ static const char build_help[] =
 	"hand is not overwritten without --force. One build writes at a time: a\n"
 	"build holds a lock (.git/opsc-build.lock, released when it ends) from\n"
 	"before it reads the output directory until the new tree is in place.\n"
+	"\n"
+	"With the project's `runbooks` directory, a Markdown skeleton is written\n"
+	"for each alert whose runbook file is missing (listed as `runbook PATH`);\n"
+	"a runbook that exists is never written to, --force or not.\n"
 	"\n"
 	"options:\n"
 	"  -o, --out DIR   write to DIR instead of the project's output directory\n"
@@ -265,6 +270,7 @@ static int run(build_args *a, opsc_ctx *ctx)
 	}
 	/* the verdict of opsc check, policies included; after emitting, whose
 	 * headers name the sources compiled so far, not the built-in policies */
+	uint32_t *pending = NULL, npending = opsc_runbook_pending(ctx, &model, &pending);
 	if (!ctx->diags.errors)
 		opsc_policy_check_declared(ctx, &model);
 	if (ctx->diags.errors) {
@@ -280,6 +286,12 @@ static int run(build_args *a, opsc_ctx *ctx)
 	}
 	const char *shown = shown_path(out);
 	report_refused(&plan, shown);
+	int runbooks = 0;
+	if (!plan.refused && (runbooks = opsc_runbook_write(ctx, &model, proj, pending, npending, a->dry_run || a->check,
+							    a->quiet && !a->dry_run && !a->check ? NULL : stdout)) < 0) {
+		opsc_esc_printf(stderr, "opsc build: cannot write a runbook: %s\n", strerror(errno));
+		goto done;
+	}
 	uint32_t changed = plan.added + plan.updated + plan.removed;
 	if (a->dry_run || a->check) {
 		list_changes(&plan, shown);
@@ -303,8 +315,10 @@ static int run(build_args *a, opsc_ctx *ctx)
 		goto done;
 	}
 	if (!a->quiet)
-		opsc_esc_printf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed\n", shown,
-			plan.added + plan.updated, plan.unchanged, plan.removed);
+		opsc_esc_printf(stderr, "opsc build: %s: %u written, %u unchanged, %u removed%s\n", shown,
+			plan.added + plan.updated, plan.unchanged, plan.removed,
+			runbooks ? opsc_arena_printf(ctx->arena, "; %d runbook skeleton%s written", runbooks,
+						     runbooks == 1 ? "" : "s") : "");
 	exit = OPSC_EXIT_OK;
 done:
 	opsc_build_unlock(lock);

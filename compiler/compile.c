@@ -1,6 +1,9 @@
 #include "compile.h"
 
+#include "alloc.h"
+#include "build_runbook.h"
 #include "load.h"
+#include "project.h"
 #include "sema.h"
 #include "verify.h"
 
@@ -11,6 +14,10 @@ int opsc_compile(opsc_model *out, opsc_ctx *ctx, const char *const *paths, uint3
 	if (rc < 0 && program.len == 0)
 		return 0; /* nothing readable: already a diagnostic */
 	rc = opsc_sema_check(out, ctx, &program);
+	/* runbook links into the project, for the alert-runbook rule */
+	char *proj = npaths ? opsc_project_dir(paths[0]) : NULL;
+	opsc_runbook_resolve(out, ctx, proj);
+	opsc_free(proj);
 	/* what the emitters would refuse or warn about, found here so check,
 	 * lint and build give one verdict (on a whole Model only) */
 	if (rc == 0 && ctx->diags.errors == 0)

@@ -74,6 +74,10 @@ typedef struct {
 	opsc_rule_setting *rules;
 	uint32_t nrules;
 	opsc_str break_glass; /* the one declared cluster-admin binding name, may be NULL */
+	/* Runbooks: the directory of their Markdown files, relative to the
+	 * project directory, and the base URL alerts link them under (NULL:
+	 * the directory itself); runbooks NULL: links are not checked. */
+	opsc_str runbooks, runbook_url;
 	/* Flux: the GitRepository the Kustomizations read ("flux-system"), and
 	 * the Kustomizations installing Velero ("velero") and the Prometheus
 	 * operator ("kube-prometheus-stack"), which CRD-backed objects wait for. */
@@ -242,6 +246,11 @@ typedef struct {
 	opsc_str storage; /* storage location name; NULL: the default */
 	bool snapshot_volumes;
 	bool snapshot_volumes_set; /* written in .ops: `false` is then a choice, not a default */
+	/* Restore test: a cron schedule (NULL: none), the scratch namespace
+	 * the latest backup is restored into, how long a restore may take. */
+	opsc_str restore_test;
+	opsc_str restore_namespace;
+	int64_t restore_timeout_s;
 } opsc_backup;
 
 /* ------------------------------------------------------------------- alerts */
@@ -258,8 +267,35 @@ typedef struct {
 	opsc_kvs labels; /* extra labels (severity is added by emitters) */
 	const struct opsc_env **envs; /* where the rule is deployed; none: every env */
 	uint32_t nenvs;
+	opsc_strs causes, checks; /* likely causes and first checks, for its runbook */
+	/* The runbook as a file of the project (relative to the project
+	 * directory; NULL: a link outside it) and whether that file exists. */
+	opsc_str runbook_file;
+	bool runbook_found;
+	const char *origin; /* "slo", "backup", "restore-test": generated from that block; NULL: declared */
 } opsc_alert;
 
+/* A service level objective, lowered to Sloth's recording rules and
+ * multi-window multi-burn-rate alerts (sema_slo.c, emit/slo.c). */
+typedef struct {
+	opsc_span span;
+	opsc_span used_at;
+	opsc_str name; /* "requests-availability" */
+	opsc_str service; /* "api" */
+	double objective; /* percent, 0 < objective < 100 */
+	const char *objective_text; /* as written, without '%': "99.9" */
+	int64_t window_s; /* 28d or 30d */
+	/* PromQL with {{.window}} where the range goes; a latency SLI is
+	 * lowered to these two */
+	opsc_str errors, total;
+	opsc_kvs labels; /* on every rule */
+	const struct opsc_env **envs; /* where the rules are deployed; none: every env */
+	uint32_t nenvs;
+	/* its two alerts: their name, the severities of the page and the
+	 * ticket, the runbook link and the runbook's causes and checks */
+	opsc_str alert, page, ticket, runbook;
+	opsc_strs causes, checks;
+} opsc_slo;
 /* ---------------------------------------------------------------- secrets */
 
 /* secret_store "NAME": an External Secrets Operator ClusterSecretStore. */
@@ -398,8 +434,10 @@ typedef struct {
 	uint32_t nnetpols;
 	opsc_backup *backups;
 	uint32_t nbackups;
-	opsc_alert *alerts;
+	opsc_alert *alerts; /* declared, then those generated from slos and backups */
 	uint32_t nalerts;
+	opsc_slo *slos;
+	uint32_t nslos;
 	opsc_receiver *receivers;
 	uint32_t nreceivers;
 	opsc_route route; /* the root route */

@@ -55,6 +55,7 @@ typedef enum {
 	OPSC_REC_VOLUME,
 	OPSC_REC_SECRET,
 	OPSC_REC_SECRET_STORE,
+	OPSC_REC_SLO,
 	OPSC_REC_COUNT
 } opsc_record_kind;
 

@@ -34,6 +34,7 @@ SPAN_FIRST(opsc_container);
 SPAN_FIRST(opsc_volume);
 SPAN_FIRST(opsc_secret);
 SPAN_FIRST(opsc_secret_store);
+SPAN_FIRST(opsc_slo);
 
 static const char *const record_names[OPSC_REC_COUNT] = {
 	[OPSC_REC_PROJECT] = "project",	    [OPSC_REC_ENV] = "environment",
@@ -46,6 +47,7 @@ static const char *const record_names[OPSC_REC_COUNT] = {
 	[OPSC_REC_RECEIVER] = "receiver",   [OPSC_REC_WORKLOAD] = "workload",
 	[OPSC_REC_CONTAINER] = "container", [OPSC_REC_VOLUME] = "volume",
 	[OPSC_REC_SECRET] = "secret",	    [OPSC_REC_SECRET_STORE] = "secret store",
+	[OPSC_REC_SLO] = "slo",
 };
 
 const char *opsc_policy_record_name(opsc_record_kind record)
@@ -246,6 +248,20 @@ static opsc_value get_alert_envs(opsc_arena *a, const opsc_model *m, const void 
 	(void)f;
 	const opsc_alert *al = n;
 	return env_list(a, m, al->envs, al->nenvs, al->nenvs == 0);
+}
+
+/* An SLO without `in` is deployed to every environment. */
+static opsc_value get_slo_envs(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)f;
+	const opsc_slo *slo = n;
+	return env_list(a, m, slo->envs, slo->nenvs, slo->nenvs == 0);
+}
+
+static opsc_value get_objective(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	return v_num(OPSC_PT_PERCENT, ((const opsc_slo *)n)->objective);
 }
 
 static opsc_value get_cluster_wide(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
@@ -554,6 +570,8 @@ static const opsc_policy_field fields[] = {
 	F(BACKUP, "select", T(MAP), get_map, opsc_backup, select),
 	F(BACKUP, "storage", T(STRING), get_str, opsc_backup, storage),
 	F(BACKUP, "snapshot_volumes", T(BOOL), get_bool, opsc_backup, snapshot_volumes),
+	F(BACKUP, "restore_test", T(STRING), get_str_at, opsc_backup, restore_test),
+	F(BACKUP, "restore_namespace", T(STRING), get_str, opsc_backup, restore_namespace),
 
 	F(ALERT, "name", T(STRING), get_str, opsc_alert, name),
 	F(ALERT, "group", T(STRING), get_str, opsc_alert, group),
@@ -563,8 +581,20 @@ static const opsc_policy_field fields[] = {
 	F(ALERT, "summary", T(STRING), get_str, opsc_alert, summary),
 	F(ALERT, "description", T(STRING), get_str, opsc_alert, description),
 	F(ALERT, "runbook", T(STRING), get_str, opsc_alert, runbook),
+	F(ALERT, "runbook_file", T(STRING), get_str_at, opsc_alert, runbook_file),
+	F(ALERT, "runbook_found", T(BOOL), get_bool, opsc_alert, runbook_found),
 	F(ALERT, "labels", T(MAP), get_map, opsc_alert, labels),
 	FX(ALERT, "envs", TRECS(ENV), get_alert_envs),
+
+	F(SLO, "name", T(STRING), get_str, opsc_slo, name),
+	F(SLO, "service", T(STRING), get_str, opsc_slo, service),
+	FX(SLO, "objective", T(PERCENT), get_objective),
+	F(SLO, "window", T(DURATION), get_dur, opsc_slo, window_s),
+	F(SLO, "alert", T(STRING), get_str, opsc_slo, alert),
+	F(SLO, "page", T(STRING), get_str, opsc_slo, page),
+	F(SLO, "ticket", T(STRING), get_str, opsc_slo, ticket),
+	F(SLO, "labels", T(MAP), get_map, opsc_slo, labels),
+	FX(SLO, "envs", TRECS(ENV), get_slo_envs),
 
 	F(RECEIVER, "name", T(STRING), get_str, opsc_receiver, name),
 	FX(RECEIVER, "kinds", TLIST(STRING), get_receiver_kinds),
@@ -652,6 +682,7 @@ static const struct {
 	C("networks", NETWORK, netpols, nnetpols, opsc_netpol),
 	C("backups", BACKUP, backups, nbackups, opsc_backup),
 	C("alerts", ALERT, alerts, nalerts, opsc_alert),
+	C("slos", SLO, slos, nslos, opsc_slo),
 	C("receivers", RECEIVER, receivers, nreceivers, opsc_receiver),
 	C("workloads", WORKLOAD, workloads, nworkloads, opsc_workload),
 	C("secrets", SECRET, secrets, nsecrets, opsc_secret),

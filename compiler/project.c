@@ -57,3 +57,15 @@ char *opsc_project_out_dir(const opsc_model *model, const char *proj)
 {
 	return opsc_project_resolve(proj, opsc_project_output(model));
 }
+
+bool opsc_project_inside(const char *rel)
+{
+	if (!*rel || *rel == '/')
+		return false;
+	for (const char *p = rel; p; p = strchr(p, '/')) {
+		p += *p == '/';
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || !p[2]))
+			return false;
+	}
+	return true;
+}

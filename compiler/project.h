@@ -19,6 +19,10 @@ char *opsc_project_dir(const char *path);
  * `rel` stands alone. */
 char *opsc_project_resolve(const char *base, const char *rel);
 
+/* Whether the relative path `rel` stays below the directory it is
+ * relative to: not empty, not absolute, no `..` segment. */
+bool opsc_project_inside(const char *rel);
+
 /* The project's `output`, relative to the project directory ("clusters"
  * when the project block does not say). Owned by the Model. */
 const char *opsc_project_output(const opsc_model *model);

@@ -38,6 +38,10 @@ static const opsc_rule checks[] = {
 	      "An egress rule names where traffic goes (`to`), an ingress rule where it comes from (`from`)."),
 	CHECK("bad-duration", ERROR, "not a duration", "Durations are a number and a unit: s, m, h, d, w "
 	      "(`30s`, `1h30m`)."),
+	CHECK("bad-histogram", ERROR, "a latency SLI's histogram or bucket that cannot be queried",
+	      "A latency SLI reads `<histogram>_bucket{le=...}` and `<histogram>_count`: the histogram is "
+	      "a metric name (letters, digits, `_`, `:`) and `le` a bucket bound as the metrics show it "
+	      "(\"0.25\", \"1\", \"+Inf\")."),
 	CHECK("bad-integer", ERROR, "a fraction where the target takes a whole number",
 	      "Kubernetes counts objects (`pods`, `services`, `secrets`, ... of a quota) in whole numbers: "
 	      "`pods = 1.5` is rejected by the API server. Give an integer."),
@@ -45,6 +49,9 @@ static const opsc_rule checks[] = {
 	      "Only template parameters and literals can be interpolated with `${...}`."),
 	CHECK("bad-labels", ERROR, "wrong block labels", "Each block takes a fixed number of labels "
 	      "(`environment \"name\"`, `allow egress \"name\"`); the message says which."),
+	CHECK("bad-objective", ERROR, "an SLO objective that leaves no error budget, or nothing else",
+	      "An SLO's objective is the share of good events, strictly between 0% and 100%: 100% leaves "
+	      "no error budget to burn and alert on, 0% promises nothing."),
 	CHECK("bad-output", ERROR, "an `output` opsc build cannot replace safely",
 	      "`output` is relative to the project directory and not in `.git`, not the project "
 	      "directory or above it, not in policies/: a build replaces the whole directory."),
@@ -77,6 +84,10 @@ static const opsc_rule checks[] = {
 	CHECK("bad-route-regex", ERROR, "a route condition's regular expression does not compile",
 	      "Alertmanager refuses a configuration whose `=~` or `!~` pattern is not a valid regular "
 	      "expression, and keeps running the previous one: the change never takes effect."),
+	CHECK("bad-runbooks", ERROR, "a runbooks directory opsc build cannot write into",
+	      "`runbooks` is a directory inside the project, relative to it (no absolute path, no `..`): "
+	      "`opsc build` writes runbook skeletons there. `runbook_url` says where that directory is "
+	      "served and needs it."),
 	CHECK("bad-secret-option", ERROR, "an option secret(...) does not take",
 	      "secret(NAME, KEY, { ... }) takes kind, rotate, store, remote, property and refresh; the help "
 	      "line suggests the closest."),
@@ -159,6 +170,10 @@ static const opsc_rule checks[] = {
 	      "matchers and their regular expressions, function argument types, durations, operators, "
 	      "aggregations): Prometheus would refuse the rule file. A value that lands in the expression "
 	      "is reported where it is passed, with a note where it lands."),
+	CHECK("restore-namespace", ERROR, "a restore test that would restore into an environment",
+	      "A restore test restores the latest backup into its scratch namespace, over what the last "
+	      "test left there: it must not be an environment's namespace. Keep the default "
+	      "`restore-test-<backup>` or name another one."),
 	CHECK("reviewer-id", ERROR, "a reviewer without a GitHub id", "GitHub's API takes numeric ids: "
 	      "map every reviewer handle in the project's `reviewers`."),
 	CHECK("secret-group", ERROR, "a secret rule's group the pattern does not have", "`group` names "
@@ -177,6 +192,12 @@ static const opsc_rule checks[] = {
 	      "External Secrets Operator's github provider only writes GitHub Actions secrets "
 	      "(PushSecret); an ExternalSecret from it never gets a value. Fill the Secret from a store "
 	      "that can be read (onepassword, vault, aws, ...)."),
+	CHECK("slo-sli", ERROR, "an SLO without a complete SLI",
+	      "An SLO measures either the ratio of an `errors` query to a `total` query, or a `latency` "
+	      "block (a histogram and a threshold): one of the two, complete."),
+	CHECK("slo-window-missing", ERROR, "an SLO query with a fixed range",
+	      "The errors and total queries are evaluated over every alert window (5m to 3d and the "
+	      "period): write their range as `[{{.window}}]`, which opsc fills in."),
 	CHECK("timezone-unchecked", NOTE, "a time zone could not be checked",
 	      "The machine has no tzdata (/usr/share/zoneinfo), so time-zone names were not checked; "
 	      "install tzdata to check them."),
@@ -223,6 +244,9 @@ static const opsc_rule checks[] = {
 	      "Time zones (the project's `timezone`, a backup's) are IANA names checked against the "
 	      "system's tzdata: `Europe/Berlin`, `America/New_York`, `UTC`. Velero and cron reject "
 	      "anything else."),
+	CHECK("unknown-window", ERROR, "an SLO window without burn-rate windows",
+	      "opsc knows the alert windows and burn factors of the SRE workbook for 30-day and 28-day "
+	      "periods (Sloth's google-30d and google-28d); use `window = 30d` or `28d`."),
 	CHECK("unrouted-alert", ERROR, "an alert that reaches no receiver", "The alert matches no route "
 	      "with `to`, and the root route has none: its notifications are dropped."),
 	CHECK("unterminated-string", ERROR, "a string without its closing quote", "A string ends on the "

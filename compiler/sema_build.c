@@ -203,10 +203,10 @@ void sema_item_text(builder *b, const sema_item *it, const char *name, opsc_gotm
 
 /* ------------------------------------------------------------------ driver */
 
-typedef enum { K_PROJECT, K_ENV, K_ROLE, K_BIND, K_NETWORK, K_BACKUP, K_ALERT, K_RECEIVER, K_ROUTE, K_POLICY, K_SECRET, K_COUNT } kind_t;
+typedef enum { K_PROJECT, K_ENV, K_ROLE, K_BIND, K_NETWORK, K_BACKUP, K_ALERT, K_RECEIVER, K_ROUTE, K_POLICY, K_SECRET, K_SLO, K_COUNT } kind_t;
 
 static const char *const kind_types[K_COUNT] = {
-	"project", "environment", "role", "bind", "network", "backup", "alert", "receiver", "route", "policy", "secret",
+	"project", "environment", "role", "bind", "network", "backup", "alert", "receiver", "route", "policy", "secret", "slo",
 };
 
 static kind_t kind_of(const opsc_block *blk)
@@ -264,7 +264,9 @@ static void build_all(builder *b)
 	m->bindings = opsc_arena_alloc(a, (count[K_BIND] + 1) * sizeof *m->bindings);
 	m->netpols = opsc_arena_alloc(a, (count[K_NETWORK] + 1) * sizeof *m->netpols);
 	m->backups = opsc_arena_alloc(a, (count[K_BACKUP] + 1) * sizeof *m->backups);
-	m->alerts = opsc_arena_alloc(a, (count[K_ALERT] + 1) * sizeof *m->alerts);
+	/* two alerts per SLO (page, ticket) and per backup (RPO, restore test) */
+	m->alerts = opsc_arena_alloc(a, (count[K_ALERT] + 2 * count[K_SLO] + 2 * count[K_BACKUP] + 1) * sizeof *m->alerts);
+	m->slos = opsc_arena_alloc(a, (count[K_SLO] + 1) * sizeof *m->slos);
 	m->policies = opsc_arena_alloc(a, (count[K_POLICY] + 1) * sizeof *m->policies);
 	m->secret_rules = opsc_arena_alloc(a, (count[K_SECRET] + 1) * sizeof *m->secret_rules);
 	/* environments first: the others refer to them */
@@ -302,6 +304,7 @@ static void build_all(builder *b)
 		case K_ALERT: if (slot[i] != UINT32_MAX) sema_build_alert(b, it, &m->alerts[m->nalerts++]); break;
 		case K_POLICY: if (slot[i] != UINT32_MAX) sema_build_policy(b, it, &m->policies[m->npolicies++]); break;
 		case K_SECRET: if (slot[i] != UINT32_MAX) sema_build_secret(b, it, &m->secret_rules[m->nsecret_rules++]); break;
+		case K_SLO: if (slot[i] != UINT32_MAX) sema_build_slo(b, it, &m->slos[m->nslos++]); break;
 		case K_ROUTE:
 			if (m->has_route) {
 				uint32_t d = opsc_diag_error(&b->s->ctx->diags, "duplicate", it->block->type_span,
@@ -315,7 +318,11 @@ static void build_all(builder *b)
 		default: break;
 		}
 	}
+	/* SLO and backup alerts fill the slots sized for them above; the
+	 * rotation alerts grow the list; then every alert gets its runbook */
+	sema_slo_alerts(b);
 	sema_build_secrets(b);
+	sema_runbook_links(b);
 	sema_check_reviewer_ids(b);
 	sema_check_paths(b);
 	opsc_free(slot);

@@ -39,6 +39,24 @@ uint32_t sema_resolve_ref(builder *b, const index_t *ix, const opsc_expr *e, con
 void sema_env_list(builder *b, const sema_item *it, const opsc_expr *e, const opsc_env ***out, uint32_t *n,
 		   bool *all);
 
+/* The user's outermost `use` behind an item from a template;
+ * OPSC_NO_SPAN for an item written directly. */
+opsc_span sema_used_at(const sema_item *it);
+
+/* An alert severity (critical, warning, info; a word or a string) into `out` when given. */
+void sema_item_severity(builder *b, const sema_item *it, const char *name, opsc_str *out);
+/* `n` fixed strings as a list, each placed at `span`. */
+opsc_strs sema_strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_span span);
+
+/* sema_slo.c: service level objectives, and the alerts generated from
+ * them and from backups (RPO, restore test), appended to the Model's. */
+void sema_build_slo(builder *b, const sema_item *it, opsc_slo *slo);
+void sema_slo_alert_pair(builder *b, const opsc_slo *slo);
+/* sema_alerts.c: after every block is built, the alerts of SLOs and
+ * backups; after every alert exists, the default runbook links. */
+void sema_slo_alerts(builder *b);
+void sema_runbook_links(builder *b);
+
 /* sema_build_project.c: environments, the project block, policies, secrets. */
 void sema_build_env(builder *b, const sema_item *it, opsc_env *env);
 void sema_build_project(builder *b, const sema_item *it, opsc_project *p);

@@ -13,7 +13,7 @@
 /* The user's outermost `use` behind an item from a template (what the
  * headers of generated files name, beside the template's own file);
  * OPSC_NO_SPAN for an item written directly. */
-static opsc_span used_at(const sema_item *it)
+opsc_span sema_used_at(const sema_item *it)
 {
 	const sema_scope *sc = it->scope;
 	while (sc && sc->caller)
@@ -28,7 +28,7 @@ void sema_build_role(builder *b, const sema_item *it, opsc_role *role)
 	role->span = it->block->type_span;
 	role->name = sema_item_str(b, it);
 	role->origin = it->scope ? it->scope->origin : NULL;
-	role->used_at = used_at(it);
+	role->used_at = sema_used_at(it);
 	const opsc_expr *e = sema_item_attr(b, it, "cluster");
 	if (e)
 		sema_bool(b->s, e, it->scope, &role->cluster);
@@ -186,7 +186,7 @@ static void build_net_rule(builder *b, const sema_item *it, const opsc_block *ab
 void sema_build_network(builder *b, const sema_item *it, opsc_netpol *np)
 {
 	np->span = it->block->type_span;
-	np->used_at = used_at(it);
+	np->used_at = sema_used_at(it);
 	np->name = sema_item_str(b, it);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &np->envs, &np->nenvs, &np->all_envs);
 	const opsc_expr *e;
@@ -219,7 +219,7 @@ void sema_build_network(builder *b, const sema_item *it, opsc_netpol *np)
 void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 {
 	bk->span = it->block->type_span;
-	bk->used_at = used_at(it);
+	bk->used_at = sema_used_at(it);
 	bk->name = sema_item_str(b, it);
 	sema_item_string(b, it, "schedule", &bk->schedule);
 	sema_item_string(b, it, "timezone", &bk->timezone);
@@ -234,24 +234,34 @@ void sema_build_backup(builder *b, const sema_item *it, opsc_backup *bk)
 	if ((e = sema_item_attr(b, it, "snapshot_volumes")))
 		bk->snapshot_volumes_set = sema_bool(b->s, e, it->scope, &bk->snapshot_volumes);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &bk->envs, &bk->nenvs, &bk->all_envs);
+	sema_item_string(b, it, "restore_test", &bk->restore_test);
+	sema_item_string(b, it, "restore_namespace", &bk->restore_namespace);
+	bk->restore_timeout_s = 3600;
+	if ((e = sema_item_attr(b, it, "restore_timeout")))
+		sema_duration(b->s, e, it->scope, &bk->restore_timeout_s);
+}
+
+void sema_item_severity(builder *b, const sema_item *it, const char *name, opsc_str *out)
+{
+	const opsc_expr *e = sema_item_attr(b, it, name);
+	if (!e)
+		return;
+	e = sema_resolve(b->s, e, it->scope);
+	if (e->kind == OPSC_EXPR_IDENT)
+		*out = (opsc_str){ e->ident, e->span };
+	else if (e->kind == OPSC_EXPR_STRING)
+		sema_string(b->s, e, NULL, out);
 }
 
 void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 {
 	al->span = it->block->type_span;
-	al->used_at = used_at(it);
+	al->used_at = sema_used_at(it);
 	al->name = sema_item_str(b, it);
 	const opsc_expr *e = sema_item_attr(b, it, "expr");
 	if (e)
 		sema_promql(b->s, e, it->scope, &al->expr);
-	e = sema_item_attr(b, it, "severity");
-	if (e) {
-		e = sema_resolve(b->s, e, it->scope);
-		if (e->kind == OPSC_EXPR_IDENT)
-			al->severity = (opsc_str){ e->ident, e->span };
-		else if (e->kind == OPSC_EXPR_STRING)
-			sema_string(b->s, e, NULL, &al->severity);
-	}
+	sema_item_severity(b, it, "severity", &al->severity);
 	sema_item_text(b, it, "summary", OPSC_GOTMPL_PROMETHEUS, &al->summary);
 	sema_item_text(b, it, "description", OPSC_GOTMPL_PROMETHEUS, &al->description);
 	sema_item_text(b, it, "runbook", OPSC_GOTMPL_PROMETHEUS, &al->runbook);
@@ -262,6 +272,10 @@ void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 	if ((e = sema_item_attr(b, it, "labels")) && sema_map(b->s, e, it->scope, &al->labels))
 		sema_go_template_map(b->s, e, it->scope, OPSC_GOTMPL_PROMETHEUS);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &al->envs, &al->nenvs, NULL);
+	if ((e = sema_item_attr(b, it, "causes")))
+		sema_strings(b->s, e, it->scope, &al->causes);
+	if ((e = sema_item_attr(b, it, "checks")))
+		sema_strings(b->s, e, it->scope, &al->checks);
 }
 
 /* ------------------------------------------------------ receivers, routes */

@@ -224,6 +224,8 @@ void sema_build_project(builder *b, const sema_item *it, opsc_project *p)
 	sema_item_string(b, it, "output", &p->output);
 	sema_item_string(b, it, "timezone", &p->timezone);
 	sema_item_string(b, it, "break_glass", &p->break_glass);
+	sema_item_string(b, it, "runbooks", &p->runbooks);
+	sema_item_string(b, it, "runbook_url", &p->runbook_url);
 	sema_item_string(b, it, "flux_source", &p->flux_source);
 	sema_item_string(b, it, "flux_velero", &p->flux_velero);
 	sema_item_string(b, it, "flux_monitoring", &p->flux_monitoring);

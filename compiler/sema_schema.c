@@ -14,7 +14,8 @@ static const sema_attr project_attrs[] = {
 	{ "reviewers", A_ID_MAP, false }, { "break_glass", A_STRING, false },
 	{ "flux_source", A_STRING, false }, { "flux_velero", A_STRING, false },
 	{ "flux_monitoring", A_STRING, false }, { "secret_store", A_STORE, false },
-	{ "flux_external_secrets", A_STRING, false }, { "external_secrets_api", A_STRING, false }, END,
+	{ "flux_external_secrets", A_STRING, false }, { "external_secrets_api", A_STRING, false },
+	{ "runbooks", A_STRING, false }, { "runbook_url", A_STRING, false }, END,
 };
 static const sema_attr environment_attrs[] = {
 	{ "cluster", A_STRING, true }, { "namespace", A_STRING, false }, { "production", A_BOOL, false },
@@ -53,12 +54,25 @@ static const sema_attr net_allow_attrs[] = {
 static const sema_attr backup_attrs[] = {
 	{ "schedule", A_CRON, true }, { "timezone", A_STRING, false }, { "retain", A_DURATION, true },
 	{ "rpo", A_DURATION, false }, { "in", A_ENV_REFS, true }, { "select", A_MAP, false },
-	{ "storage", A_STRING, false }, { "snapshot_volumes", A_BOOL, false }, END,
+	{ "storage", A_STRING, false }, { "snapshot_volumes", A_BOOL, false },
+	{ "restore_test", A_CRON, false }, { "restore_namespace", A_STRING, false },
+	{ "restore_timeout", A_DURATION, false }, END,
 };
 static const sema_attr alert_attrs[] = {
 	{ "expr", A_STRING, true }, { "for", A_DURATION, false }, { "severity", A_ALERT_SEVERITY, true },
 	{ "summary", A_STRING, false }, { "description", A_STRING, false }, { "runbook", A_STRING, false },
-	{ "labels", A_MAP, false }, { "group", A_STRING, false }, { "in", A_ENV_REFS, false }, END,
+	{ "labels", A_MAP, false }, { "group", A_STRING, false }, { "in", A_ENV_REFS, false },
+	{ "causes", A_STRINGS, false }, { "checks", A_STRINGS, false }, END,
+};
+static const sema_attr slo_attrs[] = {
+	{ "service", A_STRING, true }, { "objective", A_PERCENT, true }, { "window", A_DURATION, false },
+	{ "errors", A_STRING, false }, { "total", A_STRING, false }, { "alert", A_STRING, false },
+	{ "page", A_ALERT_SEVERITY, false }, { "ticket", A_ALERT_SEVERITY, false }, { "labels", A_MAP, false },
+	{ "in", A_ENV_REFS, false }, { "runbook", A_STRING, false }, { "causes", A_STRINGS, false },
+	{ "checks", A_STRINGS, false }, END,
+};
+static const sema_attr latency_attrs[] = {
+	{ "histogram", A_STRING, true }, { "le", A_STRING, true }, { "select", A_MAP, false }, END,
 };
 static const sema_attr receiver_attrs[] = { END };
 static const sema_attr slack_attrs[] = {
@@ -113,6 +127,8 @@ static const sema_schema schemas[] = {
 	{ "allow", "network", 2, 2, "the direction (ingress or egress) and the rule's name", net_allow_attrs, false },
 	{ "backup", NULL, 1, 1, "the schedule's name", backup_attrs, false },
 	{ "alert", NULL, 1, 1, "the alert's name", alert_attrs, false },
+	{ "slo", NULL, 1, 1, "the SLO's name", slo_attrs, false },
+	{ "latency", "slo", 0, 0, NULL, latency_attrs, false },
 	{ "receiver", NULL, 1, 1, "the receiver's name", receiver_attrs, false },
 	{ "slack", "receiver", 0, 0, NULL, slack_attrs, false },
 	{ "pagerduty", "receiver", 0, 0, NULL, pagerduty_attrs, false },

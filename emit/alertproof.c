@@ -25,6 +25,7 @@ typedef struct {
 	opsc_array(regex_entry) regexes;
 	opsc_array(const opsc_route *) reached; /* routes whose matchers some alert met */
 	pcre2_match_data *md;
+	opsc_array(const char *) delivered; /* receivers the walked alert reaches */
 } proof;
 
 /* ------------------------------------------------------------- matching */
@@ -115,13 +116,13 @@ static bool was_reached(const proof *p, const opsc_route *r)
  * `continue`, and delivers itself when no child matched. A route without
  * `to` delivers to the receiver it inherits; *lost is set when a delivering
  * route has none to inherit. Returns whether `r` matched. */
-static bool walk(proof *p, const opsc_alert *al, const opsc_route *r, bool inherited, bool *lost)
+static bool walk(proof *p, const opsc_alert *al, const opsc_route *r, const char *inherited, bool *lost)
 {
 	if (!route_matches(p, r, al))
 		return false;
 	if (!was_reached(p, r))
 		opsc_array_push(&p->reached, r);
-	bool recv = inherited || has_receiver(r);
+	const char *recv = has_receiver(r) ? r->receiver_name.s : inherited;
 	bool any = false;
 	for (uint32_t i = 0; i < r->nchildren; i++) {
 		bool hit = walk(p, al, &r->children[i], recv, lost);
@@ -131,6 +132,8 @@ static bool walk(proof *p, const opsc_alert *al, const opsc_route *r, bool inher
 	}
 	if (!any && !recv)
 		*lost = true;
+	else if (!any)
+		opsc_array_push(&p->delivered, recv);
 	return true;
 }
 
@@ -140,7 +143,7 @@ static void check_alerts(proof *p)
 	for (uint32_t i = 0; i < m->nalerts; i++) {
 		const opsc_alert *al = &m->alerts[i];
 		bool lost = false;
-		walk(p, al, &m->route, false, &lost);
+		walk(p, al, &m->route, NULL, &lost);
 		if (lost)
 			opsc_diag_error(&p->em->ctx->diags, "unrouted-alert", al->span,
 					"alert `%s` reaches no receiver: it matches no route with `to`, "
@@ -213,6 +216,16 @@ static void compile_tree(proof *p, const opsc_route *r)
 		compile_tree(p, &r->children[i]);
 }
 
+static void proof_free(proof *p)
+{
+	for (uint32_t i = 0; i < p->regexes.len; i++)
+		pcre2_code_free(p->regexes.items[i].code);
+	opsc_array_free(&p->regexes);
+	opsc_array_free(&p->reached);
+	opsc_array_free(&p->delivered);
+	pcre2_match_data_free(p->md);
+}
+
 int opsc_alertproof_check(opsc_emit *em)
 {
 	int rc = 0;
@@ -234,10 +247,25 @@ int opsc_alertproof_check(opsc_emit *em)
 	check_alerts(&p);
 	check_dead(&p, &em->model->route);
 done:
-	for (uint32_t i = 0; i < p.regexes.len; i++)
-		pcre2_code_free(p.regexes.items[i].code);
-	opsc_array_free(&p.regexes);
-	opsc_array_free(&p.reached);
-	pcre2_match_data_free(p.md);
+	proof_free(&p);
 	return rc;
+}
+
+uint32_t opsc_alertproof_receivers(opsc_emit *em, const opsc_alert *al, const char **out, uint32_t max)
+{
+	proof p = { .em = em };
+	uint32_t n = 0;
+	if (!em->model->has_route || !(p.md = pcre2_match_data_create(1, NULL)))
+		return 0;
+	bool lost = false;
+	walk(&p, al, &em->model->route, NULL, &lost);
+	for (uint32_t i = 0; i < p.delivered.len && n < max; i++) {
+		bool seen = false;
+		for (uint32_t k = 0; k < n; k++)
+			seen = seen || strcmp(out[k], p.delivered.items[i]) == 0;
+		if (!seen)
+			out[n++] = p.delivered.items[i];
+	}
+	proof_free(&p);
+	return n;
 }

@@ -14,4 +14,9 @@
  * Returns 0, or -1 when PCRE2 could not allocate. */
 int opsc_alertproof_check(opsc_emit *em);
 
+/* The receivers Alertmanager delivers `al` to, distinct, in the order the
+ * walk reaches them (at most `max`, names owned by the Model); 0 without
+ * a route or when it reaches none. */
+uint32_t opsc_alertproof_receivers(opsc_emit *em, const opsc_alert *al, const char **out, uint32_t max);
+
 #endif

@@ -27,6 +27,8 @@ const opsc_emitter *const opsc_emitters[] = {
 	&opsc_emit_kubernetes,
 	&opsc_emit_velero,
 	&opsc_emit_prometheus,
+	&opsc_emit_slo,
+	&opsc_emit_restoretest,
 	&opsc_emit_alertmanager,
 	&opsc_emit_github,
 	&opsc_emit_external_secrets,

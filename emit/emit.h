@@ -123,7 +123,13 @@ const char **opsc_emit_clusters(opsc_emit *em, uint32_t *n);
 /* Calls `fn` for each cluster in order; stops at the first negative. */
 int opsc_emit_per_cluster(opsc_emit *em, int (*fn)(opsc_emit *em, const char *cluster));
 
+/* The namespaces backup `bk` backs up on `cluster`, sorted and distinct,
+ * NULL-ended, in *out; returns how many (velero.c). */
+uint32_t opsc_velero_namespaces(opsc_emit *em, const opsc_backup *bk, const char *cluster,
+				const char ***out);
+
 extern const opsc_emitter opsc_emit_kubernetes, opsc_emit_velero, opsc_emit_prometheus,
-	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux, opsc_emit_external_secrets;
+	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux, opsc_emit_external_secrets, opsc_emit_slo,
+	opsc_emit_restoretest;
 
 #endif

@@ -84,8 +84,8 @@ void opsc_velero_check(opsc_emit *em)
 
 /* The namespaces `bk` backs up on `cluster`, sorted and distinct; NULL-ended.
  * Returns how many. */
-static uint32_t covered_namespaces(opsc_emit *em, const opsc_backup *bk, const char *cluster,
-				   const char ***out)
+uint32_t opsc_velero_namespaces(opsc_emit *em, const opsc_backup *bk, const char *cluster,
+				const char ***out)
 {
 	/* the backup's own environments, or all of them: not every environment
 	 * for every backup, which would cost backups x environments */
@@ -177,7 +177,7 @@ static int emit_cluster(opsc_emit *em, const char *cluster)
 	opsc_srcs srcs = { 0 };
 	for (uint32_t i = 0; i < em->model->nbackups; i++) {
 		cluster_schedule s = { &em->model->backups[i], NULL };
-		if (covered_namespaces(em, s.backup, cluster, &s.namespaces) == 0)
+		if (opsc_velero_namespaces(em, s.backup, cluster, &s.namespaces) == 0)
 			continue;
 		opsc_array_push(&scheds, s);
 		opsc_srcs_add(&srcs, s.backup->span);

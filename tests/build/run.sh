@@ -132,6 +132,60 @@ check "... saying why" grep -q "is not inside a Git repository" <<<"$out"
 out=$("$opsc" build --bogus 2>&1); rc=$?
 check "an unknown option is a usage error (exit 2)" test $rc -eq 2
 
+# ---------------------------------------------------------------- runbooks
+# The skeletons a fresh build writes are the examples' runbooks (kept as
+# written); a written runbook is never replaced; lint wants each link's file.
+for ex in homelab saas; do
+  check "runbook skeletons of $ex are the example's docs/runbooks" \
+    diff -r "$top/examples/$ex/docs/runbooks" "$work/golden-$ex/docs/runbooks"
+done
+r7=$(repo runbooks homelab)
+out=$(cd "$r7" && "$opsc" build --dry-run 2>&1)
+check "--dry-run names the runbooks it would write" grep -q '^runbook    docs/runbooks/high-cpu.md' <<<"$out"
+check "... and writes none" test ! -e "$r7/docs"
+mkdir -p "$r7/docs/runbooks" && printf '# High CPU\nOur own words.\n' > "$r7/docs/runbooks/high-cpu.md"
+out=$(cd "$r7" && "$opsc" build 2>&1)
+check "a build writes the missing runbooks" grep -q '19 runbook skeletons written' <<<"$out"
+check "... never the one already written" test "$(cat "$r7/docs/runbooks/high-cpu.md")" = "$(printf '# High CPU\nOur own words.')"
+check "... a skeleton says what fires, how bad, where it goes" \
+  grep -qxF '| routed to | pagerduty |' "$r7/docs/runbooks/node-not-ready.md"
+check "... with the expression" grep -qF 'kube_node_status_condition{condition="Ready",status="true"} == 0' "$r7/docs/runbooks/node-not-ready.md"
+check "... and the module's first checks" grep -qF '1. `kubectl describe node <node>`: conditions and the last heartbeat' "$r7/docs/runbooks/node-not-ready.md"
+printf 'changed by hand\n' >> "$r7/docs/runbooks/crashloop.md"
+out=$(cd "$r7" && "$opsc" build 2>&1)
+check "a second build writes no runbook" bash -c '! grep -q "runbook skeleton" <<<"$1"' _ "$out"
+check "... and leaves an edited one alone" grep -q 'changed by hand' "$r7/docs/runbooks/crashloop.md"
+(cd "$r7" && git add -A && git -c user.name=t -c user.email=t@t commit -qm r && git rm -q docs/runbooks/pvc-full.md && git -c user.name=t -c user.email=t@t commit -qm d)
+out=$(cd "$r7" && "$opsc" lint 2>&1); rc=$?
+check "lint: a runbook link whose file is missing is an error here (exit 1)" test $rc -eq 1
+check "... located at the use that set the link" grep -qF 'policies/alerts.ops:23:5: error[alert-runbook]: the runbook of alert PVCAlmostFull is not in the repository: docs/runbooks/pvc-full.md does not exist' <<<"$out"
+check "... and nothing else: restore tests' scratch namespaces are no environments" grep -q '^opsc lint: 1 finding (1 error)' <<<"$out"
+cat > "$r7/policies/verified.ops" <<'EOF'
+policy "restore-tested" {
+  severity = error
+  for b in backups {
+    require b.restore_test != null : "backup ${b.name} is never restore-tested"
+  }
+}
+policy "production-slos" {
+  severity = error
+  for s in slos where contains(s.envs, env.production) {
+    require s.objective >= 99.5% : "SLO ${s.name} of ${s.service} promises only ${s.objective}%"
+  }
+}
+EOF
+(cd "$r7" && git add -A && git -c user.name=t -c user.email=t@t commit -qm p)
+out=$(cd "$r7" && "$opsc" lint 2>&1)
+check "a policy sees which backups are restore-tested" grep -qF 'error[restore-tested]: backup weekly is never restore-tested' <<<"$out"
+check "... and only those that are not" bash -c '! grep -q "backup daily is never" <<<"$1"' _ "$out"
+check "a policy reads the SLOs" grep -qF 'policies/slos.ops:17:1: error[production-slos]: SLO latency of agents promises only 99%' <<<"$out"
+check "... and only those below the bar" bash -c '! grep -q "SLO availability of agents" <<<"$1"' _ "$out"
+rm -f "$r7/policies/verified.ops"  # its errors would stop the build before it writes
+rm -rf "$r7/docs/runbooks" && ln -s "$work/target" "$r7/docs/runbooks"
+out=$(cd "$r7" && "$opsc" build 2>&1); rc=$?
+check "a runbooks directory that is a symlink is not written through (exit 2)" test $rc -eq 2
+check "... and nothing lands behind it" test -z "$(ls -A "$work/target")"
+
 # ------------------------------------------------------ killed mid-build
 # A large project, built once (tree A); a change to every environment gives
 # tree B. Builds killed at random moments must leave exactly A or exactly B.

@@ -15,7 +15,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The shared schemas plus the ones tests/schemas adds (its README says whence).
 schemas=${OPSC_SCHEMAS:-$(dirname "$validator")/../schemas}
-cp -r "$schemas" "$work/schemas" && chmod -R u+w "$work/schemas" && cp -r "$top/tests/schemas/crds/." "$work/schemas/crds/"
+cp -r "$schemas" "$work/schemas" && chmod -R u+w "$work/schemas" && cp -r "$top/tests/schemas/crds/." "$work/schemas/crds/" &&
+  cp -r "$top/tests/schemas/kubernetes/." "$work/schemas/kubernetes/"
 python3 - "$work/schemas/index.json" "$top/tests/schemas/index.json" <<'PY' || { echo "FAIL merging schema indexes"; exit 1; }
 import json, sys
 shared, ours = (json.load(open(p)) for p in sys.argv[1:])

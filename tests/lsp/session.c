@@ -209,7 +209,7 @@ static void test_definition(void)
 	check_location(r, rbac_uri, "16:8-16:12");
 	json_decref(r);
 	r = client_request(&c, "textDocument/definition", at(rbac_uri, 29, 17)); /* std.alerts.platform */
-	check_location(r, "opsc-std:///std/alerts.ops", "103:10-103:18");
+	check_location(r, "opsc-std:///std/alerts.ops", "183:10-183:18");
 	json_decref(r);
 	r = client_request(&c, "textDocument/definition", at(rbac_uri, 0, 10)); /* import "std/alerts" */
 	check_location(r, "opsc-std:///std/alerts.ops", "0:0-0:0");
