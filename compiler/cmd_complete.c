@@ -6,6 +6,8 @@
  * What an option's value completes to follows from the table: its `values`
  * when it lists them, directories for a DIR, files for a FILE or PATH, and
  * nothing for any other placeholder (a NAME, a REV, a DATE).
+ *
+ * `opsc __complete words` lists the tables themselves, for the tests.
  */
 #include <string.h>
 
@@ -217,12 +219,27 @@ static void fish(FILE *out, const opsc_command *const *cmds)
 	}
 }
 
+/* The tables as words, one command a line with its options: what the tests
+ * look for in --help, every completion and every man page. */
+static void words(FILE *out, const opsc_command *const *cmds)
+{
+	for (size_t i = 0; cmds[i]; i++) {
+		fputs(cmds[i]->name, out);
+		for (const opsc_option *o = cmds[i]->options; o->id; o++) {
+			fprintf(out, " --%s", o->name);
+			if (o->short_name)
+				fprintf(out, " -%c", o->short_name);
+		}
+		fputc('\n', out);
+	}
+}
+
 int opsc_cli_complete(FILE *out, const char *shell, const opsc_command *const *cmds)
 {
 	static const struct {
 		const char *name;
 		void (*write)(FILE *, const opsc_command *const *);
-	} shells[] = { { "bash", bash }, { "zsh", zsh }, { "fish", fish } };
+	} shells[] = { { "bash", bash }, { "zsh", zsh }, { "fish", fish }, { "words", words } };
 	for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
 		if (strcmp(shell, shells[i].name) == 0) {
 			shells[i].write(out, cmds);

@@ -351,17 +351,17 @@ static char *in_the_way(opsc_arena *ar, const char *policies)
 		return NULL;
 	if (!S_ISDIR(st.st_mode))
 		return (char *)policies;
-	DIR *d = opendir(policies);
 	char *found = NULL;
-	for (struct dirent *e; d && !found && (e = readdir(d));) {
-		size_t n = strlen(e->d_name);
-		if (n > 4 && strcmp(e->d_name + n - 4, ".ops") == 0)
-			found = opsc_arena_printf(ar, "%s/%s", policies, e->d_name);
-	}
 	for (int i = 0; i < NFILES && !found; i++) {
 		char *p = opsc_arena_printf(ar, "%s/%s", policies, files[i].name);
 		if (lstat(p, &st) == 0)
 			found = p;
+	}
+	DIR *d = found ? NULL : opendir(policies);
+	for (struct dirent *e; d && !found && (e = readdir(d));) {
+		size_t n = strlen(e->d_name);
+		if (n > 4 && strcmp(e->d_name + n - 4, ".ops") == 0)
+			found = opsc_arena_printf(ar, "%s/%s", policies, e->d_name);
 	}
 	if (d)
 		closedir(d);
