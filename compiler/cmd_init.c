@@ -151,8 +151,11 @@ static const char *flag_name(int v) { return init_options[values[v].opt - 1].nam
 static void set_defaults(init_args *a)
 {
 	char real[PATH_MAX];
-	const char *base = realpath(a->dir, real) ? strrchr(real, '/') + 1 : "";
-	snprintf(a->value[V_NAME], VALUE_MAX, "%s", *base && !check_text(base) ? base : "project");
+	const char *path = realpath(a->dir, real) ? real : a->dir, *base = strrchr(path, '/');
+	base = base ? base + 1 : path; /* DIR may not exist yet */
+	if (strlen(base) >= VALUE_MAX || check_text(base))
+		base = "project";
+	memcpy(a->value[V_NAME], base, strlen(base) + 1);
 	a->value[V_REPO][0] = '\0';
 	strcpy(a->value[V_CLUSTER], "main");
 	strcpy(a->value[V_ENVS], "staging production");
@@ -226,6 +229,25 @@ static int ask(init_args *a, int v)
 	}
 }
 
+/* The values as the flags that would give them, quoted as a shell needs. */
+static void say_chosen(const init_args *a)
+{
+	fprintf(stderr, "opsc init: %s, so nothing was asked; using",
+		a->yes ? "--yes" : "standard input is not a terminal");
+	for (int v = 0; v < NVALUES; v++) {
+		const char *s = a->value[v];
+		if (v == V_REPO && !*s)
+			fputs(" (no --github-repo)", stderr);
+		for (size_t n; v == V_ENVS && *s; s += n + strspn(s + n, " ")) {
+			n = strcspn(s, " ");
+			fprintf(stderr, " --env %.*s", (int)n, s);
+		}
+		if (v != V_ENVS && *s)
+			opsc_esc_printf(stderr, strchr(s, ' ') ? " --%s '%s'" : " --%s %s", flag_name(v), s);
+	}
+	fputs("\n", stderr);
+}
+
 /* Every value from its flag, the terminal, or its default; says which it
  * chose when nobody was asked. */
 static int settle(init_args *a)
@@ -244,23 +266,8 @@ static int settle(init_args *a)
 		else if (interactive && ask(a, v) < 0)
 			return -1;
 	}
-	if (interactive || a->quiet)
-		return 0;
-	fprintf(stderr, "opsc init: %s, so nothing was asked; using", a->yes ? "--yes" : "standard input is not a terminal");
-	for (int v = 0; v < NVALUES; v++) {
-		if (v == V_REPO && !a->value[v][0]) {
-			fprintf(stderr, " (no --github-repo)");
-			continue;
-		}
-		const char *s = a->value[v];
-		for (size_t n; v == V_ENVS && *s; s += n + strspn(s + n, " ")) {
-			n = strcspn(s, " ");
-			fprintf(stderr, " --env %.*s", (int)n, s);
-		}
-		if (v != V_ENVS) /* quoted as a shell would need it */
-			opsc_esc_printf(stderr, strchr(s, ' ') ? " --%s '%s'" : " --%s %s", flag_name(v), s);
-	}
-	fputs("\n", stderr);
+	if (!interactive && !a->quiet)
+		say_chosen(a);
 	return 0;
 }
 
