@@ -104,33 +104,32 @@ static void bash(FILE *out, const opsc_command *const *cmds)
 
 /* ------------------------------------------------------------ zsh */
 
-/* A description inside _arguments' [...]: brackets escaped. */
-static void zsh_description(FILE *out, const char *s)
-{
-	char buf[1024];
-	size_t n = 0;
-	for (; *s && n + 2 < sizeof buf; s++) {
-		if (*s == '[' || *s == ']')
-			buf[n++] = '\\';
-		buf[n++] = *s;
-	}
-	buf[n] = '\0';
-	put_quoted(out, buf, false);
-}
-
+/* One _arguments spec: '(-o --out)'{-o,--out}'[help]:DIR:_files -/', or
+ * '--check[help]', or '*--name[help]:NAME: ' for a value that may repeat;
+ * brackets in the help escaped. */
 static void zsh_option(FILE *out, const opsc_option *o)
 {
 	static const char *const action[] = { [VALUE_NONE] = " ", [VALUE_DIR] = "_files -/", [VALUE_FILE] = "_files" };
+	char spec[1024];
+	size_t n = 0;
+	if (!o->short_name)
+		n += (size_t)snprintf(spec, sizeof spec, "%s--%s", o->arg ? "*" : "", o->name);
+	spec[n++] = '[';
+	for (const char *s = o->help; *s && n + 3 < sizeof spec; s++) {
+		if (*s == '[' || *s == ']')
+			spec[n++] = '\\';
+		spec[n++] = *s;
+	}
+	spec[n++] = ']';
+	spec[n] = '\0';
+	if (o->arg && value_of(o) == VALUE_WORDS)
+		snprintf(spec + n, sizeof spec - n, ":%s:(%s)", o->arg, o->values);
+	else if (o->arg)
+		snprintf(spec + n, sizeof spec - n, ":%s:%s", o->arg, action[value_of(o)]);
 	fputs("        ", out);
 	if (o->short_name)
 		fprintf(out, "'(-%c --%s)'{-%c,--%s}", o->short_name, o->name, o->short_name, o->name);
-	else
-		fprintf(out, "%s'--%s'", o->arg ? "'*'" : "", o->name);
-	zsh_description(out, o->help);
-	if (o->arg && value_of(o) == VALUE_WORDS)
-		fprintf(out, "':%s:(%s)'", o->arg, o->values);
-	else if (o->arg)
-		fprintf(out, "':%s:%s'", o->arg, action[value_of(o)]);
+	put_quoted(out, spec, false);
 	fputs(" \\\n", out);
 }
 

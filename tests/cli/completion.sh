@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shell completions and man pages: `meson install` puts them where bash,
-# zsh, fish and man look; bash and fish really complete commands, options
-# and values; every page renders without a warning; and every command and
+# zsh, fish and man look; bash, zsh and fish really complete commands,
+# options and values; every page renders without a warning; and every command and
 # option of the tables (`opsc __complete words`) appears in --help, in each
 # completion and in the man pages, so none of them can drift.
 #
@@ -49,6 +49,11 @@ if command -v zsh >/dev/null; then
   zsh -n "$zsh_file" && ok "zsh -n: the script parses" || bad "zsh -n: the script parses"
   got=$(zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -D; print -r -- $_comps[opsc]' _ "$(dirname "$zsh_file")" 2>&1)
   same "zsh: compinit registers _opsc for opsc" "$got" "_opsc"
+  # complete_zsh LINE: the line after zsh completes it
+  complete_zsh() { rm -f "$work/zsh.out"; zsh -f "$here/zsh-complete.zsh" "$(dirname "$zsh_file")" "$work/zsh.out" "$1" 2>/dev/null; }
+  same "zsh: opsc li<TAB> is lint" "$(complete_zsh 'opsc li')" "opsc lint "
+  same "zsh: opsc build --dry<TAB> is --dry-run" "$(complete_zsh 'opsc build --dry')" "opsc build --dry-run "
+  same "zsh: opsc lint --format sa<TAB> is sarif" "$(complete_zsh 'opsc lint --format sa')" "opsc lint --format sarif "
 else
   echo "skip zsh: not installed"
 fi
@@ -97,7 +102,7 @@ while read -r cmd opts; do
     grep -qF -- " $o " <<<"$bash_opts" || missing+=" $o:bash"
     case $o in
       --*) [ -z "$fish_opts" ] || grep -qw -- "$o" <<<"$fish_opts" || missing+=" $o:fish"
-           grep -qE -- "[{,'(]$o[,}' []" "$zsh_file" || missing+=" $o:zsh" ;;
+           grep -qE -- "'\\*?$o\\[|,$o\\}'\\[" "$zsh_file" || missing+=" $o:zsh" ;;
       -?) grep -qE -- "\{$o," "$zsh_file" || missing+=" $o:zsh"
           grep -qE -- "__fish_seen_subcommand_from $cmd' -s ${o#-} " "$fish_file" || missing+=" $o:fish" ;;
     esac
