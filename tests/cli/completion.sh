@@ -111,5 +111,15 @@ while read -r cmd opts; do
     || bad "opsc $cmd: every option in --help, man, bash, zsh, fish" "missing:$missing"
 done <<<"$words"
 
+# opsc-language(5) is written by hand: it names every block docs/language.md
+# has a section for ("### role and bind": role and bind).
+lang=$(render "$(installed share/man/man5/opsc-language.5)")
+missing=""
+for b in $(sed -n '/^## Blocks/,/^## [^B]/s/^### //p' "$top/docs/language.md" | sed 's/ (.*//; s/ and / /g'); do
+  grep -qE "(^|[ ,])$b " <<<"$lang" || missing+=" $b"
+done
+[ -z "$missing" ] && ok "opsc-language(5) names every block of docs/language.md" \
+  || bad "opsc-language(5) names every block of docs/language.md" "missing:$missing"
+
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
