@@ -149,8 +149,9 @@ int opsc_cli_man(FILE *out, const char *page, const opsc_command *const *cmds)
 		main_page(out, cmds);
 		return 0;
 	}
+	const char *name = strncmp(page, "opsc-", 5) == 0 ? page + 5 : page; /* opsc-build or build */
 	for (size_t i = 0; cmds[i]; i++)
-		if (strncmp(page, "opsc-", 5) == 0 && strcmp(page + 5, cmds[i]->name) == 0) {
+		if (strcmp(name, cmds[i]->name) == 0) {
 			command_page(out, cmds[i], cmds);
 			return 0;
 		}
