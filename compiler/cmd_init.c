@@ -317,6 +317,7 @@ static void write_environment(FILE *f, const init_args *a, const char *env, int 
 		      "    # reviewers = [\"@acme/platform\"]\n"
 		      "    # approvals = 2\n"
 		      "    # wait = 5m\n"
+		      "    # prevent_self_review = true\n"
 		      "    branches = [\"main\"]\n"
 		      "  }\n",
 			f);
@@ -328,7 +329,17 @@ static void write_environments(FILE *f, const init_args *a)
 	fprintf(f, "# One environment per namespace, on the cluster that runs it. `opsc build`\n"
 		   "# writes its namespace, RBAC, network policies and quota below\n"
 		   "# %s/%s/ENVIRONMENT/, and its GitHub environment when the project\n"
-		   "# names a repo.\n",
+		   "# names a repo.\n"
+		   "#\n"
+		   "# `opsc lint` also asks every environment for a default-deny network\n"
+		   "# baseline and backups; the standard library has both (backups need\n"
+		   "# Velero and its storage location):\n"
+		   "#\n"
+		   "# import \"std/network\"\n"
+		   "# use std.network.baseline { envs = all }\n"
+		   "#\n"
+		   "# import \"std/backup\"\n"
+		   "# use std.backup.tiers { storage = \"default\"  critical = [env.production] }\n",
 		a->value[V_OUTPUT], a->value[V_CLUSTER]);
 	const char *s = a->value[V_ENVS];
 	for (size_t n; *(s += strspn(s, " ")); s += n) {
