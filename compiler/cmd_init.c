@@ -314,7 +314,7 @@ static void write_environment(FILE *f, const init_args *a, const char *env, int 
 		      "  # Who may deploy, once the project names its repo: reviewers who\n"
 		      "  # approve, a wait, and the branches allowed to deploy.\n"
 		      "  protect {\n"
-		      "    # reviewers = [\"@acme/platform\"]\n"
+		      "    # reviewers = [\"@acme/platform\", \"alice\"]\n"
 		      "    # approvals = 2\n"
 		      "    # wait = 5m\n"
 		      "    # prevent_self_review = true\n"
