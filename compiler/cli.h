@@ -75,6 +75,9 @@ int opsc_cli_next(opsc_cli *p);
 int opsc_cli_usage_error(const opsc_command *cmd, const char *fmt, const char *arg);
 void opsc_cli_help(FILE *out, const opsc_command *cmd);
 
+/* What `opsc --help` and opsc(1) say of opsc as a whole (cmd_options.c). */
+extern const char opsc_cli_about[], opsc_cli_exit_status[];
+
 /* Shell completion scripts and man pages from a command table (main.c's,
  * ending with NULL): cmd_complete.c and cmd_man.c. Return 0, or -1 for an
  * unknown shell or page. */

@@ -117,11 +117,10 @@ static void main_page(FILE *out, const opsc_command *const *cmds)
 	put_header(out, "opsc", "a GitOps policy-as-code compiler");
 	fputs(".SH SYNOPSIS\n"
 	      "\\fBopsc\\fR [\\fB\\-\\-help\\fR] [\\fB\\-\\-version\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR...]\n"
-	      ".SH DESCRIPTION\n"
-	      "opsc compiles a GitOps policy written in .ops into Kubernetes, Velero,\n"
-	      "Prometheus/AlertManager, GitHub and Flux manifests, and guards the\n"
-	      "repository against drift, policy violations and leaked secrets.\n"
-	      "The language is described in\n.BR opsc\\-language (5).\n"
+	      ".SH DESCRIPTION\n",
+	      out);
+	put_paragraphs(out, opsc_cli_about);
+	fputs("The language is described in\n.BR opsc\\-language (5).\n"
 	      ".PP\n"
 	      "Run \\fBopsc\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR for the options of a command.\n"
 	      ".SH COMMANDS\n",
@@ -130,9 +129,9 @@ static void main_page(FILE *out, const opsc_command *const *cmds)
 		fprintf(out, ".TP\n.BR opsc\\-%s (1)\n", cmds[i]->name);
 		put_roff_line(out, cmds[i]->summary);
 	}
-	fputs(".SH EXIT STATUS\n"
-	      "0 clean, 1 problems found in the input, 2 usage or internal error.\n"
-	      ".SH ENVIRONMENT\n"
+	fputs(".SH EXIT STATUS\n", out);
+	put_roff_line(out, opsc_cli_exit_status);
+	fputs(".SH ENVIRONMENT\n"
 	      ".TP\n.B NO_COLOR\nWhen set, diagnostics are never coloured (they are only on a terminal).\n"
 	      ".TP\n.B GITHUB_STEP_SUMMARY\n\\fBopsc lint\\fR appends a markdown table of its findings to this file.\n"
 	      ".TP\n.B TZDIR\nThe tz database time zones are checked against (default /usr/share/zoneinfo).\n"

@@ -12,6 +12,12 @@
 
 enum { HELP_WIDTH = 78, HELP_COLUMN_MAX = 24 };
 
+const char opsc_cli_about[] =
+	"opsc compiles a GitOps policy written in .ops into Kubernetes, Velero,\n"
+	"Prometheus/AlertManager, GitHub and Flux manifests, and guards the\n"
+	"repository against drift, policy violations and leaked secrets.\n";
+const char opsc_cli_exit_status[] = "0 clean, 1 problems found in the input, 2 usage or internal error.";
+
 void opsc_cli_init(opsc_cli *p, const opsc_command *cmd, int argc, char **argv)
 {
 	*p = (opsc_cli){ .cmd = cmd, .argc = argc, .argv = argv, .next = 1 };

@@ -24,17 +24,11 @@ static const opsc_command *const commands[] = {
 
 static void usage(FILE *out)
 {
-	fputs("usage: opsc [--help] [--version] COMMAND [ARGS...]\n\n"
-	      "opsc compiles a GitOps policy written in .ops into Kubernetes, Velero,\n"
-	      "Prometheus/AlertManager, GitHub and Flux manifests, and guards the\n"
-	      "repository against drift, policy violations and leaked secrets.\n\n"
-	      "commands:\n",
-	      out);
+	fprintf(out, "usage: opsc [--help] [--version] COMMAND [ARGS...]\n\n%s\ncommands:\n", opsc_cli_about);
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\nRun `opsc COMMAND --help` for the options of a command.\n"
-	      "Exit status: 0 clean, 1 problems found in the input, 2 usage or internal error.\n",
-	      out);
+	fprintf(out, "\nRun `opsc COMMAND --help` for the options of a command.\nExit status: %s\n",
+		opsc_cli_exit_status);
 }
 
 /* The build-time generators: not commands a user runs, so not listed. */
