@@ -413,6 +413,8 @@ static int check_scaffold(const char *policies)
 		opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 		fputs("opsc init: these values do not make a valid policy; nothing written\n", stderr);
 		rc = -1;
+	} else if (rc < 0) {
+		fprintf(stderr, "opsc init: internal error (%d) while checking; nothing written\n", rc);
 	}
 	opsc_ctx_dispose(&ctx);
 	return rc;
@@ -489,6 +491,11 @@ static int place(opsc_arena *ar, const init_args *a, const char *policies)
 		rc = link_files(ar, tmp_policies, policies);
 	else if ((rc = rename(tmp_policies, policies)) != 0)
 		opsc_esc_printf(stderr, "opsc init: cannot create %s: %s\n", policies, strerror(errno));
+	int dfd = rc == 0 ? open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (dfd >= 0) { /* the new entry on the disk too */
+		fsync(dfd);
+		close(dfd);
+	}
 done:
 	if (tmp_policies)
 		remove_tmp(ar, tmp, tmp_policies);
