@@ -104,9 +104,10 @@ static void bash(FILE *out, const opsc_command *const *cmds)
 
 /* ------------------------------------------------------------ zsh */
 
-/* One _arguments spec: '(-o --out)'{-o,--out}'[help]:DIR:_files -/', or
- * '--check[help]', or '*--name[help]:NAME: ' for a value that may repeat;
- * brackets in the help escaped. */
+/* One _arguments spec: '(-n --dry-run)'{-n,--dry-run}'[help]' for a flag,
+ * '--check[help]', or '*'{-o,--out}'[help]:DIR:_files -/' and
+ * '*--name[help]:NAME: ' for a value (which may be given again); brackets
+ * in the help escaped. */
 static void zsh_option(FILE *out, const opsc_option *o)
 {
 	static const char *const action[] = { [VALUE_NONE] = " ", [VALUE_DIR] = "_files -/", [VALUE_FILE] = "_files" };
@@ -127,7 +128,9 @@ static void zsh_option(FILE *out, const opsc_option *o)
 	else if (o->arg)
 		snprintf(spec + n, sizeof spec - n, ":%s:%s", o->arg, action[value_of(o)]);
 	fputs("        ", out);
-	if (o->short_name)
+	if (o->short_name && o->arg) /* a value may be given again (--env) */
+		fprintf(out, "'*'{-%c,--%s}", o->short_name, o->name);
+	else if (o->short_name)
 		fprintf(out, "'(-%c --%s)'{-%c,--%s}", o->short_name, o->name, o->short_name, o->name);
 	put_quoted(out, spec, false);
 	fputs(" \\\n", out);

@@ -53,6 +53,7 @@ if command -v zsh >/dev/null; then
   complete_zsh() { rm -f "$work/zsh.out"; zsh -f "$here/zsh-complete.zsh" "$(dirname "$zsh_file")" "$work/zsh.out" "$1" 2>/dev/null; }
   same "zsh: opsc li<TAB> is lint" "$(complete_zsh 'opsc li')" "opsc lint "
   same "zsh: opsc build --dry<TAB> is --dry-run" "$(complete_zsh 'opsc build --dry')" "opsc build --dry-run "
+  same "zsh: a value option again: opsc init -e a --en<TAB>" "$(complete_zsh 'opsc init -e a --en')" "opsc init -e a --env "
   same "zsh: opsc lint --format sa<TAB> is sarif" "$(complete_zsh 'opsc lint --format sa')" "opsc lint --format sarif "
 else
   echo "skip zsh: not installed"
