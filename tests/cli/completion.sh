@@ -47,14 +47,12 @@ same "bash: opsc init --name <TAB> offers nothing" "$(cd "$work/pick" && complet
 # ------------------------------------------------------ zsh, fish
 if command -v zsh >/dev/null; then
   zsh -n "$zsh_file" && ok "zsh -n: the script parses" || bad "zsh -n: the script parses"
-  got=$(zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -D; print -r -- $_comps[opsc]' _ "$(dirname "$zsh_file")" 2>&1)
-  same "zsh: compinit registers _opsc for opsc" "$got" "_opsc"
-  # complete_zsh LINE: the line after zsh completes it
-  complete_zsh() { rm -f "$work/zsh.out"; zsh -f "$here/zsh-complete.zsh" "$(dirname "$zsh_file")" "$work/zsh.out" "$1" 2>/dev/null; }
-  same "zsh: opsc li<TAB> is lint" "$(complete_zsh 'opsc li')" "opsc lint "
-  same "zsh: opsc build --dry<TAB> is --dry-run" "$(complete_zsh 'opsc build --dry')" "opsc build --dry-run "
-  same "zsh: a value option again: opsc init -e a --en<TAB>" "$(complete_zsh 'opsc init -e a --en')" "opsc init -e a --env "
-  same "zsh: opsc lint --format sa<TAB> is sarif" "$(complete_zsh 'opsc lint --format sa')" "opsc lint --format sarif "
+  # the lines after zsh completes them, in one zsh: compinit finds _opsc
+  # by its #compdef line, and _arguments reads its specs
+  got=$(zsh -f "$here/zsh-complete.zsh" "$(dirname "$zsh_file")" "$work/zsh.out" \
+    'opsc li' 'opsc build --dry' 'opsc init -e a --en' 'opsc lint --format sa' 2>/dev/null)
+  same "zsh: lint, --dry-run, --env given again, sarif: each completed" "$got" \
+    "$(printf '%s\n' 'opsc lint ' 'opsc build --dry-run ' 'opsc init -e a --env ' 'opsc lint --format sarif ')"
 else
   echo "skip zsh: not installed"
 fi
