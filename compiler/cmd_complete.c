@@ -44,8 +44,11 @@ static void put_quoted(FILE *out, const char *s, bool fish)
 
 static void bash_command(FILE *out, const opsc_command *c)
 {
-	static const char *const action[] = { [VALUE_NONE] = "return", [VALUE_DIR] = "COMPREPLY=($(compgen -d -- \"$cur\")); return",
-		[VALUE_FILE] = "COMPREPLY=($(compgen -f -- \"$cur\")); return" };
+	static const char *const action[] = {
+		[VALUE_NONE] = "return",
+		[VALUE_DIR] = "COMPREPLY=($(compgen -d -- \"$cur\")); return",
+		[VALUE_FILE] = "COMPREPLY=($(compgen -f -- \"$cur\")); return",
+	};
 	fprintf(out, "    %s)\n        opts='", c->name);
 	for (const opsc_option *o = c->options; o->id; o++)
 		fprintf(out, "%s--%s", o == c->options ? "" : " ", o->name);
