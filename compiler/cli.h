@@ -31,8 +31,9 @@ typedef struct {
 	const char *section; /* a heading shown before this option, or NULL */
 } opsc_option;
 
-/* What the operands of a command are, for the shell completions. */
-typedef enum { OPSC_OPERAND_NONE, OPSC_OPERAND_FILE, OPSC_OPERAND_DIR } opsc_operand;
+/* What the operands of a command are, for the shell completions: RULE is a
+ * rule id (from `opsc explain --list`), then files. */
+typedef enum { OPSC_OPERAND_NONE, OPSC_OPERAND_FILE, OPSC_OPERAND_DIR, OPSC_OPERAND_RULE } opsc_operand;
 
 typedef struct {
 	const char *name;

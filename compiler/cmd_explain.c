@@ -39,7 +39,7 @@ const opsc_command opsc_command_explain = {
 		"and the .ops files at PATH (default: ./policies if it exists), whose\n"
 		"project block may re-level or disable them.\n",
 	.options = explain_options,
-	.operand = OPSC_OPERAND_FILE,
+	.operand = OPSC_OPERAND_RULE,
 	.exit_status = "0 explained, 2 unknown rule id or usage error.",
 	.run = opsc_cmd_explain,
 };

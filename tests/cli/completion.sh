@@ -25,6 +25,8 @@ bash_file=$(installed share/bash-completion/completions/opsc)
 zsh_file=$(installed share/zsh/site-functions/_opsc)
 fish_file=$(installed share/fish/vendor_completions.d/opsc.fish)
 man1=$(dirname "$(installed share/man/man1/opsc.1)")
+# the rule ids of `opsc explain` come from the installed opsc
+PATH=$(dirname "$(installed bin/opsc)"):$PATH
 
 # ------------------------------------------------------ bash
 # complete WORD...: COMPREPLY of _opsc with the cursor on the last word
@@ -42,6 +44,8 @@ same "bash: opsc lint --only <TAB> lists the kinds" "$(complete_bash opsc lint -
 mkdir -p "$work/pick/dir-one" && touch "$work/pick/file-one"
 same "bash: opsc build --out <TAB> offers directories" "$(cd "$work/pick" && complete_bash opsc build --out '')" "dir-one "
 same "bash: opsc check <TAB> offers files" "$(cd "$work/pick" && complete_bash opsc check '')" "dir-one file-one "
+same "bash: opsc explain alert-ru<TAB> is the rule alert-runbook" "$(complete_bash opsc explain alert-ru)" "alert-runbook "
+same "bash: ... and after the rule, files" "$(cd "$work/pick" && complete_bash opsc explain alert-runbook fi)" "file-one "
 same "bash: opsc init --name <TAB> offers nothing" "$(cd "$work/pick" && complete_bash opsc init --name '')" ""
 
 # ------------------------------------------------------ zsh, fish
@@ -50,9 +54,10 @@ if command -v zsh >/dev/null; then
   # the lines after zsh completes them, in one zsh: compinit finds _opsc
   # by its #compdef line, and _arguments reads its specs
   got=$(zsh -f "$here/zsh-complete.zsh" "$(dirname "$zsh_file")" "$work/zsh.out" \
-    'opsc li' 'opsc build --dry' 'opsc init -e a --en' 'opsc lint --format sa' 2>/dev/null)
-  same "zsh: lint, --dry-run, --env given again, sarif: each completed" "$got" \
-    "$(printf '%s\n' 'opsc lint ' 'opsc build --dry-run ' 'opsc init -e a --env ' 'opsc lint --format sarif ')"
+    'opsc li' 'opsc build --dry' 'opsc init -e a --en' 'opsc lint --format sa' 'opsc explain alert-ru' 2>/dev/null)
+  same "zsh: lint, --dry-run, --env given again, sarif, alert-runbook: each completed" "$got" \
+    "$(printf '%s\n' 'opsc lint ' 'opsc build --dry-run ' 'opsc init -e a --env ' 'opsc lint --format sarif ' \
+      'opsc explain alert-runbook ')"
 else
   echo "skip zsh: not installed"
 fi
@@ -61,6 +66,7 @@ if command -v fish >/dev/null; then
   fish -n "$fish_file" && ok "fish -n: the script parses" || bad "fish -n: the script parses"
   same "fish: opsc li<TAB> is lint" "$(complete_fish 'opsc li')" "lint "
   same "fish: opsc build --dr<TAB> is --dry-run" "$(complete_fish 'opsc build --dr')" "--dry-run "
+  same "fish: opsc explain alert-ru<TAB> is the rule alert-runbook" "$(complete_fish 'opsc explain alert-ru')" "alert-runbook "
   same "fish: opsc lint --fail-on <TAB> lists the severities" "$(complete_fish 'opsc lint --fail-on ')" "error note warning "
 else
   echo "skip fish: not installed"

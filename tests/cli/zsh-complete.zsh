@@ -15,8 +15,9 @@ for line in "$@"; do
   zpty -w -n z "$line"$'\t'
   zpty -w -n z $'\C-x'
 done
+typeset -a done_lines
 for i in {1..600}; do
-  [[ -f $out ]] && (( ${#${(f)"$(<$out)"}} >= $# )) && break
+  [[ -f $out ]] && done_lines=("${(@f)$(<$out)}") && (( ${#done_lines} >= $# )) && break
   sleep 0.1
 done
 zpty -d z
