@@ -32,14 +32,20 @@ static void usage(FILE *out)
 }
 
 /* The build-time generators: not commands a user runs, so not listed. */
-static int generate(const char *what, const char *arg)
+static const struct {
+	const char *name, *arg;
+	int (*run)(FILE *out, const char *arg, const opsc_command *const *cmds);
+} generators[] = {
+	{ "__complete", "shell", opsc_cli_complete },
+	{ "__man", "page", opsc_cli_man },
+};
+
+static int generate(size_t g, const char *arg)
 {
-	int rc = strcmp(what, "__complete") == 0 ? opsc_cli_complete(stdout, arg ? arg : "", commands)
-		 : opsc_cli_man(stdout, arg ? arg : "", commands);
-	if (rc < 0)
-		fprintf(stderr, "opsc %s: unknown %s '%s'\n", what, strcmp(what, "__complete") == 0 ? "shell" : "page",
-			arg ? arg : "");
-	return rc < 0 ? OPSC_EXIT_USAGE : OPSC_EXIT_OK;
+	if (generators[g].run(stdout, arg ? arg : "", commands) == 0)
+		return OPSC_EXIT_OK;
+	fprintf(stderr, "opsc %s: unknown %s '%s'\n", generators[g].name, generators[g].arg, arg ? arg : "");
+	return OPSC_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -57,8 +63,9 @@ int main(int argc, char **argv)
 		printf("opsc %s\n", OPSC_VERSION);
 		return OPSC_EXIT_OK;
 	}
-	if (strcmp(cmd, "__complete") == 0 || strcmp(cmd, "__man") == 0)
-		return generate(cmd, argv[2]);
+	for (size_t g = 0; g < sizeof generators / sizeof *generators; g++)
+		if (strcmp(cmd, generators[g].name) == 0)
+			return generate(g, argv[2]);
 	for (size_t i = 0; commands[i]; i++)
 		if (strcmp(cmd, commands[i]->name) == 0)
 			return commands[i]->run(argc - 1, argv + 1);
