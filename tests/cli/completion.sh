@@ -67,6 +67,7 @@ if command -v fish >/dev/null; then
   same "fish: opsc li<TAB> is lint" "$(complete_fish 'opsc li')" "lint "
   same "fish: opsc build --dr<TAB> is --dry-run" "$(complete_fish 'opsc build --dr')" "--dry-run "
   same "fish: opsc explain alert-ru<TAB> is the rule alert-runbook" "$(complete_fish 'opsc explain alert-ru')" "alert-runbook "
+  same "fish: an operand is not the command: opsc explain check --q<TAB> offers nothing" "$(complete_fish 'opsc explain check --q')" ""
   same "fish: opsc lint --fail-on <TAB> lists the severities" "$(complete_fish 'opsc lint --fail-on ')" "error note warning "
 else
   echo "skip fish: not installed"
@@ -109,7 +110,7 @@ while read -r cmd opts; do
       --*) [ -z "$fish_opts" ] || grep -qw -- "$o" <<<"$fish_opts" || missing+=" $o:fish"
            grep -qE -- "'\\*?$o\\[|,$o\\}'\\[" "$zsh_file" || missing+=" $o:zsh" ;;
       -?) grep -qE -- "\{$o," "$zsh_file" || missing+=" $o:zsh"
-          grep -qE -- "__fish_seen_subcommand_from $cmd' -s ${o#-} " "$fish_file" || missing+=" $o:fish" ;;
+          grep -qE -- "__opsc_command $cmd' -s ${o#-} " "$fish_file" || missing+=" $o:fish" ;;
     esac
   done
   [ -z "$missing" ] && ok "opsc $cmd: every option in --help, man, bash, zsh, fish" \
