@@ -310,7 +310,10 @@ static void write_environment(FILE *f, const init_args *a, const char *env, int 
 	if (prod && n == 4)
 		fputs("  production = true\n", f);
 	if (prod)
-		fputs("\n"
+		fputs("  # The Pod Security level of its namespace: baseline at least for\n"
+		      "  # production; restricted is stricter, privileged enforces nothing.\n"
+		      "  pod_security = baseline\n"
+		      "\n"
 		      "  # Who may deploy, once the project names its repo: reviewers who\n"
 		      "  # approve, a wait, and the branches allowed to deploy.\n"
 		      "  protect {\n"

@@ -14,8 +14,9 @@ enum { HELP_WIDTH = 78, HELP_COLUMN_MAX = 24 };
 
 const char opsc_cli_about[] =
 	"opsc compiles a GitOps policy written in .ops into Kubernetes, Velero,\n"
-	"Prometheus/AlertManager, GitHub and Flux manifests, and guards the\n"
-	"repository against drift, policy violations and leaked secrets.\n";
+	"Prometheus/AlertManager, External Secrets, GitHub and Flux manifests,\n"
+	"and guards the repository against drift, policy violations and leaked\n"
+	"secrets.\n";
 const char opsc_cli_exit_status[] = "0 clean, 1 problems found in the input, 2 usage or internal error.";
 
 void opsc_cli_init(opsc_cli *p, const opsc_command *cmd, int argc, char **argv)

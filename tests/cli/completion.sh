@@ -118,10 +118,11 @@ while read -r cmd opts; do
 done <<<"$words"
 
 # opsc-language(5) is written by hand: it names every block docs/language.md
-# has a section for ("### role and bind": role and bind).
+# shows in the examples of its "Blocks" part (a line that starts with one).
 lang=$(render "$(installed share/man/man5/opsc-language.5)")
 missing=""
-for b in $(sed -n '/^## Blocks/,/^## [^B]/s/^### //p' "$top/docs/language.md" | sed 's/ (.*//; s/ and / /g'); do
+for b in $(sed -n '/^## Blocks/,$p' "$top/docs/language.md" | awk '/^```/ { f = !f; next } f' |
+  grep -oE '^[a-z_]+ ("|\{|[a-z])' | cut -d' ' -f1 | sort -u); do
   grep -qE "(^|[ ,])$b " <<<"$lang" || missing+=" $b"
 done
 [ -z "$missing" ] && ok "opsc-language(5) names every block of docs/language.md" \

@@ -29,6 +29,8 @@ grep -q '^project "demo" {' "$r/policies/project.ops" && ok "... the project is 
   || bad "... the project is named after the directory" "$(cat "$r/policies/project.ops")"
 grep -q '^  # repo = "owner/name"' "$r/policies/project.ops" && ok "... without --github-repo, repo is a comment" \
   || bad "... without --github-repo, repo is a comment"
+grep -A5 '^environment "production"' "$r/policies/environments.ops" | grep -q '^  pod_security = baseline$' &&
+  ok "... production at Pod Security baseline" || bad "... production at Pod Security baseline"
 expect "the scaffold passes opsc check" 0 sh -c "cd '$r' && '$opsc' check"
 has "... both files, no warning" "2 files checked: 0 errors, 0 warnings" "$out"
 expect "the scaffold is formatted (opsc fmt --check)" 0 "$opsc" fmt --check "$r/policies"
