@@ -47,8 +47,10 @@ const opsc_command opsc_command_init = {
 		"Write DIR/policies/project.ops (the project: its name, GitHub repository\n"
 		"and output directory) and DIR/policies/environments.ops (one environment\n"
 		"per name, on one cluster; production is protected), commented, so that\n"
-		"`opsc check` and `opsc build` run on them at once. DIR defaults to the\n"
-		"current directory; opsc build later wants it inside a Git repository.\n"
+		"`opsc check` and `opsc build` run on them at once. The warnings of\n"
+		"`opsc check` are then what the built-in policies still ask; the\n"
+		"commented lines, filled in, answer them. DIR defaults to the current\n"
+		"directory; opsc build later wants it inside a Git repository.\n"
 		"\n"
 		"On a terminal, init asks for each value no flag gives (Enter keeps the\n"
 		"default shown); otherwise, or with --yes, it takes the flags and the\n"
@@ -278,8 +280,8 @@ static void write_project(FILE *f, const init_args *a)
 	const char *repo = a->value[V_REPO];
 	fprintf(f, "# The project: one per repository. `opsc build` writes the manifests of\n"
 		   "# every environment below `output`, relative to the directory that holds\n"
-		   "# policies/. Every block and attribute is in docs/language.md; `opsc lint`\n"
-		   "# lists what the built-in policies ask of the environments.\n"
+		   "# policies/. Every block and attribute is in docs/language.md; the\n"
+		   "# warnings of `opsc check` are what the built-in policies still ask.\n"
 		   "\n"
 		   "project \"%s\" {\n"
 		   "  # The GitHub repository (OWNER/NAME): `opsc build` writes the settings\n"
@@ -301,10 +303,17 @@ static void write_project(FILE *f, const init_args *a)
 		a->value[V_NAME], *repo ? "" : "# ", *repo ? repo : "owner/name", a->value[V_OUTPUT]);
 }
 
-/* A production environment is protected: only main deploys to it. */
-static void write_environment(FILE *f, const init_args *a, const char *env, int n)
+static bool is_production(const char *env, size_t n)
 {
-	bool prod = (n == 10 && strncmp(env, "production", 10) == 0) || (n == 4 && strncmp(env, "prod", 4) == 0);
+	return (n == 10 && strncmp(env, "production", 10) == 0) || (n == 4 && strncmp(env, "prod", 4) == 0);
+}
+
+/* A production environment is protected: only main deploys to it. The
+ * others on its cluster are asked for reviewers too (production-cluster-
+ * review), so they get the block to fill in, commented. */
+static void write_environment(FILE *f, const init_args *a, const char *env, int n, bool beside_production)
+{
+	bool prod = is_production(env, (size_t)n);
 	fprintf(f, "\nenvironment \"%.*s\" {\n  cluster = \"%s\"\n  namespace = \"%.*s\"\n", n, env,
 		a->value[V_CLUSTER], n, env);
 	if (prod && n == 4)
@@ -324,30 +333,48 @@ static void write_environment(FILE *f, const init_args *a, const char *env, int 
 		      "    branches = [\"main\"]\n"
 		      "  }\n",
 			f);
+	else if (beside_production)
+		fputs("\n"
+		      "  # Its cluster runs production, so its deployments want reviewers too.\n"
+		      "  # protect {\n"
+		      "  #   reviewers = [\"@acme/platform\"]\n"
+		      "  #   prevent_self_review = true\n"
+		      "  # }\n",
+			f);
 	fputs("}\n", f);
 }
 
 static void write_environments(FILE *f, const init_args *a)
 {
+	const char *s = a->value[V_ENVS], *critical = s + strspn(s, " ");
+	size_t ncritical = strcspn(critical, " ");
+	bool any_production = false;
+	for (size_t n; *(s += strspn(s, " ")); s += n) {
+		n = strcspn(s, " ");
+		if (is_production(s, n) && !any_production)
+			critical = s, ncritical = n;
+		any_production |= is_production(s, n);
+	}
 	fprintf(f, "# One environment per namespace, on the cluster that runs it. `opsc build`\n"
 		   "# writes its namespace, RBAC, network policies and quota below\n"
 		   "# %s/%s/ENVIRONMENT/, and its GitHub environment when the project\n"
 		   "# names a repo.\n"
 		   "#\n"
-		   "# `opsc lint` also asks every environment for a default-deny network\n"
-		   "# baseline and backups; the standard library has both (backups need\n"
-		   "# Velero and its storage location):\n"
+		   "# The built-in policies also ask every environment for a default-deny\n"
+		   "# network baseline and backups (`opsc check` warns until they are\n"
+		   "# there); the standard library has both (backups need Velero and its\n"
+		   "# storage location):\n"
 		   "#\n"
 		   "# import \"std/network\"\n"
 		   "# use std.network.baseline { envs = all }\n"
 		   "#\n"
 		   "# import \"std/backup\"\n"
-		   "# use std.backup.tiers { storage = \"default\"  critical = [env.production] }\n",
-		a->value[V_OUTPUT], a->value[V_CLUSTER]);
-	const char *s = a->value[V_ENVS];
+		   "# use std.backup.tiers { storage = \"default\"  critical = [env.%.*s] }\n",
+		a->value[V_OUTPUT], a->value[V_CLUSTER], (int)ncritical, critical);
+	s = a->value[V_ENVS];
 	for (size_t n; *(s += strspn(s, " ")); s += n) {
 		n = strcspn(s, " ");
-		write_environment(f, a, s, (int)n);
+		write_environment(f, a, s, (int)n, any_production);
 	}
 }
 
@@ -513,8 +540,8 @@ static void say_done(const init_args *a, const char *policies)
 	bool in_repo = opsc_repo_open(&repo, a->dir) == 0 && repo;
 	opsc_repo_free(repo);
 	opsc_esc_printf(stderr, "opsc init: wrote %s/%s and %s/%s\n", policies, files[0].name, policies, files[1].name);
-	opsc_esc_printf(stderr, "opsc init: next: %s%s%s%s`opsc check`, `opsc build --dry-run`; `opsc lint` lists "
-			"what the built-in policies ask\n", strcmp(a->dir, ".") == 0 ? "" : "`cd ",
+	opsc_esc_printf(stderr, "opsc init: next: %s%s%s%s`opsc check` (its warnings are what the built-in "
+			"policies still ask), `opsc build --dry-run`\n", strcmp(a->dir, ".") == 0 ? "" : "`cd ",
 		strcmp(a->dir, ".") == 0 ? "" : a->dir, strcmp(a->dir, ".") == 0 ? "" : "`, ",
 		in_repo ? "" : "`git init`, ");
 }

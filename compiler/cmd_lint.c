@@ -14,7 +14,7 @@
 
 enum {
 	OPT_STAGED = 1, OPT_BASE, OPT_HISTORY, OPT_FULL_HISTORY, OPT_SINCE, OPT_ONLY, OPT_FORMAT,
-	OPT_FAIL_ON, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_POLICIES, OPT_NO_PROGRESS, OPT_VERBOSE,
+	OPT_REPORT, OPT_FAIL_ON, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_POLICIES, OPT_NO_PROGRESS, OPT_VERBOSE,
 };
 
 static const opsc_option lint_options[] = {
@@ -36,8 +36,13 @@ static const opsc_option lint_options[] = {
 	{ OPT_ONLY, 0, "only", "KIND", "secrets, drift or policy (repeatable; default all)",
 	  "secrets drift policy", "what to report" },
 	{ OPT_FORMAT, 0, "format", "FORMAT",
-	  "text (default), github (workflow annotations), sarif (SARIF 2.1.0) or json",
-	  "text github sarif json", NULL },
+	  "text (default), github (workflow annotations), sarif (SARIF 2.1.0) or json; markdown with --report",
+	  "text github sarif json markdown", NULL },
+	{ OPT_REPORT, 0, "report", "readiness",
+	  "instead of the findings, the readiness scorecard: per category (security, backup and DR, "
+	  "observability, deployment protection, secrets) the checks passed and failed over the .ops and "
+	  "the manifests, and a score (text, or --format markdown for a job summary)",
+	  "readiness", NULL },
 	{ OPT_FAIL_ON, 0, "fail-on", "SEVERITY",
 	  "error (default), warning or note: exit 1 when a finding is at least this severe",
 	  "error warning note", NULL },
@@ -75,7 +80,7 @@ const opsc_command opsc_command_lint = {
 		"Secrets are never printed: at most their first four characters and their\n"
 		"length. Findings go to standard output, the summary line to standard\n"
 		"error. When GITHUB_STEP_SUMMARY is set, a markdown table of the findings\n"
-		"is appended to that file.\n",
+		"is appended to that file (with --report readiness, the scorecard).\n",
 	.options = lint_options,
 	.operand = OPSC_OPERAND_FILE,
 	.exit_status = "0 clean, 1 findings at or above --fail-on, 2 usage or internal error, an unreadable "
@@ -89,6 +94,7 @@ typedef struct {
 	opsc_severity fail_on;
 	const char *write_baseline;
 	bool no_progress, only;
+	bool readiness, markdown; /* --report readiness, --format markdown */
 	opsc_array(const char *) paths;
 } lint_args;
 
@@ -146,8 +152,13 @@ static int parse_one(lint_args *a, int id, const char *v)
 			       ? 0 : usage_error("--since takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[+HH:MM], not '%s'", v);
 	case OPT_ONLY: return set_only(a, v);
 	case OPT_FORMAT:
-		return opsc_report_format_parse(v, &a->report.format)
-			       ? 0 : usage_error("--format takes text, github, sarif or json, not '%s'", v);
+		a->markdown = strcmp(v, "markdown") == 0;
+		a->report.format = a->markdown ? OPSC_FORMAT_TEXT : a->report.format;
+		return a->markdown || opsc_report_format_parse(v, &a->report.format)
+			       ? 0 : usage_error("--format takes text, github, sarif, json or markdown, not '%s'", v);
+	case OPT_REPORT:
+		a->readiness = strcmp(v, "readiness") == 0;
+		return a->readiness ? 0 : usage_error("--report takes readiness, not '%s'", v);
 	case OPT_FAIL_ON:
 		return parse_severity(v, &a->fail_on) ? 0
 						       : usage_error("--fail-on takes error, warning or note, not '%s'", v);
@@ -179,7 +190,19 @@ static int parse_args(lint_args *a, int argc, char **argv)
 		return usage_error("--since only applies to --history%s", "");
 	if (a->lint.require_full_history && a->lint.mode != OPSC_LINT_HISTORY)
 		return usage_error("--require-full-history only applies to --history%s", "");
+	if (a->markdown && !a->readiness)
+		return usage_error("--format markdown only applies to --report readiness%s", "");
 	return 0;
+}
+
+/* --report readiness in a job: the scorecard goes to the summary too. */
+static int step_readiness(const char *path, const opsc_lint_result *res, const opsc_rules *rules)
+{
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return -1;
+	int rc = opsc_report_readiness(f, res, rules, true);
+	return fclose(f) != 0 || rc < 0 ? -1 : 0;
 }
 
 /* Renders the findings (or writes the baseline) and picks the exit status. */
@@ -195,7 +218,9 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			res->findings.len == 1 ? "" : "s", a->write_baseline);
 		return OPSC_EXIT_OK;
 	}
-	if (opsc_report_write(stdout, res, &a->report) < 0) {
+	int written = a->readiness ? opsc_report_readiness(stdout, res, a->report.rules, a->markdown)
+				   : opsc_report_write(stdout, res, &a->report);
+	if (written < 0) {
 		fputs("opsc lint: cannot write the report\n", stderr);
 		return OPSC_EXIT_USAGE;
 	}
@@ -208,7 +233,8 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			res->shallow_commits, res->shallow_commits == 1 ? "" : "s");
 	opsc_report_summary(stderr, res);
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
-	if (summary && *summary && opsc_report_step_summary(summary, res) < 0)
+	if (summary && *summary && (a->readiness ? step_readiness(summary, res, a->report.rules)
+						  : opsc_report_step_summary(summary, res)) < 0)
 		fprintf(stderr, "opsc lint: cannot append to GITHUB_STEP_SUMMARY (%s)\n", summary);
 	return opsc_lint_result_count(res, a->fail_on) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
 }

@@ -105,8 +105,17 @@ size_t opsc_esc_text_char(FILE *out, const char *s, size_t len, uint32_t *width)
 void opsc_esc_text(FILE *out, const char *s, size_t len)
 {
 	uint32_t w = 0;
-	for (size_t i = 0; i < len;)
-		i += opsc_esc_text_char(out, s + i, len - i, &w);
+	for (size_t i = 0; i < len;) {
+		size_t run = 0; /* printable ASCII goes out as it is, in one write */
+		while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7F)
+			run++;
+		if (run) {
+			fwrite(s + i, 1, run, out);
+			i += run;
+		} else {
+			i += opsc_esc_text_char(out, s + i, len - i, &w);
+		}
+	}
 }
 
 void opsc_esc_text_str(FILE *out, const char *s)

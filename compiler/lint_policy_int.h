@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "actual.h"
 #include "lint_int.h"
 
 /* One target's pass. The declared Model's spans point into run->ctx's
@@ -21,6 +22,7 @@ typedef struct {
 	uint32_t first; /* index of the first finding of this pass */
 	/* the pass's findings by content (lint_policy.c's seen): 1 + index */
 	uint32_t *slots, cap, indexed;
+	opsc_actual_origins origins; /* what rendered the actual objects */
 } policy_pass;
 
 /* Where a finding or a related location is: the Model its span points into. */
