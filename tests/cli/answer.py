@@ -4,9 +4,9 @@
     answer.py DIR ANSWER... -- COMMAND ARGS...
 
 Runs COMMAND in DIR with a terminal as standard input and error; each time
-its output ends with ": " (a question), writes the next ANSWER and a newline
-(and closes the terminal's input when none is left). Prints what the
-command wrote and exits with its status.
+its output ends with "]: " (a question and its default), writes the next
+ANSWER and a newline (and ends the terminal's input when none is left).
+Prints what the command wrote and exits with its status.
 """
 import os
 import pty
@@ -36,8 +36,8 @@ def main():
         if not chunk:
             break
         out += chunk
-        if out.endswith(b": ") and asked < len(out.split(b": ")) - 1:
-            asked = len(out.split(b": ")) - 1
+        if out.endswith(b"]: ") and asked < out.count(b"]: "):
+            asked = out.count(b"]: ")
             if answers:
                 os.write(fd, answers.pop(0).encode() + b"\n")
             else:
