@@ -375,6 +375,10 @@ typedef struct {
 	opsc_strs paths; /* only files matching these globs; empty: all */
 	opsc_strs allow_paths; /* never in these globs */
 	opsc_strs allow_values; /* PCRE2 patterns of values that are not secrets */
+	bool assigned; /* the secret is what a credential-named key is set to:
+			  checked for plausibility (scan_plausible.h) */
+	opsc_str example; /* a line the rule finds, for `opsc explain` */
+	opsc_str ignores; /* a line it deliberately leaves alone */
 } opsc_secret_rule;
 
 #include "workload.h" /* needs the types above */

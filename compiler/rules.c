@@ -12,7 +12,7 @@
 
 #define NONE OPSC_NO_SPAN
 #define BUILTIN(id, kind, sev, summary, explanation, fix) \
-	{ id, OPSC_RULE_##kind, OPSC_SEV_##sev, summary, explanation, fix, NONE, OPSC_SEV_##sev, false, false }
+	{ id, OPSC_RULE_##kind, OPSC_SEV_##sev, summary, explanation, fix, NONE, OPSC_SEV_##sev, false, false, NULL, NULL }
 
 static const char secret_fix[] =
 	"Remove the value from the file, then rotate the credential: it stays in the Git history. "
@@ -99,7 +99,9 @@ static const opsc_rule builtins[] = {
 	BUILTIN("kubernetes-secret", SECRET, ERROR, "Kubernetes Secret committed with a plaintext value",
 		"A `kind: Secret` manifest with values under `data:` or `stringData:` is committed. Base64 is an "
 		"encoding, not encryption: anyone who can read the repository, and its history forever, can "
-		"read the value.",
+		"read the value. A key is reported when its name is a credential's and its value (decoded) "
+		"is plausible, or, whatever its name, when its value is a random token: usernames, hosts, "
+		"names, certificates, public keys, known_hosts lines and secret-manager references are not.",
 		"Remove the manifest, rotate the credential, and commit a SealedSecret, an ExternalSecret or a "
 		"SOPS-encrypted file instead."),
 	BUILTIN("namespace-without-default-deny", POLICY, ERROR,
@@ -186,7 +188,7 @@ static opsc_rule from_secret(const opsc_secret_rule *s)
 {
 	return (opsc_rule){ .id = s->id.s, .kind = OPSC_RULE_SECRET, .severity = s->severity,
 			    .summary = s->description.s ? s->description.s : "", .fix = secret_fix,
-			    .defined = s->span };
+			    .defined = s->span, .example = s->example.s, .ignores = s->ignores.s };
 }
 
 static void sort(opsc_rules *rules)
@@ -195,11 +197,34 @@ static void sort(opsc_rules *rules)
 		qsort(rules->items.items, rules->items.len, sizeof *rules->items.items, by_id);
 }
 
+/* What the structural secret checks find and leave alone (scan_context.c,
+ * scan_plausible.c), shown by `opsc explain` as the .ops rules' examples. */
+static const struct {
+	const char *id, *example, *ignores;
+} builtin_examples[] = {
+	{ "kubeconfig-credential", "users:\n- name: admin\n  user:\n    token: 8f3Kq2LmZx7vW9pT4yR1nB6c",
+	  "users:\n- name: admin\n  user:\n    exec:\n      command: kubelogin" },
+	{ "kubernetes-env-secret", "env:\n  - name: DB_PASSWORD\n    value: hunt3r2-Re4l-s3cret",
+	  "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: password}" },
+	{ "kubernetes-secret", "kind: Secret\nstringData:\n  password: Xk2#9fLq0vR7mZ2p",
+	  "kind: Secret\nstringData:\n  username: app\n  CLUSTER_NAME: staging\n  password: op://vault/db/password" },
+	{ "terraform-state", "a file named terraform.tfstate", "terraform.tfstate.d/ directories without state files" },
+	{ "terraform-state-secret", "\"type\": \"random_password\", ... \"result\": \"Xk2#9fLq0vR7mZ2pQw8YeN4b\"",
+	  "\"length\": 24, \"special\": true" },
+};
+
 void opsc_rules_init(opsc_rules *rules)
 {
 	memset(rules, 0, sizeof *rules);
-	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
-		add(rules, builtins[i]);
+	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++) {
+		opsc_rule r = builtins[i];
+		for (size_t k = 0; k < sizeof builtin_examples / sizeof *builtin_examples; k++)
+			if (strcmp(r.id, builtin_examples[k].id) == 0) {
+				r.example = builtin_examples[k].example;
+				r.ignores = builtin_examples[k].ignores;
+			}
+		add(rules, r);
+	}
 	uint32_t nchecks;
 	const opsc_rule *checks = opsc_rules_checks(&nchecks);
 	for (uint32_t i = 0; i < nchecks; i++)
@@ -346,6 +371,16 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 		opsc_esc_text_lines(out, r->explanation, "");
 		fputc('\n', out);
 	}
+	if (r->example) {
+		fputs("\nFinds:\n    ", out);
+		opsc_esc_text_lines(out, r->example, "    ");
+		fputc('\n', out);
+	}
+	if (r->ignores) {
+		fputs("Ignores:\n    ", out);
+		opsc_esc_text_lines(out, r->ignores, "    ");
+		fputc('\n', out);
+	}
 	if (r->fix) {
 		fputs("\nHow to fix: ", out);
 		opsc_esc_text_lines(out, r->fix, "");
@@ -360,6 +395,18 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 			r->id);
 }
 
+/* An indented code block: examples hold backticks and line breaks. */
+static void print_md_example(FILE *out, const char *what, const char *text)
+{
+	fprintf(out, "\n**%s:**\n\n    ", what);
+	for (const char *p = text; *p; p++)
+		if (*p == '\n')
+			fputs("\n    ", out);
+		else
+			fputc(*p, out);
+	fputc('\n', out);
+}
+
 static void list_markdown(FILE *out, const opsc_rules *rules)
 {
 	fputs("| id | kind | severity | summary |\n| --- | --- | --- | --- |\n", out);
@@ -372,6 +419,10 @@ static void list_markdown(FILE *out, const opsc_rules *rules)
 		const opsc_rule *r = &rules->items.items[i];
 		fprintf(out, "\n### %s\n\n%s, %s by default. %s\n", r->id, opsc_rule_kind_name(r->kind),
 			opsc_severity_name(r->severity), r->explanation ? r->explanation : r->summary);
+		if (r->example)
+			print_md_example(out, "Finds", r->example);
+		if (r->ignores)
+			print_md_example(out, "Ignores", r->ignores);
 		if (r->fix)
 			fprintf(out, "\n**How to fix:** %s\n", r->fix);
 	}

@@ -39,6 +39,8 @@ typedef struct {
 	opsc_severity level; /* the effective severity */
 	bool disabled;
 	bool relevelled; /* the project set level or disabled it */
+	const char *example; /* secret rules: text the rule finds, NULL: none given */
+	const char *ignores; /* and text it deliberately leaves alone */
 } opsc_rule;
 
 typedef struct {

@@ -12,7 +12,7 @@
 
 #define NONE OPSC_NO_SPAN
 #define CHECK(id, sev, summary, explanation) \
-	{ id, OPSC_RULE_CHECK, OPSC_SEV_##sev, summary, explanation, NULL, NONE, OPSC_SEV_##sev, false, false }
+	{ id, OPSC_RULE_CHECK, OPSC_SEV_##sev, summary, explanation, NULL, NONE, OPSC_SEV_##sev, false, false, NULL, NULL }
 
 static const opsc_rule checks[] = {
 	CHECK("approvals", ERROR, "more approvals required than reviewers can give",

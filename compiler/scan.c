@@ -104,6 +104,7 @@ static bool rule_compile(opsc_scan_rule *out, const opsc_secret_rule *r, opsc_di
 	out->group = r->group;
 	out->entropy = r->entropy;
 	out->generic = strncmp(r->id.s, "generic-", 8) == 0;
+	out->assigned = r->assigned || out->generic;
 	out->has_keywords = r->keywords.len > 0;
 	out->paths = copy_strs(&r->paths);
 	out->npaths = r->paths.len;

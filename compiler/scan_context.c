@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "scan_internal.h"
+#include "scan_plausible.h"
 
 #define MIN_LEN 6 /* shorter values are not worth a finding */
 #define MIN_ENTROPY 2.5
@@ -31,6 +32,14 @@ static const char *const credential_kw[] = {
 	"password", "passwd", "pwd", "_pass", "-pass", "secret", "token", "apikey", "api_key",
 	"api-key", "access_key", "private_key", "signing_key", "encryption_key", "master_key",
 	"auth_key", "credential", NULL,
+};
+
+/* A state's credentials: the credential words, and the `result` of a
+ * random_password or random_string resource. */
+static const char *const tfstate_kw[] = {
+	"password", "passwd", "pwd", "_pass", "-pass", "secret", "token", "apikey", "api_key",
+	"api-key", "access_key", "private_key", "signing_key", "encryption_key", "master_key",
+	"auth_key", "credential", "\"result\"", NULL,
 };
 
 const opsc_scan_builtin opsc_ctx_rules[OPSC_CTX_COUNT + 1] = {
@@ -51,7 +60,7 @@ const char *const *const opsc_ctx_keywords[OPSC_CTX_COUNT] = {
 	[OPSC_CTX_KUBE_SECRET] = kube_secret_kw,
 	[OPSC_CTX_KUBE_ENV] = credential_kw,
 	[OPSC_CTX_KUBECONFIG] = kubeconfig_kw,
-	[OPSC_CTX_TFSTATE_SECRET] = credential_kw,
+	[OPSC_CTX_TFSTATE_SECRET] = tfstate_kw,
 };
 
 uint32_t opsc_scan_builtins(const opsc_scan_builtin **out)
@@ -181,20 +190,55 @@ static void report_value(opsc_scan_state *st, opsc_ctx_check check, const yline 
 	const char *v = st->data + y->voff;
 	if (y->vlen == 0 || v[0] == '|' || v[0] == '>' || v[0] == '{' || v[0] == '[')
 		return;
-	if (worth_reporting(v, y->vlen))
+	if (worth_reporting(v, y->vlen) && !opsc_scan_implausible(st->data, st->len, y->voff, y->vlen))
 		opsc_scan_add_cand(st, st->sc->nrules + check, y->voff, y->vlen);
 }
 
 /* ------------------------------------------------------- kubernetes-secret */
 
-/* A base64 value whose plaintext is a placeholder is not a secret. */
+/* A value of a Secret is reported when its key names a credential and the
+ * value is plausible, or, whatever its key, when it is a random token;
+ * never for usernames, hosts, certificates, public keys. The value is
+ * data[pos, pos+n): the manifest's bytes, or the plaintext a base64 value
+ * decodes to. */
+static bool secret_value_credential(const yline *y, const char *data, size_t len, size_t pos, size_t n)
+{
+	const char *v = data + pos;
+	if (!worth_reporting(v, n) || opsc_scan_public_material(v, n) ||
+	    opsc_scan_non_secret_key(y->key, y->klen))
+		return false;
+	if (opsc_scan_implausible(data, len, pos, n))
+		return false;
+	return opsc_scan_credential_name(y->key, y->klen) || opsc_scan_random_token(v, n);
+}
+
+/* A base64 value is judged by its plaintext. */
 static void report_data_value(opsc_scan_state *st, const yline *y)
 {
 	unsigned char plain[MAX_DECODED];
-	long n = opsc_scan_base64(st->data + y->voff, y->vlen, plain, sizeof plain);
-	if (n >= 0 && (n < 1 || opsc_scan_not_secret((const char *)plain, (size_t)n, 0, (size_t)n)))
+	const char *v = st->data + y->voff;
+	if (!y->vlen || v[0] == '|' || v[0] == '{' || v[0] == '>')
 		return;
-	if (y->vlen && st->data[y->voff] != '|' && st->data[y->voff] != '{')
+	long n = opsc_scan_base64(v, y->vlen, plain, sizeof plain);
+	bool report;
+	n = n > 0 ? (long)opsc_scan_trim_newline(plain, (size_t)n) : n; /* `echo x | base64` */
+	if (n < 0)
+		report = secret_value_credential(y, st->data, st->len, y->voff, y->vlen);
+	else /* (text that only looks like base64 is judged as written too) */
+		report = n > 0 && !opsc_scan_not_secret((const char *)plain, (size_t)n, 0, (size_t)n) &&
+			 secret_value_credential(y, (const char *)plain, (size_t)n, 0, (size_t)n) &&
+			 !opsc_scan_implausible(st->data, st->len, y->voff, y->vlen);
+	if (report)
+		opsc_scan_add_cand(st, st->sc->nrules + OPSC_CTX_KUBE_SECRET, y->voff, y->vlen);
+}
+
+/* A stringData value, as written. */
+static void report_string_value(opsc_scan_state *st, const yline *y)
+{
+	const char *v = st->data + y->voff;
+	if (!y->vlen || v[0] == '|' || v[0] == '>' || v[0] == '{' || v[0] == '[')
+		return;
+	if (secret_value_credential(y, st->data, st->len, y->voff, y->vlen))
 		opsc_scan_add_cand(st, st->sc->nrules + OPSC_CTX_KUBE_SECRET, y->voff, y->vlen);
 }
 
@@ -206,7 +250,7 @@ static void kube_secret_section(opsc_scan_state *st, size_t ls, bool base64)
 		if (doc_separator(st->data, st->len, ls) || (!y.blank && y.col == 0))
 			return;
 		if (!y.blank && y.key && !base64)
-			report_value(st, OPSC_CTX_KUBE_SECRET, &y);
+			report_string_value(st, &y);
 		else if (!y.blank && y.key)
 			report_data_value(st, &y);
 		ls = y.le + 1;
@@ -309,7 +353,11 @@ static bool json_pair(const char *data, size_t ls, size_t le, size_t *k, size_t 
 static void check_tfstate(opsc_scan_state *st, size_t ls)
 {
 	size_t le = opsc_scan_line_end(st->data, st->len, ls), k, kl, v, vl;
-	if (!json_pair(st->data, ls, le, &k, &kl, &v, &vl) || !opsc_scan_credential_name(st->data + k, kl))
+	if (!json_pair(st->data, ls, le, &k, &kl, &v, &vl))
+		return;
+	bool generated = kl == 6 && memcmp(st->data + k, "result", 6) == 0 &&
+			 memmem(st->data, st->len, "\"random_password\"", 17);
+	if (!generated && !opsc_scan_credential_name(st->data + k, kl))
 		return;
 	/* a sensitive output: "db_password": { ..., "value": "..." } */
 	for (int i = 0; i < 6 && vl && st->data[v] == '{' && le < st->len; i++) {

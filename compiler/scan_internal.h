@@ -27,6 +27,7 @@ typedef struct {
 	pcre2_code **allow_values;
 	uint32_t nallow_values;
 	bool generic; /* id "generic-*": a fallback other rules outrank */
+	bool assigned; /* the value of a credential-named key: plausibility-checked */
 	bool has_keywords;
 } opsc_scan_rule;
 
@@ -80,6 +81,7 @@ struct opsc_scan_state {
 	const char *path, *data;
 	size_t len;
 	bool sealed, sops, lockfile, tfstate;
+	bool external; /* holds External Secrets objects: keys name remote secrets */
 };
 
 /* ---- scan_text.c: byte-level helpers */
@@ -91,9 +93,12 @@ size_t opsc_scan_line_end(const char *data, size_t len, size_t pos);
 /* Indentation of the line starting at `ls` ("- " of a YAML list item counts). */
 uint32_t opsc_scan_indent(const char *data, size_t len, size_t ls, bool *item);
 /* Why a value is not a secret (placeholder, reference, example key, digest,
- * UUID, hash, ciphertext), or NULL when it may be one. `pos` is the value's
+ * hash, ciphertext), or NULL when it may be one. `pos` is the value's
  * offset in `data` (the text before it gives context). */
 const char *opsc_scan_not_secret(const char *data, size_t len, size_t pos, size_t vlen);
+/* Whether a value is a UUID (8-4-4-4-12 hex): an identifier for a rule that
+ * only knows a key, a credential for the issuers that format keys so. */
+bool opsc_scan_uuid(const char *s, size_t len);
 /* Whether a key names a credential: "DB_PASSWORD", "linode_token". */
 bool opsc_scan_credential_name(const char *key, size_t len);
 /* Decodes standard base64 into `out` (capacity `cap`); returns the decoded

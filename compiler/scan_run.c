@@ -8,6 +8,7 @@
 
 #include "glob.h"
 #include "scan_internal.h"
+#include "scan_plausible.h"
 #include "lint_ignore.h"
 
 #define WINDOW_BACK 1024u /* at most this far back to a line start */
@@ -99,21 +100,18 @@ static bool value_allowed(const opsc_scan_state *st, const opsc_scan_rule *r, si
 	return false;
 }
 
-/* "app-credentials", "db.secret-name": lowercase words joined by - _ or .,
- * what names of secrets look like. Generic rules leave them alone. */
-static bool looks_like_name(const char *v, size_t n)
+/* `secretKey: name`, `key: path` of an ExternalSecret name the key it
+ * writes and the remote secret it reads. */
+static bool external_key(const opsc_scan_state *st, size_t off)
 {
-	uint32_t digits = 0, seps = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = v[i];
-		if (c >= '0' && c <= '9')
-			digits++;
-		else if (c == '-' || c == '_' || c == '.')
-			seps++;
-		else if (c < 'a' || c > 'z')
-			return false;
-	}
-	return seps > 0 && digits <= 2;
+	static const char *const keys[] = { "secretKey", "key", "property", "remoteKey", "name" };
+	size_t ks, kn;
+	if (!st->external || !opsc_scan_key_before(st->data, off, &ks, &kn))
+		return false;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (kn == strlen(keys[i]) && memcmp(st->data + ks, keys[i], kn) == 0)
+			return true;
+	return false;
 }
 
 static void rule_candidate(opsc_scan_state *st, uint32_t ri, size_t off, size_t len)
@@ -121,7 +119,9 @@ static void rule_candidate(opsc_scan_state *st, uint32_t ri, size_t off, size_t 
 	const opsc_scan_rule *r = &st->sc->rules[ri];
 	if (len == 0 || opsc_scan_entropy(st->data + off, len) < r->entropy)
 		return;
-	if (value_allowed(st, r, off, len) || (r->generic && looks_like_name(st->data + off, len)))
+	if (value_allowed(st, r, off, len))
+		return;
+	if (r->assigned && (external_key(st, off) || opsc_scan_implausible(st->data, st->len, off, len)))
 		return;
 	opsc_scan_add_cand(st, ri, off, len);
 }
@@ -216,6 +216,28 @@ static bool ignored(const char *line, size_t len, const char *rule)
 	return opsc_lint_ignore_line(line, len, rule, &col) != OPSC_IGNORE_NONE;
 }
 
+/* `example = "..."` and `ignores = "..."` of a secret rule in a .ops file
+ * show a fake credential on purpose. */
+static bool rule_example_line(const opsc_scan_state *st, const char *line, size_t len)
+{
+	size_t n = strlen(st->path), i = 0;
+	if (n < 4 || strcmp(st->path + n - 4, ".ops") != 0)
+		return false;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	static const char *const attrs[] = { "example", "ignores" };
+	for (size_t a = 0; a < 2; a++) {
+		size_t k = strlen(attrs[a]), j = i + k;
+		if (len < j || memcmp(line + i, attrs[a], k) != 0)
+			continue;
+		while (j < len && line[j] == ' ')
+			j++;
+		if (j < len && line[j] == '=')
+			return true;
+	}
+	return false;
+}
+
 static void consumer_info(const opsc_scanner *sc, uint32_t c, opsc_scan_hit *hit)
 {
 	const opsc_scan_builtin *b = NULL;
@@ -237,7 +259,7 @@ static int report(opsc_scan_state *st, opsc_scan_cb cb, void *user)
 		consumer_info(st->sc, c->consumer, &hit);
 		size_t ls = opsc_scan_line_start(st->data, c->offset);
 		size_t le = opsc_scan_line_end(st->data, st->len, c->offset);
-		if (ignored(st->data + ls, le - ls, hit.rule_id))
+		if (ignored(st->data + ls, le - ls, hit.rule_id) || rule_example_line(st, st->data + ls, le - ls))
 			continue;
 		hit.line = line_at(&lc, st->data, c->offset);
 		hit.col = (uint32_t)(c->offset - ls + 1);
@@ -282,6 +304,7 @@ static void begin_buffer(opsc_scan_state *st, const char *path, const char *data
 	st->tfstate = opsc_scan_tfstate(path);
 	st->sops = sops_file(data, len);
 	st->sealed = memmem(data, len, "SealedSecret", 12) != NULL;
+	st->external = memmem(data, len, "external-secrets.io/", 20) != NULL;
 	bool skip = st->lockfile || st->sops;
 	for (uint32_t c = 0; c < sc->nconsumers; c++) {
 		opsc_array_clear(&st->windows[c]);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "scan_internal.h"
+#include "scan_plausible.h"
 
 double opsc_scan_entropy(const char *s, size_t len)
 {
@@ -90,16 +91,9 @@ static bool all_of(const char *s, size_t len, int (*pred)(int))
 static const char *const placeholder_words[] = {
 	"changeme", "change_me", "change-me", "replaceme", "replace_me", "replace-me",
 	"your-", "your_", "yourapikey", "yourtoken", "yourpassword", "placeholder",
-	"redacted", "dummy", "example", "xxxx", "****", "...", "<", ">", "${", "{{",
+	"redacted", "dummy", "example", "fake", "xxxx", "****", "...", "<", ">", "${", "{{",
 	"notreal", "not-a-real", "insert_", "insert-", "fill_in", "fill-in", "todo",
 	"sample", "secret_here", "token_here", "key_here", "password_here",
-};
-
-/* References to a value kept elsewhere: Terraform, Helm, shells, CI. */
-static const char *const reference_prefixes[] = {
-	"$", "%{", "#{", "@", "var.", "local.", "module.", "data.", "each.",
-	"secrets.", "env.", "vars.", "process.env", "os.environ", "vault:", "ref+",
-	"!vault", "./", "../", "~/", "file:", "arn:",
 };
 
 /* Text right before a value that makes it a digest or a checksum. */
@@ -133,7 +127,7 @@ static bool placeholder_value(const char *v, size_t len)
 	return false;
 }
 
-static bool is_uuid(const char *s, size_t len)
+bool opsc_scan_uuid(const char *s, size_t len)
 {
 	if (len != 36)
 		return false;
@@ -188,9 +182,10 @@ const char *opsc_scan_not_secret(const char *data, size_t len, size_t pos, size_
 			return "placeholder";
 	if (placeholder_value(v, vlen))
 		return "placeholder";
-	for (size_t i = 0; i < sizeof reference_prefixes / sizeof *reference_prefixes; i++)
-		if (starts_with(v, vlen, reference_prefixes[i]))
-			return "reference";
+	if (opsc_scan_reference(v, vlen))
+		return "reference";
+	if (opsc_scan_public_value(v, vlen))
+		return "public value";
 	for (size_t i = 0; i < sizeof hash_prefixes / sizeof *hash_prefixes; i++)
 		if (preceded_by(data, pos, hash_prefixes[i]) || starts_with(v, vlen, hash_prefixes[i]))
 			return "digest";
@@ -200,8 +195,6 @@ const char *opsc_scan_not_secret(const char *data, size_t len, size_t pos, size_
 		return "sops ciphertext";
 	if (is_path(v, vlen))
 		return "file path";
-	if (is_uuid(v, vlen))
-		return "uuid";
 	if (git_sha(data, len, pos, vlen))
 		return "git sha";
 	if (all_of(v, vlen, isdigit))

@@ -203,6 +203,10 @@ void sema_build_secret(builder *b, const sema_item *it, opsc_secret_rule *r)
 		r->group = (uint32_t)g;
 	if ((e = sema_item_attr(b, it, "entropy")))
 		sema_number(b->s, e, it->scope, &r->entropy);
+	if ((e = sema_item_attr(b, it, "assigned")))
+		sema_bool(b->s, e, it->scope, &r->assigned);
+	sema_item_string(b, it, "example", &r->example);
+	sema_item_string(b, it, "ignores", &r->ignores);
 	check_pattern(b, r);
 	struct { const char *name; opsc_strs *out; } lists[] = {
 		{ "keywords", &r->keywords }, { "paths", &r->paths }, { "allow_paths", &r->allow_paths }, { "allow_values", &r->allow_values },

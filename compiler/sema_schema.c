@@ -90,7 +90,8 @@ static const sema_attr policy_attrs[] = {
 static const sema_attr secret_attrs[] = {
 	{ "description", A_STRING, false }, { "pattern", A_PATTERN, true }, { "group", A_INT, false },
 	{ "keywords", A_STRINGS, false }, { "entropy", A_NUMBER, false }, { "severity", A_LEVEL, false },
-	{ "paths", A_STRINGS, false }, { "allow_paths", A_STRINGS, false }, { "allow_values", A_STRINGS, false }, END,
+	{ "paths", A_STRINGS, false }, { "allow_paths", A_STRINGS, false }, { "allow_values", A_STRINGS, false },
+	{ "assigned", A_BOOL, false }, { "example", A_STRING, false }, { "ignores", A_STRING, false }, END,
 };
 static const sema_attr secret_store_attrs[] = {
 	{ "provider", A_STRING, true }, { "spec", A_MAP, false }, { "refresh", A_DURATION, false }, END,

@@ -12,6 +12,12 @@ import sys
 # ripgrep searches line by line: a pattern may not match a newline.
 NEWLINE = re.compile(r"\\r\?\\n")
 LOOKAROUND = re.compile(r"\(\?<?[!=](?:\[[^\]]*\]|[^()])*\)")
+# nor a back-reference: (["'])...\1 becomes ["']...["']
+BACKREF = re.compile(r"\(\[\"'\]\)(.*)\\1")
+
+
+def rust(p):
+    return BACKREF.sub(lambda m: "[\"']" + m.group(1) + "[\"']", LOOKAROUND.sub("", p))
 
 
 def main():
@@ -21,7 +27,7 @@ def main():
     with open(os.path.join(sys.argv[2], "patterns.pcre"), "w") as f:
         f.write("\n".join(pats) + "\n")
     with open(os.path.join(sys.argv[2], "patterns.rust"), "w") as f:
-        f.write("\n".join(LOOKAROUND.sub("", p) for p in pats) + "\n")
+        f.write("\n".join(rust(p) for p in pats) + "\n")
     print("%d patterns" % len(pats))
 
 

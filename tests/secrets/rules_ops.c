@@ -49,6 +49,12 @@ static void set_attr(opsc_ctx *ctx, opsc_secret_rule *r, const char *name, const
 		r->allow_paths = strs_of(ctx, v);
 	else if (strcmp(name, "allow_values") == 0)
 		r->allow_values = strs_of(ctx, v);
+	else if (strcmp(name, "assigned") == 0)
+		r->assigned = v->kind == OPSC_EXPR_BOOL && v->boolean;
+	else if (strcmp(name, "example") == 0)
+		r->example = str_of(v);
+	else if (strcmp(name, "ignores") == 0)
+		r->ignores = str_of(v);
 }
 
 int opsc_test_secret_rules(opsc_ctx *ctx, const char *path, opsc_secret_rule **out, uint32_t *n)

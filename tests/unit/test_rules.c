@@ -251,6 +251,27 @@ static void test_rules__explain_ops_rule_shows_definition(void **state)
 	opsc_ctx_dispose(&f.ctx);
 }
 
+/* A secret rule shows what it finds and what it leaves alone, indented,
+ * in the terminal and as markdown code blocks. */
+static void test_rules__explain_shows_examples(void **state)
+{
+	(void)state;
+	opsc_rules rules;
+	opsc_rules_init(&rules);
+	char *text = capture_explain(opsc_rules_find(&rules, "kubernetes-secret"), NULL);
+	assert_non_null(strstr(text, "\nFinds:\n    kind: Secret\n    stringData:\n      password: Xk2#9fLq0vR7mZ2p\n"
+				     "Ignores:\n    kind: Secret\n    stringData:\n      username: app\n"));
+	free(text);
+	text = capture_list(&rules, true);
+	assert_non_null(strstr(text, "\n**Finds:**\n\n    kind: Secret\n    stringData:\n      password: Xk2#9fLq0vR7mZ2p\n"
+				     "\n**Ignores:**\n\n    kind: Secret\n"));
+	free(text);
+	text = capture_explain(opsc_rules_find(&rules, "drift-edited"), NULL);
+	assert_null(strstr(text, "Finds:"));
+	free(text);
+	opsc_rules_dispose(&rules);
+}
+
 static void test_rules__list(void **state)
 {
 	(void)state;
@@ -353,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_rules__project_relevels_with_did_you_mean),
 		cmocka_unit_test(test_rules__checks_cannot_be_relevelled),
 		cmocka_unit_test(test_rules__explain_ops_rule_shows_definition),
+		cmocka_unit_test(test_rules__explain_shows_examples),
 		cmocka_unit_test(test_rules__list),
 		cmocka_unit_test(test_rules__documented),
 		cmocka_unit_test(test_rules__readiness_levels),

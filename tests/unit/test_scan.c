@@ -306,7 +306,7 @@ static void test_scan__kubernetes_env_pair(void **state)
 {
 	(void)state;
 	const char *y = "spec:\n  containers:\n    - name: api\n      env:\n"
-			"        - name: DB_PASSWORD\n          value: hunter2-real-secret\n"
+			"        - name: DB_PASSWORD\n          value: hunt3r2-Re4l-s3cret\n"
 			"        - name: DB_USER\n          value: app-service-user\n"
 			"        - value: Tr0ub4dor-and-3\n          name: API_TOKEN\n"
 			"        - name: SECRET_NAME\n          value: app-credentials\n"
@@ -316,7 +316,7 @@ static void test_scan__kubernetes_env_pair(void **state)
 	assert_string_equal(hs.hits[0].rule, "kubernetes-env-secret");
 	assert_int_equal(hs.hits[0].line, 6);
 	assert_int_equal(hs.hits[0].col, 18);
-	assert_string_equal(hs.hits[0].secret, "hunter2-real-secret");
+	assert_string_equal(hs.hits[0].secret, "hunt3r2-Re4l-s3cret");
 	assert_int_equal(hs.hits[1].line, 9);
 	assert_string_equal(hs.hits[1].secret, "Tr0ub4dor-and-3");
 }
@@ -328,7 +328,7 @@ static void test_scan__kubernetes_secret_manifest(void **state)
 	const char *y = "apiVersion: v1\nkind: ConfigMap\ndata:\n  mode: production-mode\n---\n"
 			"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n"
 			"  password: cGFzc3dvcmQtUzNjcjN0IQ==\n  placeholder: Y2hhbmdlbWU=\n"
-			"stringData:\n  url: \"redis-Xk29fLq0\"\n---\nkind: SecretStore\ndata:\n  x: cGFzc3dvcmQtUzNjcjN0IQ==\n";
+			"stringData:\n  token: \"redis-Xk29fLq0\"\n---\nkind: SecretStore\ndata:\n  x: cGFzc3dvcmQtUzNjcjN0IQ==\n";
 	hits hs = scan("db-secret.yaml", y);
 	assert_int_equal(hs.n, 2);
 	assert_string_equal(hs.hits[0].rule, "kubernetes-secret");
