@@ -21,47 +21,58 @@
 #include "project.h"
 #include "repo.h"
 
-static const char build_help[] =
-	"usage: opsc build [options] [PATH...]\n"
-	"\n"
-	"Compile the .ops files and write every manifest they describe: Kubernetes\n"
-	"namespaces, RBAC, network policies and quotas, Velero schedules and\n"
-	"restore tests, PrometheusRules (alerts and SLO rules) and\n"
-	"AlertmanagerConfigs (with plain Prometheus and Alertmanager files),\n"
-	"External Secrets (ClusterSecretStores and ExternalSecrets), GitHub\n"
-	"environment settings and Flux Kustomizations.\n"	"The policies run as in `opsc check`; an error among them, as any error\n"
-	"of the .ops, writes nothing.\n"
-	"\n"
-	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
-	"exists, else .). The output goes to the project's `output` directory\n"
-	"(default \"clusters\"), relative to the project directory: the parent of\n"
-	"policies/, else the directory of PATH. It must be inside a Git repository.\n"
-	"\n"
-	"The new tree replaces the old one in a single rename: an interrupted build\n"
-	"leaves the previous tree whole. Files opsc wrote before and no longer\n"
-	"writes are removed (they are listed, with hashes, in .opsc-manifest.json);\n"
-	"files opsc did not write are never touched; a generated file edited by\n"
-	"hand is not overwritten without --force. One build writes at a time: a\n"
-	"build holds a lock (.git/opsc-build.lock, released when it ends) from\n"
-	"before it reads the output directory until the new tree is in place.\n"
-	"\n"
-	"With the project's `runbooks` directory, a Markdown skeleton is written\n"
-	"for each alert whose runbook file is missing (listed as `runbook PATH`);\n"
-	"a runbook that exists is never written to, --force or not.\n"
-	"\n"
-	"options:\n"
-	"  -o, --out DIR   write to DIR instead of the project's output directory\n"
-	"  -n, --dry-run   list what would change; write nothing\n"
-	"      --check     write nothing; exit 1 when the output is not current\n"
-	"      --force     overwrite or remove generated files edited by hand\n"
-	"      --wait      wait for another opsc build in the repository to finish\n"
-	"                  (without it, such a build is refused at once)\n"
-	"  -q, --quiet     print nothing but problems\n"
-	"  -h, --help      show this help\n"
-	"\n"
-	"exit status: 0 built (or current), 1 errors in the input, refused files\n"
-	"(with --dry-run too), or (--check) output not current, 2 usage or internal\n"
-	"error, or another opsc build is writing in the same repository.\n";
+enum { OPT_OUT = 1, OPT_DRY_RUN, OPT_CHECK, OPT_FORCE, OPT_WAIT, OPT_QUIET };
+
+static const opsc_option build_options[] = {
+	{ OPT_OUT, 'o', "out", "DIR", "write to DIR instead of the project's output directory", NULL, NULL },
+	{ OPT_DRY_RUN, 'n', "dry-run", NULL, "list what would change; write nothing", NULL, NULL },
+	{ OPT_CHECK, 0, "check", NULL, "write nothing; exit 1 when the output is not current", NULL, NULL },
+	{ OPT_FORCE, 0, "force", NULL, "overwrite or remove generated files edited by hand", NULL, NULL },
+	{ OPT_WAIT, 0, "wait", NULL,
+	  "wait for another opsc build in the repository to finish (without it, such a build is refused at once)",
+	  NULL, NULL },
+	{ OPT_QUIET, 'q', "quiet", NULL, "print nothing but problems", NULL, NULL },
+	OPSC_OPTION_HELP,
+	{ 0 },
+};
+
+const opsc_command opsc_command_build = {
+	.name = "build",
+	.summary = "write the manifests the .ops files describe",
+	.synopsis = "[options] [PATH...]",
+	.description =
+		"Compile the .ops files and write every manifest they describe: Kubernetes\n"
+		"namespaces, RBAC, network policies and quotas, Velero schedules and\n"
+		"restore tests, PrometheusRules (alerts and SLO rules) and\n"
+		"AlertmanagerConfigs (with plain Prometheus and Alertmanager files),\n"
+		"External Secrets (ClusterSecretStores and ExternalSecrets), GitHub\n"
+		"environment settings and Flux Kustomizations.\n"
+		"The policies run as in `opsc check`; an error among them, as any error\n"
+		"of the .ops, writes nothing.\n"
+		"\n"
+		"PATH is a .ops file or a directory of them (default: ./policies if it\n"
+		"exists, else .). The output goes to the project's `output` directory\n"
+		"(default \"clusters\"), relative to the project directory: the parent of\n"
+		"policies/, else the directory of PATH. It must be inside a Git repository.\n"
+		"\n"
+		"The new tree replaces the old one in a single rename: an interrupted build\n"
+		"leaves the previous tree whole. Files opsc wrote before and no longer\n"
+		"writes are removed (they are listed, with hashes, in .opsc-manifest.json);\n"
+		"files opsc did not write are never touched; a generated file edited by\n"
+		"hand is not overwritten without --force. One build writes at a time: a\n"
+		"build holds a lock (.git/opsc-build.lock, released when it ends) from\n"
+		"before it reads the output directory until the new tree is in place.\n"
+		"\n"
+		"With the project's `runbooks` directory, a Markdown skeleton is written\n"
+		"for each alert whose runbook file is missing (listed as `runbook PATH`);\n"
+		"a runbook that exists is never written to, --force or not.\n",
+	.options = build_options,
+	.operand = OPSC_OPERAND_FILE,
+	.exit_status = "0 built (or current), 1 errors in the input, refused files (with --dry-run too), or "
+		       "(--check) output not current, 2 usage or internal error, or another opsc build is "
+		       "writing in the same repository.",
+	.run = opsc_cmd_build,
+};
 
 typedef struct {
 	const char *out;
@@ -71,30 +82,19 @@ typedef struct {
 
 static int parse_args(build_args *a, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
-			fputs(build_help, stdout);
-			return 1;
-		} else if ((strcmp(s, "-o") == 0 || strcmp(s, "--out") == 0) && i + 1 < argc) {
-			a->out = argv[++i];
-		} else if (strncmp(s, "--out=", 6) == 0) {
-			a->out = s + 6;
-		} else if (strcmp(s, "-n") == 0 || strcmp(s, "--dry-run") == 0) {
-			a->dry_run = true;
-		} else if (strcmp(s, "--check") == 0) {
-			a->check = true;
-		} else if (strcmp(s, "--force") == 0) {
-			a->force = true;
-		} else if (strcmp(s, "--wait") == 0) {
-			a->wait = true;
-		} else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-			a->quiet = true;
-		} else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0) {
-			opsc_esc_printf(stderr, "opsc build: unknown option or missing value '%s'\n\n%s", s, build_help);
-			return -1;
-		} else if (strcmp(s, "--") != 0) {
-			opsc_array_push(&a->paths, s);
+	opsc_cli p;
+	opsc_cli_init(&p, &opsc_command_build, argc, argv);
+	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
+		switch (id) {
+		case OPSC_CLI_HELP: return 1;
+		case OPSC_CLI_ERROR: return -1;
+		case OPT_OUT: a->out = p.value; break;
+		case OPT_DRY_RUN: a->dry_run = true; break;
+		case OPT_CHECK: a->check = true; break;
+		case OPT_FORCE: a->force = true; break;
+		case OPT_WAIT: a->wait = true; break;
+		case OPT_QUIET: a->quiet = true; break;
+		default: opsc_array_push(&a->paths, p.value); break;
 		}
 	}
 	if (a->paths.len == 0) {

@@ -11,31 +11,40 @@
 #include "compile.h"
 #include "policy.h"
 
-static const char check_help[] =
-	"usage: opsc check [PATH...]\n"
-	"\n"
-	"Check .ops files and report every problem: syntax, unknown blocks and\n"
-	"attributes, wrong types and units, unresolved references, duplicates,\n"
-	"import cycles, ill-typed policies. Then the built-in policies (policies/,\n"
-	"those yours do not replace) and yours run on what the .ops declare, at\n"
-	"the levels `opsc lint` reports them (readiness rules are warnings until\n"
-	"`rules { readiness = error }`): a clean check is a clean lint of a fresh\n"
-	"build.\n"
-	"\n"
-	"PATH is a .ops file or a directory whose *.ops files are read (not\n"
-	"recursively). Without PATH: ./policies if it exists, else the current\n"
-	"directory. Imports are followed from there.\n"
-	"\n"
-	"Diagnostics go to standard error as `file:line:col: error: message`,\n"
-	"with the source line and notes; colour only on a terminal, never when\n"
-	"NO_COLOR is set.\n"
-	"\n"
-	"options:\n"
-	"  -q, --quiet   print nothing when there is no problem\n"
-	"  -h, --help    show this help\n"
-	"\n"
-	"exit status: 0 no errors (warnings allowed), 1 errors in the input,\n"
-	"2 usage or internal error.\n";
+enum { OPT_QUIET = 1 };
+
+static const opsc_option check_options[] = {
+	{ OPT_QUIET, 'q', "quiet", NULL, "print nothing when there is no problem", NULL, NULL },
+	OPSC_OPTION_HELP,
+	{ 0 },
+};
+
+const opsc_command opsc_command_check = {
+	.name = "check",
+	.summary = "check .ops files and report every problem",
+	.synopsis = "[options] [PATH...]",
+	.description =
+		"Check .ops files and report every problem: syntax, unknown blocks and\n"
+		"attributes, wrong types and units, unresolved references, duplicates,\n"
+		"import cycles, ill-typed policies. Then the built-in policies (policies/,\n"
+		"those yours do not replace) and yours run on what the .ops declare, at\n"
+		"the levels `opsc lint` reports them (readiness rules are warnings until\n"
+		"`rules { readiness = error }`): a clean check is a clean lint of a fresh\n"
+		"build.\n"
+		"\n"
+		"PATH is a .ops file or a directory whose *.ops files are read (not\n"
+		"recursively); a directory with a policies/ directory stands for it.\n"
+		"Without PATH: ./policies if it exists, else the current directory.\n"
+		"Imports are followed from there.\n"
+		"\n"
+		"Diagnostics go to standard error as `file:line:col: error: message`,\n"
+		"with the source line and notes; colour only on a terminal, never when\n"
+		"NO_COLOR is set.\n",
+	.options = check_options,
+	.operand = OPSC_OPERAND_FILE,
+	.exit_status = "0 no errors (warnings allowed), 1 errors in the input, 2 usage or internal error.",
+	.run = opsc_cmd_check,
+};
 
 /* The default input: the repository's policies/ directory, else ".". */
 static const char *default_path(void)
@@ -48,20 +57,17 @@ int opsc_cmd_check(int argc, char **argv)
 {
 	bool quiet = false;
 	opsc_array(const char *) paths = { 0 };
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(check_help, stdout);
+	opsc_cli p;
+	opsc_cli_init(&p, &opsc_command_check, argc, argv);
+	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
+		if (id == OPSC_CLI_HELP || id == OPSC_CLI_ERROR) {
 			opsc_array_free(&paths);
-			return OPSC_EXIT_OK;
-		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-			quiet = true;
-		} else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
-			fprintf(stderr, "opsc check: unknown option '%s'\n\n%s", argv[i], check_help);
-			opsc_array_free(&paths);
-			return OPSC_EXIT_USAGE;
-		} else if (strcmp(argv[i], "--") != 0) {
-			opsc_array_push(&paths, argv[i]);
+			return id == OPSC_CLI_HELP ? OPSC_EXIT_OK : OPSC_EXIT_USAGE;
 		}
+		if (id == OPT_QUIET)
+			quiet = true;
+		else
+			opsc_array_push(&paths, p.value);
 	}
 	if (paths.len == 0)
 		opsc_array_push(&paths, default_path());

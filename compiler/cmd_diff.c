@@ -15,42 +15,46 @@
 #include "drift.h"
 #include "repo.h"
 
-static const char diff_help[] =
-	"usage: opsc diff [PATH]\n"
-	"\n"
-	"Compare what `opsc build` would write with the files in the working tree,\n"
-	"field by field: key order, quoting, comments and layout do not count.\n"
-	"One line per difference:\n"
-	"\n"
-	"  clusters/home/prod/policy/rbac.yaml:21: rules[0].verbs[2]: want watch, found list\n"
-	"  clusters/home/prod/policy/quota.yaml: missing (opsc build writes it)\n"
-	"  clusters/old/namespace.yaml: stale (opsc no longer generates it)\n"
-	"\n"
-	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
-	"exists, else .); the output directory is found as `opsc build` finds it.\n"
-	"\n"
-	"options:\n"
-	"  -h, --help   show this help\n"
-	"\n"
-	"exit status: 0 no difference, 1 differences (or errors in the .ops files),\n"
-	"2 usage or internal error.\n";
+static const opsc_option diff_options[] = {
+	OPSC_OPTION_HELP,
+	{ 0 },
+};
+
+const opsc_command opsc_command_diff = {
+	.name = "diff",
+	.summary = "show how the committed manifests differ from what build would write",
+	.synopsis = "[PATH]",
+	.description =
+		"Compare what `opsc build` would write with the files in the working tree,\n"
+		"field by field: key order, quoting, comments and layout do not count.\n"
+		"One line per difference:\n"
+		"\n"
+		"  clusters/home/prod/policy/rbac.yaml:21: rules[0].verbs[2]: want watch, found list\n"
+		"  clusters/home/prod/policy/quota.yaml: missing (opsc build writes it)\n"
+		"  clusters/old/namespace.yaml: stale (opsc no longer generates it)\n"
+		"\n"
+		"PATH is a .ops file or a directory of them (default: ./policies if it\n"
+		"exists, else .); the output directory is found as `opsc build` finds it.\n",
+	.options = diff_options,
+	.operand = OPSC_OPERAND_FILE,
+	.exit_status = "0 no difference, 1 differences (or errors in the .ops files), 2 usage or internal error.",
+	.run = opsc_cmd_diff,
+};
 
 static int parse_args(const char **path, int argc, char **argv)
 {
 	struct stat st;
+	opsc_cli p;
 	*path = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
-			fputs(diff_help, stdout);
-			return 1;
-		}
-		if ((s[0] == '-' && s[1] && strcmp(s, "--") != 0) || *path) {
-			fprintf(stderr, "opsc diff: unexpected argument '%s'\n\n%s", s, diff_help);
+	opsc_cli_init(&p, &opsc_command_diff, argc, argv);
+	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
+		if (id == OPSC_CLI_HELP || id == OPSC_CLI_ERROR)
+			return id == OPSC_CLI_HELP ? 1 : -1;
+		if (*path) {
+			opsc_cli_usage_error(&opsc_command_diff, "unexpected argument '%s' (one PATH at most)", p.value);
 			return -1;
 		}
-		if (strcmp(s, "--") != 0)
-			*path = s;
+		*path = p.value;
 	}
 	if (!*path)
 		*path = stat("policies", &st) == 0 && S_ISDIR(st.st_mode) ? "policies" : ".";

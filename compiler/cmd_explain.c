@@ -15,26 +15,34 @@
 #include "rules.h"
 #include "sema.h"
 
-static const char explain_help[] =
-	"usage: opsc explain [options] ID [PATH...]\n"
-	"       opsc explain --list [--markdown] [PATH...]\n"
-	"\n"
-	"Explain a lint rule: its kind (secret, drift or policy), its severity,\n"
-	"what it checks, how to fix a finding, and for rules written in .ops the\n"
-	"file and line defining them. --list prints every rule id with a one-line\n"
-	"summary; with --markdown, the rule reference of docs/rules.md.\n"
-	"\n"
-	"Rules come from the checks built into opsc, the built-in policies/ set,\n"
-	"and the .ops files at PATH (default: ./policies if it exists), whose\n"
-	"project block may re-level or disable them.\n"
-	"\n"
-	"options:\n"
-	"  --list        list every rule\n"
-	"  --markdown    with --list: a markdown reference\n"
-	"  --builtin     only the built-in rules (ignore PATH and ./policies)\n"
-	"  -h, --help    show this help\n"
-	"\n"
-	"exit status: 0 explained, 2 unknown rule id or usage error.\n";
+enum { OPT_LIST = 1, OPT_MARKDOWN, OPT_BUILTIN };
+
+static const opsc_option explain_options[] = {
+	{ OPT_LIST, 0, "list", NULL, "list every rule", NULL, NULL },
+	{ OPT_MARKDOWN, 0, "markdown", NULL, "with --list: a markdown reference", NULL, NULL },
+	{ OPT_BUILTIN, 0, "builtin", NULL, "only the built-in rules (ignore PATH and ./policies)", NULL, NULL },
+	OPSC_OPTION_HELP,
+	{ 0 },
+};
+
+const opsc_command opsc_command_explain = {
+	.name = "explain",
+	.summary = "explain a lint rule and how to fix its findings",
+	.synopsis = "[options] ID [PATH...]\n--list [--markdown] [PATH...]",
+	.description =
+		"Explain a lint rule: its kind (secret, drift or policy), its severity,\n"
+		"what it checks, how to fix a finding, and for rules written in .ops the\n"
+		"file and line defining them. --list prints every rule id with a one-line\n"
+		"summary; with --markdown, the rule reference of docs/rules.md.\n"
+		"\n"
+		"Rules come from the checks built into opsc, the built-in policies/ set,\n"
+		"and the .ops files at PATH (default: ./policies if it exists), whose\n"
+		"project block may re-level or disable them.\n",
+	.options = explain_options,
+	.operand = OPSC_OPERAND_RULE,
+	.exit_status = "0 explained, 2 unknown rule id or usage error.",
+	.run = opsc_cmd_explain,
+};
 
 typedef struct {
 	bool list, markdown, builtin;
@@ -45,26 +53,24 @@ typedef struct {
 /* Returns -1 on a usage error, 1 for --help, 0 otherwise. */
 static int parse_args(explain_opts *o, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-			return 1;
-		if (strcmp(a, "--list") == 0)
-			o->list = true;
-		else if (strcmp(a, "--markdown") == 0)
-			o->markdown = true;
-		else if (strcmp(a, "--builtin") == 0)
-			o->builtin = true;
-		else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "opsc explain: unknown option '%s'\n\n%s", a, explain_help);
-			return -1;
-		} else if (!o->list && !o->id)
-			o->id = a;
-		else
-			opsc_array_push(&o->paths, a);
+	opsc_cli p;
+	opsc_cli_init(&p, &opsc_command_explain, argc, argv);
+	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
+		switch (id) {
+		case OPSC_CLI_HELP: return 1;
+		case OPSC_CLI_ERROR: return -1;
+		case OPT_LIST: o->list = true; break;
+		case OPT_MARKDOWN: o->markdown = true; break;
+		case OPT_BUILTIN: o->builtin = true; break;
+		default:
+			if (!o->list && !o->id)
+				o->id = p.value;
+			else
+				opsc_array_push(&o->paths, p.value);
+		}
 	}
 	if (!o->list && !o->id) {
-		fprintf(stderr, "opsc explain: which rule? give an ID or --list\n\n%s", explain_help);
+		opsc_cli_usage_error(&opsc_command_explain, "which rule? give an ID or --list%s", "");
 		return -1;
 	}
 	return 0;
@@ -120,8 +126,6 @@ int opsc_cmd_explain(int argc, char **argv)
 	int rc = parse_args(&o, argc, argv);
 	if (rc != 0) {
 		opsc_array_free(&o.paths);
-		if (rc > 0)
-			fputs(explain_help, stdout);
 		return rc > 0 ? OPSC_EXIT_OK : OPSC_EXIT_USAGE;
 	}
 	opsc_ctx ctx;

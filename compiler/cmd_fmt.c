@@ -15,26 +15,35 @@
 #include "fmt.h"
 #include "readfile.h"
 
-static const char fmt_help[] =
-	"usage: opsc fmt [--check] [PATH...]\n"
-	"\n"
-	"Rewrite .ops files in the canonical layout: two-space indentation, one\n"
-	"statement per line, at most one blank line between statements, lists\n"
-	"and maps on one line unless written over several. Comments are kept;\n"
-	"strings are copied as written; formatting twice changes nothing.\n"
-	"\n"
-	"PATH is a .ops file or a directory searched recursively for *.ops files;\n"
-	"without PATH, the current directory. `-` reads standard input and writes\n"
-	"the result to standard output. Files are replaced atomically (a\n"
-	"temporary file renamed over the original, mode kept); a file with\n"
-	"syntax errors is left untouched and its errors are reported.\n"
-	"\n"
-	"options:\n"
-	"  --check     write nothing; list the files that are not formatted\n"
-	"  -h, --help  show this help\n"
-	"\n"
-	"exit status: 0 all formatted (or rewritten), 1 --check found files to\n"
-	"format or a file has syntax errors, 2 usage or I/O error.\n";
+enum { OPT_CHECK = 1 };
+
+static const opsc_option fmt_options[] = {
+	{ OPT_CHECK, 0, "check", NULL, "write nothing; list the files that are not formatted", NULL, NULL },
+	OPSC_OPTION_HELP,
+	{ 0 },
+};
+
+const opsc_command opsc_command_fmt = {
+	.name = "fmt",
+	.summary = "format .ops files in the canonical layout",
+	.synopsis = "[--check] [PATH...]",
+	.description =
+		"Rewrite .ops files in the canonical layout: two-space indentation, one\n"
+		"statement per line, at most one blank line between statements, lists\n"
+		"and maps on one line unless written over several. Comments are kept;\n"
+		"strings are copied as written; formatting twice changes nothing.\n"
+		"\n"
+		"PATH is a .ops file or a directory searched recursively for *.ops files;\n"
+		"without PATH, the current directory. `-` reads standard input and writes\n"
+		"the result to standard output. Files are replaced atomically (a\n"
+		"temporary file renamed over the original, mode kept); a file with\n"
+		"syntax errors is left untouched and its errors are reported.\n",
+	.options = fmt_options,
+	.operand = OPSC_OPERAND_FILE,
+	.exit_status = "0 all formatted (or rewritten), 1 --check found files to format or a file has syntax "
+		       "errors, 2 usage or I/O error.",
+	.run = opsc_cmd_fmt,
+};
 
 typedef opsc_array(char *) path_list;
 
@@ -152,21 +161,19 @@ int opsc_cmd_fmt(int argc, char **argv)
 	bool check = false;
 	path_list paths = { 0 };
 	int status = OPSC_EXIT_OK;
-	for (int i = 1; i < argc; i++) {
+	opsc_cli p;
+	opsc_cli_init(&p, &opsc_command_fmt, argc, argv);
+	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
 		struct stat st;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(fmt_help, stdout);
+		if (id == OPSC_CLI_HELP || id == OPSC_CLI_ERROR) {
+			status = id == OPSC_CLI_HELP ? OPSC_EXIT_OK : OPSC_EXIT_USAGE;
 			goto done;
-		} else if (strcmp(argv[i], "--check") == 0) {
+		} else if (id == OPT_CHECK) {
 			check = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "opsc fmt: unknown option '%s'\n\n%s", argv[i], fmt_help);
-			status = OPSC_EXIT_USAGE;
-			goto done;
-		} else if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			collect(argv[i], &paths, 0);
+		} else if (strcmp(p.value, "-") != 0 && stat(p.value, &st) == 0 && S_ISDIR(st.st_mode)) {
+			collect(p.value, &paths, 0);
 		} else {
-			opsc_array_push(&paths, opsc_strdup(argv[i]));
+			opsc_array_push(&paths, opsc_strdup(p.value));
 		}
 	}
 	if (argc == 1 || (paths.len == 0 && check && argc == 2))

@@ -12,68 +12,81 @@
 #include "escape.h"
 #include "lint.h"
 
-static const char lint_help[] =
-	"usage: opsc lint [options] [PATH...]\n"
-	"\n"
-	"Guard a Git repository: leaked secrets (PCRE2 rules from the built-in\n"
-	"policies/secrets.ops and your own `secret` blocks), drift of generated\n"
-	"files, and policy violations. Every problem `opsc check` finds in your\n"
-	"policies is a finding too (kind `check`, the diagnostic's id as rule);\n"
-	"with an error among them nothing else is checked.\n"
-	"\n"
-	"PATH is a file or directory; the default is the current directory. In a\n"
-	"repository, paths are reported relative to its root and only files under\n"
-	"PATH are read: tracked files and untracked files .gitignore does not\n"
-	"exclude. Outside any repository every file under PATH is read. Symbolic\n"
-	"links are never followed; binary files and files over 10 MiB are skipped\n"
-	"with a note.\n"
-	"\n"
-	"what to read (one of):\n"
-	"  (default)            the working tree\n"
-	"  --staged             the content the next commit will add: index blobs\n"
-	"                       that differ from HEAD (for a pre-commit hook)\n"
-	"  --base REV           only lines added since the merge base of REV and\n"
-	"                       HEAD, in the working tree (for pull requests)\n"
-	"  --history            every distinct blob of every commit reachable from\n"
-	"                       HEAD and any reference, each reported once with the\n"
-	"                       commit that introduced it, its author and date\n"
-	"  --require-full-history\n"
-	"                       with --history: a shallow clone is an error (exit 2);\n"
-	"                       without it, what the clone has is scanned, with a note\n"
-	"  --since DATE         with --history: only what commits whose committer\n"
-	"                       date is DATE or later bring (YYYY-MM-DD, midnight\n"
-	"                       UTC, or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])\n"
-	"\n"
-	"what to report:\n"
-	"  --only KIND          secrets, drift or policy (repeatable; default all)\n"
-	"  --format FORMAT      text (default), github (workflow annotations),\n"
-	"                       sarif (SARIF 2.1.0) or json; markdown with --report\n"
-	"  --report readiness   instead of the findings, the readiness scorecard: per\n"
-	"                       category (security, backup and DR, observability,\n"
-	"                       deployment protection, secrets) the checks passed and\n"
-	"                       failed over the .ops and the manifests, and a score\n"
-	"                       (text, or --format markdown for a job summary)\n"
-	"  --fail-on SEVERITY   error (default), warning or note: exit 1 when a\n"
-	"                       finding is at least this severe\n"
-	"  --baseline FILE      leave out the findings FILE records\n"
-	"  --write-baseline FILE\n"
-	"                       record every finding's fingerprint in FILE (rule,\n"
-	"                       path and a SHA-256, never the secret) and exit 0\n"
-	"  --policies PATH      your .ops files (default: policies/ at the root)\n"
-	"  --no-progress        no --history progress line (commits, blobs and\n"
-	"                       commits per second, on standard error when it is a\n"
-	"                       terminal)\n"
-	"  -v, --verbose        list every skipped file, not the first ten\n"
-	"  -h, --help           show this help\n"
-	"\n"
-	"Secrets are never printed: at most their first four characters and their\n"
-	"length. Findings go to standard output, the summary line to standard\n"
-	"error. When GITHUB_STEP_SUMMARY is set, a markdown table of the findings\n"
-	"is appended to that file (with --report readiness, the scorecard).\n"
-	"\n"
-	"exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or\n"
-	"internal error, an unreadable commit, or (--require-full-history) a\n"
-	"shallow clone.\n";
+enum {
+	OPT_STAGED = 1, OPT_BASE, OPT_HISTORY, OPT_FULL_HISTORY, OPT_SINCE, OPT_ONLY, OPT_FORMAT,
+	OPT_REPORT, OPT_FAIL_ON, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_POLICIES, OPT_NO_PROGRESS, OPT_VERBOSE,
+};
+
+static const opsc_option lint_options[] = {
+	{ OPT_STAGED, 0, "staged", NULL,
+	  "the content the next commit will add: index blobs that differ from HEAD (for a pre-commit hook)",
+	  NULL, "what to read (one of; the default is the working tree)" },
+	{ OPT_BASE, 0, "base", "REV",
+	  "only lines added since the merge base of REV and HEAD, in the working tree (for pull requests)",
+	  NULL, NULL },
+	{ OPT_HISTORY, 0, "history", NULL,
+	  "every distinct blob of every commit reachable from HEAD and any reference, each reported once "
+	  "with the commit that introduced it, its author and date", NULL, NULL },
+	{ OPT_FULL_HISTORY, 0, "require-full-history", NULL,
+	  "with --history: a shallow clone is an error (exit 2); without it, what the clone has is "
+	  "scanned, with a note", NULL, NULL },
+	{ OPT_SINCE, 0, "since", "DATE",
+	  "with --history: only what commits whose committer date is DATE or later bring (YYYY-MM-DD, "
+	  "midnight UTC, or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])", NULL, NULL },
+	{ OPT_ONLY, 0, "only", "KIND", "secrets, drift or policy (repeatable; default all)",
+	  "secrets drift policy", "what to report" },
+	{ OPT_FORMAT, 0, "format", "FORMAT",
+	  "text (default), github (workflow annotations), sarif (SARIF 2.1.0) or json; markdown with --report",
+	  "text github sarif json markdown", NULL },
+	{ OPT_REPORT, 0, "report", "readiness",
+	  "instead of the findings, the readiness scorecard: per category (security, backup and DR, "
+	  "observability, deployment protection, secrets) the checks passed and failed over the .ops and "
+	  "the manifests, and a score (text, or --format markdown for a job summary)",
+	  "readiness", NULL },
+	{ OPT_FAIL_ON, 0, "fail-on", "SEVERITY",
+	  "error (default), warning or note: exit 1 when a finding is at least this severe",
+	  "error warning note", NULL },
+	{ OPT_BASELINE, 0, "baseline", "FILE", "leave out the findings FILE records", NULL, NULL },
+	{ OPT_WRITE_BASELINE, 0, "write-baseline", "FILE",
+	  "record every finding's fingerprint in FILE (rule, path and a SHA-256, never the secret) and exit 0",
+	  NULL, NULL },
+	{ OPT_POLICIES, 0, "policies", "PATH", "your .ops files (default: policies/ at the root)", NULL, NULL },
+	{ OPT_NO_PROGRESS, 0, "no-progress", NULL,
+	  "no --history progress line (commits, blobs and commits per second, on standard error when it "
+	  "is a terminal)", NULL, NULL },
+	{ OPT_VERBOSE, 'v', "verbose", NULL, "list every skipped file, not the first ten", NULL, NULL },
+	OPSC_OPTION_HELP,
+	{ 0 },
+};
+
+const opsc_command opsc_command_lint = {
+	.name = "lint",
+	.summary = "find leaked secrets, drift and policy violations in a repository",
+	.synopsis = "[options] [PATH...]",
+	.description =
+		"Guard a Git repository: leaked secrets (PCRE2 rules from the built-in\n"
+		"policies/secrets.ops and your own `secret` blocks), drift of generated\n"
+		"files, and policy violations. Every problem `opsc check` finds in your\n"
+		"policies is a finding too (kind `check`, the diagnostic's id as rule);\n"
+		"with an error among them nothing else is checked.\n"
+		"\n"
+		"PATH is a file or directory; the default is the current directory. In a\n"
+		"repository, paths are reported relative to its root and only files under\n"
+		"PATH are read: tracked files and untracked files .gitignore does not\n"
+		"exclude. Outside any repository every file under PATH is read. Symbolic\n"
+		"links are never followed; binary files and files over 10 MiB are skipped\n"
+		"with a note.\n"
+		"\n"
+		"Secrets are never printed: at most their first four characters and their\n"
+		"length. Findings go to standard output, the summary line to standard\n"
+		"error. When GITHUB_STEP_SUMMARY is set, a markdown table of the findings\n"
+		"is appended to that file (with --report readiness, the scorecard).\n",
+	.options = lint_options,
+	.operand = OPSC_OPERAND_FILE,
+	.exit_status = "0 clean, 1 findings at or above --fail-on, 2 usage or internal error, an unreadable "
+		       "commit, or (--require-full-history) a shallow clone.",
+	.run = opsc_cmd_lint,
+};
 
 typedef struct {
 	opsc_lint_opts lint;
@@ -87,9 +100,7 @@ typedef struct {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fputs("opsc lint: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nRun `opsc lint --help` for the options.\n", stderr);
+	opsc_cli_usage_error(&opsc_command_lint, fmt, arg);
 	return -1;
 }
 
@@ -126,83 +137,54 @@ static int set_mode(lint_args *a, opsc_lint_mode mode, const char *flag)
 	return 0;
 }
 
-/* An option taking a value: "--x V" or "--x=V". */
-static const char *value_of(const char *name, int argc, char **argv, int *i)
+/* One option or operand; returns -1 on a usage error. */
+static int parse_one(lint_args *a, int id, const char *v)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		usage_error("%s needs a value", name);
-		return "";
-	}
-	return argv[++*i];
-}
-
-/* Options that take a value. Returns 1 when argv[*i] is none of them. */
-static int parse_valued(lint_args *a, int argc, char **argv, int *i)
-{
-	const char *v;
-	if ((v = value_of("--only", argc, argv, i)))
-		return *v ? set_only(a, v) : -1;
-	if ((v = value_of("--format", argc, argv, i))) {
+	switch (id) {
+	case OPT_STAGED: return set_mode(a, OPSC_LINT_STAGED, "--staged");
+	case OPT_HISTORY: return set_mode(a, OPSC_LINT_HISTORY, "--history");
+	case OPT_BASE:
+		a->lint.base = v;
+		return *v ? set_mode(a, OPSC_LINT_BASE, "--base") : usage_error("--base needs a revision%s", "");
+	case OPT_FULL_HISTORY: a->lint.require_full_history = true; return 0;
+	case OPT_SINCE:
+		return opsc_lint_parse_date(v, &a->lint.since)
+			       ? 0 : usage_error("--since takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[+HH:MM], not '%s'", v);
+	case OPT_ONLY: return set_only(a, v);
+	case OPT_FORMAT:
 		a->markdown = strcmp(v, "markdown") == 0;
 		a->report.format = a->markdown ? OPSC_FORMAT_TEXT : a->report.format;
 		return a->markdown || opsc_report_format_parse(v, &a->report.format)
 			       ? 0 : usage_error("--format takes text, github, sarif, json or markdown, not '%s'", v);
-	}
-	if ((v = value_of("--report", argc, argv, i)))
-		return strcmp(v, "readiness") == 0 ? (a->readiness = true, 0)
-						   : usage_error("--report takes readiness, not '%s'", v);
-	if ((v = value_of("--fail-on", argc, argv, i)))
+	case OPT_REPORT:
+		a->readiness = strcmp(v, "readiness") == 0;
+		return a->readiness ? 0 : usage_error("--report takes readiness, not '%s'", v);
+	case OPT_FAIL_ON:
 		return parse_severity(v, &a->fail_on) ? 0
 						       : usage_error("--fail-on takes error, warning or note, not '%s'", v);
-	if ((v = value_of("--base", argc, argv, i))) {
-		a->lint.base = v;
-		return *v ? set_mode(a, OPSC_LINT_BASE, "--base") : usage_error("--base needs a revision%s", "");
+	case OPT_BASELINE: a->lint.baseline = v; return *v ? 0 : usage_error("--baseline needs a file%s", "");
+	case OPT_WRITE_BASELINE:
+		a->write_baseline = v;
+		return *v ? 0 : usage_error("--write-baseline needs a file%s", "");
+	case OPT_POLICIES: a->lint.policies = v; return *v ? 0 : usage_error("--policies needs a path%s", "");
+	case OPT_NO_PROGRESS: a->no_progress = true; return 0;
+	case OPT_VERBOSE: a->report.verbose = true; return 0;
+	default: opsc_array_push(&a->paths, v); return 0;
 	}
-	if ((v = value_of("--since", argc, argv, i)))
-		return opsc_lint_parse_date(v, &a->lint.since)
-			       ? 0 : usage_error("--since takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[+HH:MM], not '%s'", v);
-	if ((v = value_of("--baseline", argc, argv, i)))
-		return *v ? (a->lint.baseline = v, 0) : -1;
-	if ((v = value_of("--write-baseline", argc, argv, i)))
-		return *v ? (a->write_baseline = v, 0) : -1;
-	if ((v = value_of("--policies", argc, argv, i)))
-		return *v ? (a->lint.policies = v, 0) : -1;
-	return 1;
 }
 
 /* Returns -1 on a usage error, 1 for --help, 0 otherwise. */
 static int parse_args(lint_args *a, int argc, char **argv)
 {
 	bool since = false;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		int rc = parse_valued(a, argc, argv, &i);
-		since |= strncmp(s, "--since", 7) == 0;
-		if (rc <= 0) {
-			if (rc < 0)
-				return -1;
-		} else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)
-			return 1;
-		else if (strcmp(s, "--staged") == 0 || strcmp(s, "--history") == 0) {
-			if (set_mode(a, s[2] == 's' ? OPSC_LINT_STAGED : OPSC_LINT_HISTORY, s) < 0)
-				return -1;
-		} else if (strcmp(s, "--no-progress") == 0)
-			a->no_progress = true;
-		else if (strcmp(s, "--require-full-history") == 0)
-			a->lint.require_full_history = true;
-		else if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0)
-			a->report.verbose = true;
-		else if (s[0] == '-' && s[1] && strcmp(s, "--") != 0)
-			return usage_error("unknown option '%s'", s);
-		else if (strcmp(s, "--") != 0)
-			opsc_array_push(&a->paths, s);
+	opsc_cli p;
+	opsc_cli_init(&p, &opsc_command_lint, argc, argv);
+	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
+		if (id == OPSC_CLI_HELP || id == OPSC_CLI_ERROR)
+			return id == OPSC_CLI_HELP ? 1 : -1;
+		since |= id == OPT_SINCE;
+		if (parse_one(a, id, p.value) < 0)
+			return -1;
 	}
 	if (since && a->lint.mode != OPSC_LINT_HISTORY)
 		return usage_error("--since only applies to --history%s", "");
@@ -297,8 +279,6 @@ int opsc_cmd_lint(int argc, char **argv)
 	lint_args a = { .fail_on = OPSC_SEV_ERROR, .lint.kinds = { true, true, true } };
 	int rc = parse_args(&a, argc, argv);
 	int exit = rc > 0 ? OPSC_EXIT_OK : OPSC_EXIT_USAGE;
-	if (rc > 0)
-		fputs(lint_help, stdout);
 	if (rc == 0)
 		exit = run(&a);
 	opsc_array_free(&a.paths);

@@ -6,6 +6,7 @@
  *   fmt:   parse -> format -> write (or compare with --check)
  *   lint:  rules (.ops) + repository (libgit2) -> scan -> findings -> report
  *   diff:  Model -> emit in memory -> compare with the output directory
+ *   init:  answers or flags -> policies/project.ops, environments.ops -> check
  * Exit codes: 0 clean, 1 problems in the input, 2 usage or internal error.
  */
 #include <stdio.h>
@@ -13,30 +14,38 @@
 
 #include "cli.h"
 
-static const opsc_command commands[] = {
-	{ "build", "write the manifests the .ops files describe", opsc_cmd_build },
-	{ "check", "check .ops files and report every problem", opsc_cmd_check },
-	{ "diff", "show how the committed manifests differ from what build would write", opsc_cmd_diff },
-	{ "fmt", "format .ops files in the canonical layout", opsc_cmd_fmt },
-	{ "explain", "explain a lint rule and how to fix its findings", opsc_cmd_explain },
-	{ "lint", "find leaked secrets, drift and policy violations in a repository", opsc_cmd_lint },
-	{ "lsp", "run the language server for editors (stdio)", opsc_cmd_lsp },
+/* Every command, in the order `opsc --help` lists them. The same table
+ * gives the shell completions and the man pages (opsc __complete SHELL,
+ * opsc __man PAGE), which meson generates at build time. */
+static const opsc_command *const commands[] = {
+	&opsc_command_init, &opsc_command_build, &opsc_command_check, &opsc_command_diff,
+	&opsc_command_fmt, &opsc_command_explain, &opsc_command_lint, &opsc_command_lsp, NULL,
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: opsc [--help] [--version] COMMAND [ARGS...]\n\n"
-	      "opsc compiles a GitOps policy written in .ops into Kubernetes, Velero,\n"
-	      "Prometheus/AlertManager, External Secrets, GitHub and Flux manifests,\n"
-	      "and guards the repository against drift, policy violations and leaked\n"
-	      "secrets.\n\n"
-	      "commands:\n",
-	      out);
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nRun `opsc COMMAND --help` for the options of a command.\n"
-	      "Exit status: 0 clean, 1 problems found in the input, 2 usage or internal error.\n",
-	      out);
+	fprintf(out, "usage: opsc [--help] [--version] COMMAND [ARGS...]\n\n%s\ncommands:\n", opsc_cli_about);
+	for (size_t i = 0; commands[i]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out, "\nRun `opsc COMMAND --help` for the options of a command.\nExit status: %s\n",
+		opsc_cli_exit_status);
+}
+
+/* The build-time generators: not commands a user runs, so not listed. */
+static const struct {
+	const char *name, *arg;
+	int (*run)(FILE *out, const char *arg, const opsc_command *const *cmds);
+} generators[] = {
+	{ "__complete", "shell", opsc_cli_complete },
+	{ "__man", "page", opsc_cli_man },
+};
+
+static int generate(size_t g, const char *arg)
+{
+	if (generators[g].run(stdout, arg ? arg : "", commands) == 0)
+		return OPSC_EXIT_OK;
+	fprintf(stderr, "opsc %s: unknown %s '%s'\n", generators[g].name, generators[g].arg, arg ? arg : "");
+	return OPSC_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -54,9 +63,12 @@ int main(int argc, char **argv)
 		printf("opsc %s\n", OPSC_VERSION);
 		return OPSC_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	for (size_t g = 0; g < sizeof generators / sizeof *generators; g++)
+		if (strcmp(cmd, generators[g].name) == 0)
+			return generate(g, argv[2]);
+	for (size_t i = 0; commands[i]; i++)
+		if (strcmp(cmd, commands[i]->name) == 0)
+			return commands[i]->run(argc - 1, argv + 1);
 	fprintf(stderr, "opsc: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return OPSC_EXIT_USAGE;
