@@ -53,6 +53,13 @@ int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, siz
  * must touch to change the actual Model. */
 bool opsc_actual_reads_kind(const char *kind, size_t len);
 
+/* Whether everything read so far is workloads (no Namespace, quota, RBAC,
+ * network policy, backup or alert): then only the manifests naming their
+ * namespaces can change what the policies find in them. */
+bool opsc_actual_only_workloads(const opsc_actual *a);
+/* The namespaces named so far: *out (in ctx's arena) and the count. */
+uint32_t opsc_actual_namespaces(const opsc_actual *a, const char ***out);
+
 /* Resolves names (binding roles, namespaces), fills *out and frees `a`. */
 void opsc_actual_finish(opsc_actual *a, opsc_model *out);
 

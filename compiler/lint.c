@@ -479,7 +479,8 @@ static void add_changed(lint_run *run, const char *path, const char *data, size_
 {
 	size_t n = len < CHANGED_HEAD ? len : CHANGED_HEAD;
 	lint_changed c = { opsc_arena_strdup(run->out->arena, path),
-			   data ? opsc_arena_strndup(run->out->arena, data, n) : NULL, n };
+			   data ? opsc_arena_strndup(run->out->arena, data, n) : NULL, n,
+			   data && len < CHANGED_HEAD };
 	opsc_array_push(&run->changed, c);
 }
 
@@ -531,7 +532,7 @@ bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const cha
 
 bool opsc_lint_changes_has(const lint_run *run, const char *path)
 {
-	lint_changed key = { path, NULL, 0 };
+	lint_changed key = { path, NULL, 0, false };
 	return run->changed.len &&
 	       bsearch(&key, run->changed.items, run->changed.len, sizeof(lint_changed), opsc_cmp_str);
 }

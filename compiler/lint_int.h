@@ -23,6 +23,7 @@ typedef struct {
 	const char *path; /* repository-relative */
 	const char *head; /* the first 64 KiB; NULL when it cannot be read */
 	size_t len;
+	bool whole; /* head is the whole file */
 } lint_changed;
 
 typedef struct lint_run {
@@ -66,6 +67,29 @@ bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const cha
 /* Whether the change touches `path`. */
 bool opsc_lint_changes_has(const lint_run *run, const char *path);
 int opsc_lint_find_policy(lint_run *run);
+/* By name: a .ops source, a YAML file (.yaml, .yml). */
+bool opsc_lint_is_ops(const char *path);
+bool opsc_lint_is_yaml(const char *path);
+
+/* The manifests a change of workloads needs (lint_workset.c): when every
+ * changed manifest of --staged or --base declares workloads only, the
+ * policies can find nothing new outside them, and what they read of the
+ * rest (a namespace's Pod Security level and quota, the other workloads
+ * counted against that quota) is in the manifests naming their
+ * namespaces. Not active otherwise: every manifest is read. */
+typedef struct {
+	bool active;
+	const char **names; /* the namespaces the changed workloads name */
+	uint32_t nnames;
+} lint_workset;
+
+/* Fills *ws from run->changed (opsc_lint_changed must have run). */
+void opsc_lint_workset_make(lint_run *run, lint_workset *ws);
+/* Whether a manifest of the target must be read: always when the set is
+ * not active or `path` is changed, else when `data` names one of the
+ * namespaces. */
+bool opsc_lint_workset_wants(const lint_run *run, const lint_workset *ws, const char *path,
+			     const char *data, size_t len);
 /* Turns the diagnostics of compiling the user's .ops (run->ctx->diags)
  * into findings of kind `check` and empties the list (lint_check.c).
  * Returns whether any was an error. */

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "lint_policy_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -34,7 +35,7 @@
 #include "baseline.h"
 #include "lint_ignore.h"
 #include "policy.h"
-#include "yamldoc.h"
+#include "readfile.h"
 
 /* ------------------------------------------------------------- findings */
 
@@ -112,7 +113,7 @@ static bool seen(policy_pass *p, const opsc_finding *f)
 	return false;
 }
 
-static bool is_ops(const char *path)
+bool opsc_lint_is_ops(const char *path)
 {
 	size_t n = strlen(path);
 	return n > 4 && strcmp(path + n - 4, ".ops") == 0;
@@ -122,7 +123,7 @@ static bool is_ops(const char *path)
  * changes, or in the .ops sources (the declared side). */
 static bool in_commit(const policy_pass *p, const char *path)
 {
-	return is_ops(path) || opsc_lint_changes_has(p->run, path);
+	return opsc_lint_is_ops(path) || opsc_lint_changes_has(p->run, path);
 }
 
 /* An inline `opsc:ignore[rule] reason` at the finding's line or the one
@@ -391,7 +392,7 @@ static void run_policies(policy_pass *p, bool with_declared)
 
 /* ------------------------------------------------------------- manifests */
 
-static bool is_yaml(const char *path)
+bool opsc_lint_is_yaml(const char *path)
 {
 	size_t n = strlen(path);
 	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
@@ -419,18 +420,39 @@ static void add_note(lint_run *run, const char *path, const char *reason)
 typedef struct {
 	lint_run *run;
 	opsc_actual *actual;
+	lint_workset ws;
 } reader;
 
 static int on_blob(void *user, const opsc_repo_blob *blob)
 {
 	reader *r = user;
-	if (!is_yaml(blob->path))
+	if (!opsc_lint_is_yaml(blob->path) ||
+	    (!blob->skip && !opsc_lint_workset_wants(r->run, &r->ws, blob->path, blob->data, blob->len)))
 		return 0;
 	if (blob->skip)
 		add_note(r->run, blob->path, blob->skip);
 	else if (opsc_actual_add_text(r->actual, blob->path, blob->data, blob->len) < 0)
 		add_note(r->run, blob->path, "too large to check against the policies");
 	return 0;
+}
+
+/* A change of workloads only: the bytes of a file decide whether it is
+ * parsed (lint_workset.c). False when it cannot be read: read_file then
+ * reports it as a full read does. */
+static bool read_if_wanted(reader *r, const char *full, const char *rel)
+{
+	char *buf;
+	size_t len;
+	int rc = opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
+	if (rc == -ENOENT)
+		return true; /* in the index, deleted from the working tree */
+	if (rc < 0)
+		return false;
+	if (opsc_lint_workset_wants(r->run, &r->ws, rel, buf, len) &&
+	    opsc_actual_add_text(r->actual, display(r->run, rel), buf, len) < 0)
+		add_note(r->run, display(r->run, rel), "cannot be read");
+	opsc_free(buf);
+	return true;
 }
 
 /* A working-tree file, registered under the path findings show. A file
@@ -441,6 +463,8 @@ static void read_file(reader *r, const char *root, const char *rel)
 	const char *full = root ? opsc_arena_printf(r->run->out->arena, "%s%s%s", root,
 						    root[strlen(root) - 1] == '/' ? "" : "/", rel)
 				: rel;
+	if (r->ws.active && !opsc_lint_changes_has(r->run, rel) && read_if_wanted(r, full, rel))
+		return;
 	struct stat st;
 	if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > OPSC_YAMLDOC_DEFAULT_MAX_BYTES) {
 		char reason[96];
@@ -456,11 +480,17 @@ static int read_worktree(reader *r)
 {
 	const target *t = r->run->t;
 	opsc_repo_files files = { 0 };
-	int rc = t->repo ? opsc_repo_list_worktree(t->repo, &files) : opsc_repo_list_dir(t->path, &files);
+	/* A change of workloads only reads few files: the status walk (a stat
+	 * of every file, a read of every directory) would cost more than they
+	 * do, and --base counts no untracked file anyway. */
+	bool tracked = t->repo && r->ws.active && r->run->opts->mode == OPSC_LINT_BASE;
+	int rc = tracked   ? opsc_repo_list_index(t->repo, &files)
+		 : t->repo ? opsc_repo_list_worktree(t->repo, &files)
+			   : opsc_repo_list_dir(t->path, &files);
 	bool single = rc == 0 && !t->repo && files.paths.len == 1 && strcmp(files.paths.items[0], t->path) == 0;
 	const char *root = t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path;
 	for (uint32_t i = 0; rc == 0 && i < files.paths.len; i++)
-		if (is_yaml(files.paths.items[i]))
+		if (opsc_lint_is_yaml(files.paths.items[i]))
 			read_file(r, root, files.paths.items[i]);
 	opsc_repo_files_dispose(&files);
 	return rc;
@@ -528,7 +558,7 @@ static bool declares_model_kind(const char *data, size_t len)
  * declaring a kind the Models are built from. */
 static bool may_concern_policies(const char *path, const char *data, size_t len)
 {
-	return is_ops(path) || (is_yaml(path) && data && declares_model_kind(data, len));
+	return opsc_lint_is_ops(path) || (opsc_lint_is_yaml(path) && data && declares_model_kind(data, len));
 }
 
 /* The declared Model is the run's, not the target's: checked with the
@@ -557,7 +587,8 @@ int opsc_lint_find_policy(lint_run *run)
 		opsc_ctx_dispose(&actx);
 		return rc < 0 ? -1 : 0;
 	}
-	reader r = { run, opsc_actual_new(&actx) };
+	reader r = { run, opsc_actual_new(&actx), { 0 } };
+	opsc_lint_workset_make(run, &r.ws);
 	rc = read_manifests(&r);
 	opsc_actual_finish(r.actual, &actual);
 	if (rc < 0) {

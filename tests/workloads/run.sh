@@ -4,8 +4,18 @@
 # CronJob running as root with an untagged image and an added capability,
 # a DaemonSet pinned by digest whose hostPath is suppressed inline with a
 # reason, a HelmRelease whose values use `latest`, and a StatefulSet that
-# breaks none. The exact findings, file:line:col and rule id, are in
-# expected.txt.
+# breaks none; namespaces that declare a Pod Security level (payments:
+# baseline, with a ResourceQuota its Deployment's requests exceed; nodes:
+# privileged; locked: restricted, with digest pinning asked for). The
+# exact findings, file:line:col and rule id, are in expected.txt.
+#
+# Then a change: the payments Deployment scaled and a Deployment added
+# there (change/worker.yaml, running as root, which the baseline level
+# allows, with a hostPath and `latest`, which it does not), linted with
+# --staged (expected-staged.txt: every finding in the changed files) and
+# --base (expected-base.txt: the added lines). Only the changed workloads
+# and the manifests naming their namespace are read then; the namespace's
+# level must still silence the root rule.
 #
 #   run.sh OPSC
 . "$(dirname "$0")/../lib/harness.sh"
@@ -15,5 +25,15 @@ out=$("$opsc" lint --only policy . 2>&1); rc=$?
 if [ "$out" = "$(cat "$here/expected.txt")" ]; then ok "the findings"
 else bad "the findings" "$(diff "$here/expected.txt" <(printf '%s\n' "$out"))"; fi
 [ "$rc" = 1 ] && ok "exit 1" || bad "exit $rc, want 1"
+
+git -c user.name=t -c user.email=t@example.com commit -qm base && git tag base
+sed -i 's/replicas: 3/replicas: 4/' payments/api.yaml
+cp "$here/change/worker.yaml" payments/ && git add -A
+for mode in staged base; do
+  flags=(--staged); [ "$mode" = base ] && flags=(--base base)
+  out=$("$opsc" lint --only policy "${flags[@]}" 2>&1)
+  if [ "$out" = "$(cat "$here/expected-$mode.txt")" ]; then ok "--$mode: the findings of the changed workloads"
+  else bad "--$mode: the findings of the changed workloads" "$(diff "$here/expected-$mode.txt" <(printf '%s\n' "$out"))"; fi
+done
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
