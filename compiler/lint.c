@@ -226,6 +226,11 @@ static void add_secret(lint_run *run, const char *rel, const opsc_scan_hit *hit,
 	opsc_baseline_fingerprint_secret(f.fingerprint, secret, hit->len);
 	describe_commit(run, &f);
 	opsc_array_push(&run->out->findings, f);
+	opsc_finding *u = hit->unreasoned_col ? opsc_lint_add_unreasoned(run, hit->rule_id, f.where.path, hit->line,
+									 hit->unreasoned_col)
+					      : NULL;
+	if (u)
+		describe_commit(run, u);
 }
 
 /* A secret inlined in the .ops where secret() is expected is a finding of

@@ -67,6 +67,15 @@ bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const cha
 /* Whether the change touches `path`. */
 bool opsc_lint_changes_has(const lint_run *run, const char *path);
 int opsc_lint_find_policy(lint_run *run);
+/* The `ignore-without-reason` finding for a suppression of `rule` written
+ * at path:line:col (lint_suppress.c): fills *out, false when the project
+ * disables the rule. */
+bool opsc_lint_unreasoned(lint_run *run, const char *rule, const char *path, uint32_t line, uint32_t col,
+			  opsc_finding *out);
+/* Adds it to the run's findings unless it is there already; the finding
+ * added, else NULL. */
+opsc_finding *opsc_lint_add_unreasoned(lint_run *run, const char *rule, const char *path, uint32_t line,
+				       uint32_t col);
 /* By name: a .ops source, a YAML file (.yaml, .yml). */
 bool opsc_lint_is_ops(const char *path);
 bool opsc_lint_is_yaml(const char *path);

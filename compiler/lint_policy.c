@@ -137,15 +137,9 @@ static bool suppressed(policy_pass *p, const char *rule, opsc_place where, const
 	opsc_ignore_kind k = src ? opsc_lint_ignore_find(src, at->line, rule, &line, &col) : OPSC_IGNORE_NONE;
 	if (k != OPSC_IGNORE_UNREASONED)
 		return k == OPSC_IGNORE_REASONED;
-	const opsc_rule *r = opsc_rules_find(p->run->rules, "ignore-without-reason");
-	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .rule = "ignore-without-reason",
-			   .severity = r ? r->level : OPSC_SEV_WARNING,
-			   .where = { at->path, line, col, line, col, NULL } };
-	f.message = opsc_arena_printf(p->run->out->arena, "`opsc:ignore[%s]` gives no reason: it suppresses nothing", rule);
-	if ((r && r->disabled) || seen(p, &f))
-		return false;
-	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
-	opsc_array_push(&p->run->out->findings, f);
+	opsc_finding f;
+	if (opsc_lint_unreasoned(p->run, rule, at->path, line, col, &f) && !seen(p, &f))
+		opsc_array_push(&p->run->out->findings, f);
 	return false;
 }
 

@@ -58,8 +58,9 @@ static const opsc_finding *finding(const lint_out *o, const char *rule)
 /* The declared side: staging on its own cluster, production on another,
  * one role bound in production, a baseline network policy and a daily
  * backup everywhere. `project_extra` goes inside the project block and
- * `approvals` is production's. */
-static void write_ops(gitfix *f, const char *project_extra, int approvals)
+ * `approvals` is production's; `before_production` on the lines above
+ * production's block. */
+static void write_ops_with(gitfix *f, const char *project_extra, int approvals, const char *before_production)
 {
 	char ops[2048];
 	snprintf(ops, sizeof ops,
@@ -79,6 +80,7 @@ static void write_ops(gitfix *f, const char *project_extra, int approvals)
 		 "  }\n"
 		 "}\n"
 		 "\n"
+		 "%s"
 		 "environment \"production\" {\n"
 		 "  cluster = \"main\"\n"
 		 "  namespace = \"shop\"\n"
@@ -118,8 +120,13 @@ static void write_ops(gitfix *f, const char *project_extra, int approvals)
 		 "  retain = 7d\n"
 		 "  in = all\n"
 		 "}\n",
-		 project_extra, approvals);
+		 project_extra, before_production, approvals);
 	gitfix_write(f, "policies/shop.ops", ops);
+}
+
+static void write_ops(gitfix *f, const char *project_extra, int approvals)
+{
+	write_ops_with(f, project_extra, approvals, "");
 }
 
 static const char namespace_yaml[] = "apiVersion: v1\n"
@@ -318,6 +325,35 @@ static void test_lint_policy__seed_004_production_with_one_approval(void **state
 	assert_string_equal(o.res.findings.items[0].message,
 			    "production environment production needs at least 2 approvals, has 1");
 	assert_int_equal(o.res.findings.items[0].nrelated, 0); /* a built-in: no statement in the repository */
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* A finding in the .ops is suppressed by an `opsc:ignore[rule] reason`
+ * comment above the block it is about, as in YAML; without a reason the
+ * finding stays and the comment is reported. */
+static void test_lint_policy__ops_inline_suppression(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	write_ops_with(&f, "", 1, "# opsc:ignore[production-protection] a demo cluster, no customer data\n");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "");
+	done(&o);
+
+	write_ops_with(&f, "", 1, "# opsc:ignore[network-default-deny] not the rule of this finding\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "policies/shop.ops:17:1 error production-protection");
+	done(&o);
+
+	write_ops_with(&f, "", 1, "  # opsc:ignore[production-protection]\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "policies/shop.ops:16:5 warning ignore-without-reason; "
+				       "policies/shop.ops:17:1 error production-protection");
+	assert_string_equal(finding(&o, "ignore-without-reason")->message,
+			    "`opsc:ignore[production-protection]` gives no reason: it suppresses nothing");
 	done(&o);
 	gitfix_dispose(&f);
 }
@@ -567,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_lint_policy__cluster_admin_binding),
 		cmocka_unit_test(test_lint_policy__seed_004_production_with_one_approval),
 		cmocka_unit_test(test_lint_policy__project_relevels),
+		cmocka_unit_test(test_lint_policy__ops_inline_suppression),
 		cmocka_unit_test(test_lint_policy__invalid_yaml_is_a_finding_per_file),
 		cmocka_unit_test(test_lint_policy__selector_matching_no_namespace),
 		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),
