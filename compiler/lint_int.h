@@ -41,6 +41,8 @@ typedef struct lint_run {
 	bool have_changes; /* changes computed for the current target */
 	opsc_array(lint_changed) changed; /* opsc_lint_changed's, for the current target */
 	bool have_changed;
+	opsc_repo_files files; /* opsc_lint_worktree's, for the current target */
+	bool have_files;
 	const opsc_repo_commit *commit; /* the blob being read, history only */
 	const char *error;
 	pthread_t rules_tid; /* load_rules, while the targets open */
@@ -61,6 +63,10 @@ int opsc_lint_base_changes(lint_run *run);
  * the merge base, as the working tree has them), sorted by path. Returns 0,
  * or -1 with run->error set. */
 int opsc_lint_changed(lint_run *run);
+/* The files of the current target's working tree (PATH's outside a
+ * repository), listed once for every finder. Returns 0, or negative on a
+ * failure (opsc_repo_error says which). */
+int opsc_lint_worktree(lint_run *run, const opsc_repo_files **out);
 /* Whether `fn` is true of a changed file (opsc_lint_changed must have run).
  * The finders use it to stay out of a change that cannot concern them. */
 bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const char *data, size_t len));

@@ -473,20 +473,19 @@ static void read_file(reader *r, const char *root, const char *rel)
 static int read_worktree(reader *r)
 {
 	const target *t = r->run->t;
-	opsc_repo_files files = { 0 };
+	opsc_repo_files own = { 0 };
+	const opsc_repo_files *files = &own;
 	/* A change of workloads only reads few files: the status walk (a stat
 	 * of every file, a read of every directory) would cost more than they
 	 * do, and --base counts no untracked file anyway. */
 	bool tracked = t->repo && r->ws.active && r->run->opts->mode == OPSC_LINT_BASE;
-	int rc = tracked   ? opsc_repo_list_index(t->repo, &files)
-		 : t->repo ? opsc_repo_list_worktree(t->repo, &files)
-			   : opsc_repo_list_dir(t->path, &files);
-	bool single = rc == 0 && !t->repo && files.paths.len == 1 && strcmp(files.paths.items[0], t->path) == 0;
+	int rc = tracked ? opsc_repo_list_index(t->repo, &own) : opsc_lint_worktree(r->run, &files);
+	bool single = rc == 0 && !t->repo && files->paths.len == 1 && strcmp(files->paths.items[0], t->path) == 0;
 	const char *root = t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path;
-	for (uint32_t i = 0; rc == 0 && i < files.paths.len; i++)
-		if (opsc_lint_is_yaml(files.paths.items[i]))
-			read_file(r, root, files.paths.items[i]);
-	opsc_repo_files_dispose(&files);
+	for (uint32_t i = 0; rc == 0 && i < files->paths.len; i++)
+		if (opsc_lint_is_yaml(files->paths.items[i]))
+			read_file(r, root, files->paths.items[i]);
+	opsc_repo_files_dispose(&own);
 	return rc;
 }
 
