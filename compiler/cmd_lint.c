@@ -53,7 +53,9 @@ static const char lint_help[] =
 	"  --baseline FILE      leave out the findings FILE records\n"
 	"  --write-baseline FILE\n"
 	"                       record every finding's fingerprint in FILE (rule,\n"
-	"                       path and a SHA-256, never the secret) and exit 0\n"
+	"                       path and a SHA-256, never the secret), with an\n"
+	"                       empty reason, owner and expires to fill in (kept\n"
+	"                       when FILE already says them), and exit 0\n"
 	"  --policies PATH      your .ops files (default: policies/ at the root)\n"
 	"  --no-progress        no --history progress line (commits, blobs and\n"
 	"                       commits per second, on standard error when it is a\n"
@@ -208,8 +210,8 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			fprintf(stderr, "opsc lint: %s: %s\n", a->write_baseline, strerror(-rc));
 			return OPSC_EXIT_USAGE;
 		}
-		fprintf(stderr, "opsc lint: wrote %u finding%s to %s\n", res->findings.len,
-			res->findings.len == 1 ? "" : "s", a->write_baseline);
+		fprintf(stderr, "opsc lint: wrote %u finding%s to %s: fill in each entry's reason, owner and "
+			"expires (YYYY-MM-DD)\n", res->findings.len, res->findings.len == 1 ? "" : "s", a->write_baseline);
 		return OPSC_EXIT_OK;
 	}
 	if (opsc_report_write(stdout, res, &a->report) < 0) {

@@ -17,6 +17,9 @@
 # and the manifests naming their namespace are read then; the namespace's
 # level must still silence the root rule.
 #
+# On the way, --write-baseline and --baseline on the first findings: the
+# reason, owner and expiry of an entry, filled in by hand, round trip.
+#
 #   run.sh OPSC
 . "$(dirname "$0")/../lib/harness.sh"
 cp -r "$here/repo" "$work/repo"
@@ -25,6 +28,27 @@ out=$("$opsc" lint --only policy . 2>&1); rc=$?
 if [ "$out" = "$(cat "$here/expected.txt")" ]; then ok "the findings"
 else bad "the findings" "$(diff "$here/expected.txt" <(printf '%s\n' "$out"))"; fi
 [ "$rc" = 1 ] && ok "exit 1" || bad "exit $rc, want 1"
+
+# --write-baseline: every entry with an empty reason, owner and expires to
+# fill in; one filled in with a past date is reported, one with a future
+# date is not; written again, the filled-in entries keep their fields.
+bl=.opsc-baseline.json empty='"reason": "", "owner": "", "expires": ""'
+"$opsc" lint --only policy --write-baseline $bl . 2>/dev/null; rc=$?
+[ "$rc" = 0 ] && [ "$(grep -c "$empty" $bl)" = "$(grep -c . "$here/expected.txt" | awk '{print $1 - 1}')" ] &&
+  grep -q '^ "note": "Each entry may say why' $bl && ok "--write-baseline: placeholders and a note" ||
+  bad "--write-baseline: placeholders and a note" "$(head -c 600 $bl)"
+sed -i '/"workload-privileged", "path": "apps\/deploy.yaml"/s/'"$empty"'/"reason": "moved off the host in Q1", "owner": "@shop\/platform", "expires": "2020-01-31"/
+  /"workload-host-path", "path": "apps\/deploy.yaml"/s/'"$empty"'/"reason": "log shipping", "owner": "@shop\/platform", "expires": "2999-12-31"/' $bl
+out=$("$opsc" lint --only policy --baseline $bl . 2>&1); rc=$?
+want=".opsc-baseline.json:$(grep -n '"workload-privileged", "path": "apps/deploy.yaml"' $bl | cut -d: -f1):1: error[baseline-expired]: the baseline entry for workload-privileged in apps/deploy.yaml expired on 2020-01-31 (owner: @shop/platform; reason: moved off the host in Q1)
+opsc lint: 1 finding (1 error) in 0 files; 38 known findings in the baseline"
+[ "$out" = "$want" ] && [ "$rc" = 1 ] && ok "--baseline: the expired entry, at its line" ||
+  bad "--baseline: the expired entry, at its line (exit $rc)" "$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$out"))"
+"$opsc" lint --only policy --write-baseline $bl . 2>/dev/null
+grep -q '"reason": "moved off the host in Q1", "owner": "@shop/platform", "expires": "2020-01-31"' $bl &&
+  grep -q '"expires": "2999-12-31"' $bl && ok "--write-baseline again keeps what was filled in" ||
+  bad "--write-baseline again keeps what was filled in"
+rm $bl
 
 git -c user.name=t -c user.email=t@example.com commit -qm base && git tag base
 sed -i 's/replicas: 3/replicas: 4/' payments/api.yaml
