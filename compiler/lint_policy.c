@@ -430,15 +430,15 @@ static int on_blob(void *user, const opsc_repo_blob *blob)
 	return 0;
 }
 
-/* A change of workloads only: the bytes of a file decide whether it is
- * parsed (lint_workset.c). False when it cannot be read: read_file then
- * reports it as a full read does. */
-static bool read_if_wanted(reader *r, const char *full, const char *rel)
+/* Reads a file and parses it, unless a change of workloads only does not
+ * need it (lint_workset.c). False when it cannot be read: read_file then
+ * says why. */
+static bool read_bytes(reader *r, const char *full, const char *rel)
 {
 	char *buf;
 	size_t len;
 	int rc = opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT && r->ws.active && !opsc_lint_changes_has(r->run, rel))
 		return true; /* in the index, deleted from the working tree */
 	if (rc < 0)
 		return false;
@@ -457,7 +457,7 @@ static void read_file(reader *r, const char *root, const char *rel)
 	const char *full = root ? opsc_arena_printf(r->run->out->arena, "%s%s%s", root,
 						    root[strlen(root) - 1] == '/' ? "" : "/", rel)
 				: rel;
-	if (r->ws.active && !opsc_lint_changes_has(r->run, rel) && read_if_wanted(r, full, rel))
+	if (read_bytes(r, full, rel))
 		return;
 	struct stat st;
 	if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > OPSC_YAMLDOC_DEFAULT_MAX_BYTES) {
