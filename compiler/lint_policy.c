@@ -162,7 +162,11 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 		return;
 	f.rule = opsc_arena_strdup(a, rule);
 	f.message = opsc_arena_strdup(a, message);
-	f.help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
+	if (r != p->help_rule) {
+		p->help_rule = r;
+		p->help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
+	}
+	f.help = p->help;
 	if (locate(p, related, &f.related[0])) {
 		f.related[0].message = opsc_arena_strdup(a, related_msg);
 		f.nrelated = 1;
@@ -571,7 +575,8 @@ int opsc_lint_find_policy(lint_run *run)
 		return 0;
 	opsc_ctx_init(&actx);
 	uint32_t first = run->out->findings.len;
-	policy_pass p = { run, &run->user, &actual, &actx, first, NULL, 0, first };
+	policy_pass p = { .run = run, .declared = &run->user, .actual = &actual, .actual_ctx = &actx,
+			  .first = first, .indexed = first };
 	bool relevant = true;
 	int rc = 0;
 	if (run->opts->mode == OPSC_LINT_STAGED || run->opts->mode == OPSC_LINT_BASE) {
