@@ -197,6 +197,7 @@ typedef struct var {
 
 typedef struct {
 	bool found; /* a declared-only field is read */
+	uint32_t workloads, others; /* times the `workloads` and other collections are named */
 } reads;
 
 static int expr_kind(reads *r, const opsc_expr *e, const var *vars);
@@ -210,6 +211,17 @@ static int ident_kind(const opsc_expr *e, const var *vars)
 	if (c >= 0)
 		return (int)opsc_policy_collection_kind(c);
 	return strcmp(e->ident, "project") == 0 ? OPSC_REC_PROJECT : -1;
+}
+
+static int collection_kind(reads *r, const opsc_expr *e, const var *vars)
+{
+	int k = ident_kind(e, vars);
+	bool bound = false;
+	for (const var *v = vars; v && !bound; v = v->outer)
+		bound = strcmp(v->name, e->ident) == 0;
+	if (!bound && opsc_policy_collection_find(e->ident) >= 0)
+		*(strcmp(e->ident, "workloads") == 0 ? &r->workloads : &r->others) += 1;
+	return k;
 }
 
 static int member_kind(reads *r, const opsc_expr *e, const var *vars)
@@ -238,7 +250,7 @@ static void quant_kind(reads *r, const opsc_expr *e, const var *vars)
 static int expr_kind(reads *r, const opsc_expr *e, const var *vars)
 {
 	switch (e->kind) {
-	case OPSC_EXPR_IDENT: return ident_kind(e, vars);
+	case OPSC_EXPR_IDENT: return collection_kind(r, e, vars);
 	case OPSC_EXPR_MEMBER: return member_kind(r, e, vars);
 	case OPSC_EXPR_INDEX:
 		expr_kind(r, e->index.index, vars);
@@ -284,9 +296,41 @@ static void stmts_read(reads *r, const opsc_stmt *s, uint32_t n, const var *vars
 
 static bool reads_declared_only(const opsc_policy *policy)
 {
-	reads r = { false };
+	reads r = { false, 0, 0 };
 	stmts_read(&r, policy->body, policy->nbody, NULL);
 	return r.found;
+}
+
+/* `for w in workloads [where F] { ... }` naming no collection in F and the
+ * body: each workload is judged on itself and its namespace (w.env and
+ * its sums are the namespace's). */
+static bool workload_loop(const opsc_stmt *s)
+{
+	if (s->kind != OPSC_STMT_FOR || s->loop.collection->kind != OPSC_EXPR_IDENT ||
+	    strcmp(s->loop.collection->ident, "workloads") != 0)
+		return false;
+	reads r = { false, 0, 0 };
+	var v = { s->loop.var, OPSC_REC_WORKLOAD, NULL };
+	if (s->loop.filter)
+		expr_kind(&r, s->loop.filter, &v);
+	stmts_read(&r, s->loop.body.items, s->loop.body.len, &v);
+	return r.workloads == 0 && r.others == 0;
+}
+
+/* Whether what the policy finds at a workload depends on that workload and
+ * its namespace only: each statement is such a loop over the workloads or
+ * does not name them. Then a change of workloads can be checked on the
+ * manifests naming their namespaces (lint_workset.c); a policy comparing
+ * workloads with each other, or with environments, needs them all. */
+static bool local_to_workload(const opsc_policy *policy)
+{
+	for (uint32_t i = 0; i < policy->nbody; i++) {
+		reads r = { false, 0, 0 };
+		stmts_read(&r, &policy->body[i], 1, NULL);
+		if (r.workloads && !workload_loop(&policy->body[i]))
+			return false;
+	}
+	return true;
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -307,6 +351,17 @@ static void all_policies(const lint_run *run, policy_list *out)
 		if (!replaced)
 			opsc_array_push(out, *b);
 	}
+}
+
+static bool all_local_to_workloads(const lint_run *run)
+{
+	policy_list all = { 0 };
+	all_policies(run, &all);
+	bool local = true;
+	for (uint32_t i = 0; local && i < all.len; i++)
+		local = local_to_workload(&all.items[i]);
+	opsc_array_free(&all);
+	return local;
 }
 
 typedef struct {
@@ -588,7 +643,8 @@ int opsc_lint_find_policy(lint_run *run)
 		return rc < 0 ? -1 : 0;
 	}
 	reader r = { run, opsc_actual_new(&actx), { 0 } };
-	opsc_lint_workset_make(run, &r.ws);
+	if (all_local_to_workloads(run))
+		opsc_lint_workset_make(run, &r.ws);
 	rc = read_manifests(&r);
 	opsc_actual_finish(r.actual, &actual);
 	if (rc < 0) {

@@ -15,7 +15,10 @@
  *
  * The files still read keep their path order, so the Model of the
  * namespaces concerned is the one a full read builds, and so are the
- * findings in the changed files. The changed manifests are first read on
+ * findings in the changed files. That holds for policies that judge each
+ * workload on itself and its namespace: lint_policy.c does not make the
+ * set when a policy (the user's own, say) compares workloads with each
+ * other or with other collections. The changed manifests are first read on
  * their own (from the heads lint.c keeps of them) to learn what they
  * declare; anything but workloads, a .ops file, or a head that may not be
  * the whole file, and every manifest is read as before.

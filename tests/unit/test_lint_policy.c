@@ -490,6 +490,55 @@ static void test_lint_policy__staged_reports_only_the_commit(void **state)
 	gitfix_dispose(&f);
 }
 
+/* A change of workloads only is checked on the manifests naming their
+ * namespaces, unless a policy compares workloads with each other: this
+ * one needs the Deployment of another namespace, committed before. */
+static const char web_yaml[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: %s\n"
+			       "spec:\n  template:\n    spec:\n      containers:\n        - name: web\n"
+			       "          image: nginx:1.27\n";
+
+static void test_lint_policy__workload_change_with_a_policy_across_namespaces(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "policies/unique.ops",
+		     "policy \"unique-workload-names\" {\n"
+		     "  severity = error\n"
+		     "  for w in workloads {\n"
+		     "    require count(x in workloads where x.name == w.name) == 1 : \"${w.name} is not unique\"\n"
+		     "  }\n"
+		     "}\n");
+	char text[512], base[41];
+	snprintf(text, sizeof text, web_yaml, "shop");
+	gitfix_write(&f, "clusters/main/shop/web.yaml", text);
+	const char *paths[] = { "policies/shop.ops", "policies/unique.ops", "clusters/lab/shop-staging/namespace.yaml",
+				"clusters/lab/shop-staging/network.yaml", "clusters/lab/shop-staging/backup.yaml",
+				"clusters/main/shop/namespace.yaml", "clusters/main/shop/network.yaml",
+				"clusters/main/shop/backup.yaml", "clusters/main/rbac.yaml", "clusters/main/shop/web.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "shop", "Alice", 1700000000, base);
+	snprintf(text, sizeof text, web_yaml, "shop-staging");
+	gitfix_write(&f, "clusters/lab/shop-staging/web.yaml", text);
+	gitfix_add(&f, "clusters/lab/shop-staging/web.yaml");
+	const char *path = f.dir;
+	opsc_lint_opts opts = { .mode = OPSC_LINT_STAGED, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1 };
+	for (int mode = 0; mode < 2; mode++) {
+		opts.mode = mode ? OPSC_LINT_BASE : OPSC_LINT_STAGED;
+		opts.base = mode ? base : NULL;
+		lint_out o;
+		lintfix_run(&o, &opts);
+		const opsc_finding *u = finding(&o, "unique-workload-names");
+		assert_string_equal(u->where.path, "clusters/lab/shop-staging/web.yaml");
+		assert_int_equal(u->where.line, 1);
+		assert_string_equal(u->message, "web is not unique");
+		done(&o);
+	}
+	gitfix_dispose(&f);
+}
+
 /* A policy the .ops breaks is reported at the .ops line, not again in the
  * manifest opsc generated from it; the same breach hand-written is kept. */
 static void test_lint_policy__generated_files_do_not_repeat_the_ops(void **state)
@@ -598,6 +647,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lint_policy__generated_files_do_not_repeat_the_ops),
 		cmocka_unit_test(test_lint_policy__staged_reports_only_the_commit),
+		cmocka_unit_test(test_lint_policy__workload_change_with_a_policy_across_namespaces),
 		cmocka_unit_test(test_lint_policy__clean_repository),
 		cmocka_unit_test(test_lint_policy__seed_002_wildcard_role_and_open_namespace),
 		cmocka_unit_test(test_lint_policy__cluster_admin_binding),
