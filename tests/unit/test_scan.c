@@ -292,6 +292,8 @@ static void test_scan__inline_ignore(void **state)
 	/* the end of a C comment is no reason */
 	assert_int_equal(scan("a.c", "GH=\"" GHP "\"; /* opsc:ignore */\n").hits[0].unreasoned_col, 51);
 	assert_int_equal(scan("a.c", "GH=\"" GHP "\"; /* opsc:ignore a test fixture */\n").n, 0);
+	assert_int_equal(scan("a.md", "GH=" GHP " <!-- opsc:ignore[github-pat] -->\n").hits[0].unreasoned_col, 50);
+	assert_int_equal(scan("a.md", "GH=" GHP " <!-- opsc:ignore[github-pat] the docs' sample -->\n").n, 0);
 }
 
 static void test_scan__paths_and_allow_values(void **state)
