@@ -281,6 +281,8 @@ static const struct {
 	{ "Job", "batch/", opsc_actual_workload },
 	{ "CronJob", "batch/", opsc_actual_workload },
 	{ "HelmRelease", "helm.toolkit.fluxcd.io/", opsc_actual_helm_release },
+	{ "ExternalSecret", "external-secrets.io/", opsc_actual_external_secret },
+	{ "ClusterSecretStore", "external-secrets.io/", opsc_actual_secret_store },
 };
 
 bool opsc_actual_reads_kind(const char *kind, size_t len)
@@ -383,6 +385,9 @@ void opsc_actual_free(opsc_actual *a)
 	opsc_array_free(&a->alert_envs);
 	opsc_array_free(&a->workloads);
 	opsc_array_free(&a->workload_envs);
+	opsc_array_free(&a->secrets);
+	opsc_array_free(&a->secret_envs);
+	opsc_array_free(&a->stores);
 	opsc_free(a);
 }
 
@@ -457,6 +462,7 @@ static uint32_t order_envs(opsc_actual *a)
 	remap(a->backup_envs.items, a->backup_envs.len, to);
 	remap(a->alert_envs.items, a->alert_envs.len, to);
 	remap(a->workload_envs.items, a->workload_envs.len, to);
+	remap(a->secret_envs.items, a->secret_envs.len, to);
 	opsc_free(sorted);
 	opsc_free(to);
 	return declared;
@@ -502,5 +508,6 @@ void opsc_actual_finish(opsc_actual *a, opsc_model *out)
 	for (uint32_t i = 0; i < out->nworkloads; i++)
 		if (a->workload_envs.items[i].n)
 			out->workloads[i].env = &out->envs[a->workload_envs.items[i].idx[0]];
+	opsc_actual_secrets_finish(a, out);
 	opsc_actual_free(a);
 }

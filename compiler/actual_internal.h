@@ -33,6 +33,9 @@ struct opsc_actual {
 	opsc_array(actual_envs) alert_envs;
 	opsc_array(opsc_workload) workloads;
 	opsc_array(actual_envs) workload_envs;
+	opsc_array(opsc_secret) secrets;
+	opsc_array(actual_envs) secret_envs;
+	opsc_array(opsc_secret_store) stores;
 };
 
 /* Where a node is: its first byte, or a plain scalar's whole text. */
@@ -63,5 +66,10 @@ void opsc_actual_alerts(opsc_actual *a, const opsc_yamldoc_node *doc);
 /* actual_workloads.c: the pod kinds, and HelmRelease spec.values */
 void opsc_actual_workload(opsc_actual *a, const opsc_yamldoc_node *doc);
 void opsc_actual_helm_release(opsc_actual *a, const opsc_yamldoc_node *doc);
+/* actual_secrets.c: ExternalSecret and ClusterSecretStore; _finish moves
+ * them into the Model once its environments are in place. */
+void opsc_actual_external_secret(opsc_actual *a, const opsc_yamldoc_node *doc);
+void opsc_actual_secret_store(opsc_actual *a, const opsc_yamldoc_node *doc);
+void opsc_actual_secrets_finish(opsc_actual *a, opsc_model *out);
 
 #endif

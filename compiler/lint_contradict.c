@@ -12,6 +12,9 @@
  *                                   manifests do not deny ingress and
  *                                   egress by default and allow DNS
  *                                   (namespaces the manifests mention)
+ *   external-secret-differs         an ExternalSecret contradicting the
+ *                                   store the .ops fill its Secret from
+ *                                   (lint_contradict_secrets.c)
  *
  * Findings point into the manifests, with the declaring .ops node as the
  * related location.
@@ -274,4 +277,5 @@ void opsc_lint_contradictions(policy_pass *p)
 	undeclared_cluster_admin(p);
 	role_exceeds_declared(p);
 	namespace_without_default_deny(p);
+	opsc_lint_contradict_secrets(p);
 }

@@ -44,5 +44,7 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
  * role-exceeds-declared, namespace-without-default-deny): what the
  * manifests grant or leave open against what the .ops declare. */
 void opsc_lint_contradictions(policy_pass *p);
+/* external-secret-differs (lint_contradict_secrets.c). */
+void opsc_lint_contradict_secrets(policy_pass *p);
 
 #endif

@@ -27,8 +27,9 @@ static void usage(FILE *out)
 {
 	fputs("usage: opsc [--help] [--version] COMMAND [ARGS...]\n\n"
 	      "opsc compiles a GitOps policy written in .ops into Kubernetes, Velero,\n"
-	      "Prometheus/AlertManager, GitHub and Flux manifests, and guards the\n"
-	      "repository against drift, policy violations and leaked secrets.\n\n"
+	      "Prometheus/AlertManager, External Secrets, GitHub and Flux manifests,\n"
+	      "and guards the repository against drift, policy violations and leaked\n"
+	      "secrets.\n\n"
 	      "commands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -78,6 +78,13 @@ typedef struct {
 	 * the Kustomizations installing Velero ("velero") and the Prometheus
 	 * operator ("kube-prometheus-stack"), which CRD-backed objects wait for. */
 	opsc_str flux_source, flux_velero, flux_monitoring;
+	opsc_kv *rotation; /* rotation { KIND = PERIOD }: the default period per secret kind */
+	int64_t *rotation_s; /* the periods, one per rotation entry */
+	uint32_t nrotation;
+	opsc_str rotation_runbook; /* rotation { runbook = ".." }: the rotation alerts' runbook; may be NULL */
+	opsc_str secret_store; /* the default store of every secret(...) reference; may be NULL */
+	opsc_str flux_external_secrets; /* the Kustomization installing External Secrets Operator */
+	opsc_str external_secrets_api; /* "v1" or "v1beta1" (operators before v0.16.0); NULL: v1 */
 } opsc_project;
 
 /* ------------------------------------------------------------- environments */
@@ -124,7 +131,10 @@ typedef struct opsc_env {
 	opsc_str cluster; /* "studio" */
 	opsc_str namespace_; /* "vmshift-production" */
 	bool production; /* tier = production (or name == "production") */
-	opsc_kvs labels; /* extra namespace labels */
+	opsc_kvs labels; /* extra namespace labels (pod_security adds its three here) */
+	opsc_str pod_security; /* "restricted", "baseline", "privileged"; NULL: none declared */
+	struct opsc_secret_ref *secrets; /* `secrets`: the Secrets its workloads read */
+	uint32_t nsecrets;
 	opsc_protect protect;
 	opsc_quota quota;
 } opsc_env;
@@ -250,11 +260,51 @@ typedef struct {
 	uint32_t nenvs;
 } opsc_alert;
 
-/* Secret reference: a key of a Kubernetes Secret, never an inline value. */
-typedef struct {
+/* ---------------------------------------------------------------- secrets */
+
+/* secret_store "NAME": an External Secrets Operator ClusterSecretStore. */
+typedef struct opsc_secret_store {
+	opsc_span span;
+	opsc_str name;
+	opsc_str provider; /* the key under spec.provider: "vault", "onepassword", "aws", ... */
+	opsc_kvs spec; /* the provider's settings; dotted keys nest ("auth.tokenSecretRef.name") */
+	bool *spec_raw; /* per spec entry: written as a number or boolean, not a string */
+	int64_t refresh_s; /* default refreshInterval of its ExternalSecrets; 0: opsc's 1h */
+	opsc_span refresh_span;
+} opsc_secret_store;
+
+/* Secret reference: a key of a Kubernetes Secret, never an inline value,
+ * with what secret(NAME, KEY, { ... }) or the project adds: how often it is
+ * rotated and which store, if any, fills it. */
+typedef struct opsc_secret_ref {
 	opsc_span span;
 	opsc_str name, key;
+	opsc_str kind; /* "api_token", "password", "kubeconfig", ...; NULL: none given */
+	int64_t rotate_s; /* rotation period; 0: none */
+	opsc_span rotate_span; /* where the period was set: the reference or the project's rotation */
+	opsc_str store_name; /* `store = store.NAME`, else the project's secret_store; may be NULL */
+	const struct opsc_secret_store *store; /* NULL: the Secret is not filled from a store */
+	opsc_str remote; /* the store's key; NULL: the Secret's name */
+	opsc_str property; /* the property of that key; NULL: the Secret's key */
+	int64_t refresh_s; /* 0: the store's */
 } opsc_secret_ref;
+
+/* One Kubernetes Secret the policy references, with all its keys: it
+ * becomes an ExternalSecret when its references name a store, and a
+ * rotation alert on its age when they give a period. */
+typedef struct {
+	opsc_span span; /* the first reference */
+	opsc_str name;
+	const char *namespace_;
+	const struct opsc_env *env; /* NULL: the monitoring namespace, every cluster */
+	const opsc_secret_ref **refs; /* one per key, first reference of each */
+	uint32_t nrefs;
+	opsc_str store_name; /* of the first reference that names a store; may be NULL */
+	const opsc_secret_store *store; /* that store; NULL when not declared */
+	int64_t refresh_s; /* the reference's, else the store's, else 3600 */
+	opsc_str kind; /* of the first reference that gives one */
+	int64_t rotate_s; /* the shortest period of its references; 0: none */
+} opsc_secret;
 
 typedef enum { OPSC_RECV_SLACK, OPSC_RECV_PAGERDUTY, OPSC_RECV_WEBHOOK, OPSC_RECV_EMAIL } opsc_receiver_kind;
 
@@ -351,6 +401,10 @@ typedef struct {
 	uint32_t npolicies;
 	opsc_secret_rule *secret_rules;
 	uint32_t nsecret_rules;
+	opsc_secret_store *stores;
+	uint32_t nstores;
+	opsc_secret *secrets; /* every referenced Secret, sorted by namespace and name */
+	uint32_t nsecrets;
 	opsc_workload *workloads; /* actual state only */
 	uint32_t nworkloads;
 } opsc_model;

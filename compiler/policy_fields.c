@@ -32,6 +32,8 @@ SPAN_FIRST(opsc_receiver);
 SPAN_FIRST(opsc_workload);
 SPAN_FIRST(opsc_container);
 SPAN_FIRST(opsc_volume);
+SPAN_FIRST(opsc_secret);
+SPAN_FIRST(opsc_secret_store);
 
 static const char *const record_names[OPSC_REC_COUNT] = {
 	[OPSC_REC_PROJECT] = "project",	    [OPSC_REC_ENV] = "environment",
@@ -43,6 +45,7 @@ static const char *const record_names[OPSC_REC_COUNT] = {
 	[OPSC_REC_BACKUP] = "backup",	    [OPSC_REC_ALERT] = "alert",
 	[OPSC_REC_RECEIVER] = "receiver",   [OPSC_REC_WORKLOAD] = "workload",
 	[OPSC_REC_CONTAINER] = "container", [OPSC_REC_VOLUME] = "volume",
+	[OPSC_REC_SECRET] = "secret",	    [OPSC_REC_SECRET_STORE] = "secret store",
 };
 
 const char *opsc_policy_record_name(opsc_record_kind record)
@@ -410,6 +413,44 @@ static opsc_value get_container_ports(opsc_arena *a, const opsc_model *m, const 
 	return rec_array(a, OPSC_REC_PORT, c->ports, c->nports, sizeof *c->ports);
 }
 
+/* A duration that is unset when 0 (a rotation period, a refresh interval). */
+static opsc_value get_dur_set(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m;
+	int64_t s = *AT(n, f, int64_t);
+	return s ? v_num(OPSC_PT_DURATION, (double)s) : (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+static opsc_value get_secret_namespace(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	return v_str(((const opsc_secret *)n)->namespace_);
+}
+
+static opsc_value get_secret_env(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	const opsc_secret *s = n;
+	return s->env ? v_rec(OPSC_REC_ENV, s->env) : (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+static opsc_value get_secret_provider(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	const opsc_secret *s = n;
+	return v_str(s->store ? s->store->provider.s : NULL);
+}
+
+static opsc_value get_secret_keys(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)m, (void)f;
+	const opsc_secret *s = n;
+	opsc_value *items = s->nrefs ? opsc_arena_alloc(a, s->nrefs * sizeof *items) : NULL;
+	for (uint32_t i = 0; i < s->nrefs; i++)
+		items[i] = v_str(s->refs[i]->key.s ? s->refs[i]->key.s : "");
+	return v_list(items, s->nrefs);
+}
+
 /* ------------------------------------------------------------------- table */
 
 #define T(base) { OPSC_PT_##base, OPSC_PT_NULL, OPSC_REC_COUNT }
@@ -567,6 +608,20 @@ static const opsc_policy_field fields[] = {
 
 	F(VOLUME, "name", T(STRING), get_str, opsc_volume, name),
 	F(VOLUME, "host_path", T(STRING), get_str_at, opsc_volume, host_path),
+
+	F(SECRET, "name", T(STRING), get_str, opsc_secret, name),
+	FX(SECRET, "namespace", T(STRING), get_secret_namespace),
+	FX(SECRET, "env", TREC(ENV), get_secret_env),
+	FX(SECRET, "keys", TLIST(STRING), get_secret_keys),
+	F(SECRET, "store", T(STRING), get_str, opsc_secret, store_name),
+	FX(SECRET, "provider", T(STRING), get_secret_provider),
+	F(SECRET, "refresh", T(DURATION), get_dur_set, opsc_secret, refresh_s),
+	F(SECRET, "kind", T(STRING), get_str, opsc_secret, kind),
+	F(SECRET, "rotate", T(DURATION), get_dur_set, opsc_secret, rotate_s),
+
+	F(SECRET_STORE, "name", T(STRING), get_str, opsc_secret_store, name),
+	F(SECRET_STORE, "provider", T(STRING), get_str, opsc_secret_store, provider),
+	F(SECRET_STORE, "refresh", T(DURATION), get_dur_set, opsc_secret_store, refresh_s),
 };
 
 const opsc_policy_field *opsc_policy_fields(uint32_t *out_len)
@@ -599,6 +654,8 @@ static const struct {
 	C("alerts", ALERT, alerts, nalerts, opsc_alert),
 	C("receivers", RECEIVER, receivers, nreceivers, opsc_receiver),
 	C("workloads", WORKLOAD, workloads, nworkloads, opsc_workload),
+	C("secrets", SECRET, secrets, nsecrets, opsc_secret),
+	C("secret_stores", SECRET_STORE, stores, nstores, opsc_secret_store),
 #undef C
 };
 

@@ -51,6 +51,15 @@ static const opsc_rule builtins[] = {
 		"and the old output stayed. Flux keeps applying an object the policy no longer declares.",
 		"Run `opsc build` (it removes the files it recorded writing) or delete the file, and commit the "
 		"result with the .ops change."),
+	BUILTIN("external-secret-differs", POLICY, ERROR,
+		"an ExternalSecret in the manifests contradicts the store the .ops fill its Secret from",
+		"An ExternalSecret manifest writes a Secret that the .ops fill from a secret store, but reads "
+		"another store, lacks a key the .ops declare, or reads a key from another remote key or "
+		"property. Two ExternalSecrets owning one Secret overwrite each other at every refresh, so "
+		"the workloads get whichever value was written last. The ExternalSecrets `opsc build` writes "
+		"are compared by drift; this is one written by hand or by another tool.",
+		"Remove the hand-written ExternalSecret and commit the one `opsc build` writes, or change the "
+		"reference in the .ops (its `store`, `remote`, `property`) and rebuild."),
 	BUILTIN("ignore-without-reason", POLICY, WARNING, "an `opsc:ignore` suppression gives no reason",
 		"An inline `# opsc:ignore[rule-id]` comment must say why the finding is accepted (`# opsc:ignore[rule-id] "
 		"the node exporter reads /proc of the host`), so the next reader can tell a decision from a "

@@ -67,6 +67,13 @@ static const opsc_rule checks[] = {
 	CHECK("bad-route-regex", ERROR, "a route condition's regular expression does not compile",
 	      "Alertmanager refuses a configuration whose `=~` or `!~` pattern is not a valid regular "
 	      "expression, and keeps running the previous one: the change never takes effect."),
+	CHECK("bad-secret-option", ERROR, "an option secret(...) does not take",
+	      "secret(NAME, KEY, { ... }) takes kind, rotate, store, remote, property and refresh; the help "
+	      "line suggests the closest."),
+	CHECK("bad-store-spec", ERROR, "a secret store's spec path that makes no YAML",
+	      "A `spec` key of a secret_store is a path of names joined by single dots "
+	      "(`auth.tokenSecretRef.name`), nested under spec.provider.PROVIDER. A key may not be empty, "
+	      "start or end with a dot, or be both a value and the parent of another key."),
 	CHECK("bad-value", ERROR, "a value outside the ones an attribute takes",
 	      "The attribute takes one of a fixed set of words; the message lists them."),
 	CHECK("cannot-read", ERROR, "a .ops file cannot be read", "The file named on the command line "
@@ -116,6 +123,10 @@ static const opsc_rule checks[] = {
 	      "A parameter declared with a type (`param name : string`, `: duration`, `: percentage`, "
 	      "`: quantity`, `: number`, `: bool`, `: list`, `: map`, `: port`) takes only values of that "
 	      "type; the error is at the value in the `use` block, the note at the declaration."),
+	CHECK("pod-security-conflict", ERROR, "a Pod Security label written beside `pod_security`",
+	      "`pod_security = LEVEL` sets the namespace labels pod-security.kubernetes.io/enforce, audit "
+	      "and warn (with their -version); a label of that prefix in `labels` would contradict it. "
+	      "Keep one of the two."),
 	CHECK("policy-arity", ERROR, "a policy function called with the wrong number of arguments",
 	      "The message says how many the function takes."),
 	CHECK("policy-eval", ERROR, "a policy failed while it was evaluated", "A policy expression "
@@ -133,6 +144,18 @@ static const opsc_rule checks[] = {
 	      "the capture group holding the secret; the pattern must have that many."),
 	CHECK("secret-pattern", ERROR, "a secret rule's pattern does not compile", "Secret rule patterns "
 	      "are PCRE2 regular expressions."),
+	CHECK("secret-rotation", WARNING, "a referenced secret without a rotation period",
+	      "Every secret(...) reference needs a rotation period: `rotate = 90d` in its options, or a "
+	      "kind (`kind = password`) with a period in the project's `rotation { }`. The period becomes "
+	      "an alert on the age of the Kubernetes Secret (kube-state-metrics kube_secret_created); "
+	      "without one, a credential stays valid forever."),
+	CHECK("secret-store-conflict", ERROR, "one Secret filled from two stores",
+	      "References to the same Secret (same namespace and name) name different secret stores: "
+	      "one ExternalSecret writes one Secret from one store."),
+	CHECK("secret-store-write-only", ERROR, "a Secret filled from a store that cannot be read",
+	      "External Secrets Operator's github provider only writes GitHub Actions secrets "
+	      "(PushSecret); an ExternalSecret from it never gets a value. Fill the Secret from a store "
+	      "that can be read (onepassword, vault, aws, ...)."),
 	CHECK("timezone-unchecked", NOTE, "a time zone could not be checked",
 	      "The machine has no tzdata (/usr/share/zoneinfo), so time-zone names were not checked; "
 	      "install tzdata to check them."),
@@ -168,6 +191,11 @@ static const opsc_rule checks[] = {
 	      "closest."),
 	CHECK("unknown-rule", ERROR, "a project re-levels a rule that does not exist",
 	      "The project's `rules { }` names lint rules by id; `opsc explain --list` lists them."),
+	CHECK("unknown-secret-provider", WARNING, "a secret store provider External Secrets does not know",
+	      "A secret_store's `provider` becomes the key under ClusterSecretStore spec.provider; "
+	      "External Secrets Operator v1 knows onepassword, vault, aws, github, gcpsm, azurekv and "
+	      "others (the help line suggests the closest). A newer operator may know more, so this is a "
+	      "warning."),
 	CHECK("unknown-template", ERROR, "a `use` of a template that does not exist", "The help line "
 	      "suggests the closest template."),
 	CHECK("unknown-timezone", ERROR, "a time zone the tz database does not have",

@@ -308,6 +308,7 @@ static void build_all(builder *b)
 		default: break;
 		}
 	}
+	sema_build_secrets(b);
 	sema_check_reviewer_ids(b);
 	sema_check_paths(b);
 	opsc_free(slot);

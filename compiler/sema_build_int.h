@@ -44,6 +44,13 @@ void sema_build_policy(builder *b, const sema_item *it, opsc_policy *p);
 void sema_build_secret(builder *b, const sema_item *it, opsc_secret_rule *r);
 void sema_check_reviewer_ids(builder *b);
 
+/* sema_secrets.c: secret stores, the project's rotation defaults, each
+ * environment's `secrets` and `pod_security`; then every referenced Secret
+ * (model->secrets) and an alert on the age of each one with a period. */
+void sema_build_secrets(builder *b);
+/* sema_rotation.c: the rest, once the stores and references are read. */
+void sema_rotation_build(builder *b);
+
 /* sema_paths.c: `output`, clusters and environment names as directories. */
 void sema_check_paths(builder *b);
 

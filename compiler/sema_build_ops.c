@@ -272,11 +272,8 @@ static void secret_ref(builder *b, const sema_item *it, const opsc_block *nb, co
 	if (!a)
 		return;
 	const opsc_expr *x = sema_resolve(b->s, a->attr.value, it->scope);
-	if (x->kind != OPSC_EXPR_CALL || x->call.nargs != 2)
-		return;
-	out->span = x->span;
-	sema_string(b->s, x->call.args[0], it->scope, &out->name);
-	sema_string(b->s, x->call.args[1], it->scope, &out->key);
+	if (x->kind == OPSC_EXPR_CALL && (x->call.nargs == 2 || x->call.nargs == 3))
+		sema_secret_lower(b->s, x, it->scope, name, out);
 }
 
 void sema_build_receiver(builder *b, const sema_item *it, opsc_receiver *rc)

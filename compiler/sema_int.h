@@ -27,6 +27,9 @@ typedef enum {
 	A_ID_MAP, /* { "alice" = 1001 } */
 	A_LEVEL_OR_OFF, /* rules { id = warning | off } */
 	A_COUNT, /* a whole number of objects: 10, 1k (quota counts) */
+	A_STORE, /* store.NAME (sema_secrets.c) */
+	A_SECRETS, /* a list of secret(..) */
+	A_POD_SECURITY, /* restricted | baseline | privileged */
 } sema_type;
 
 typedef struct {
@@ -112,6 +115,15 @@ bool sema_cron_fires(sema *s, const opsc_str *schedule);
 void sema_param_check(sema *s, const opsc_stmt *param, const opsc_expr *v);
 /* After the Model is built: time zones and namespace labels. */
 void sema_limits_model(sema *s);
+
+/* secret(NAME, KEY, { OPTIONS }) (sema_secrets.c): checks the options map
+ * and, when `out` is not NULL, reads them into it. */
+bool sema_secret_options(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_secret_ref *out);
+/* Lowers the checked call secret(NAME, KEY[, OPTIONS]) written as attribute
+ * `attr` (which gives the default kind: `password` is a password, the
+ * other receiver fields are API tokens). */
+void sema_secret_lower(sema *s, const opsc_expr *call, const sema_scope *scope, const char *attr,
+		       opsc_secret_ref *out);
 
 /* Model builders (sema_build.c), run after every block was checked. */
 void sema_build_items(sema *s, const sema_item *items, uint32_t n);

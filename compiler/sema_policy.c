@@ -385,7 +385,8 @@ static void check_body(pcheck *c, const opsc_body *body, const var *vars)
  * `for e in enviroments` would otherwise read as a bare word. */
 static void check_collections(pcheck *c, const opsc_body *body)
 {
-	static const char *const names[] = { "environments", "roles", "bindings", "networks", "backups", "alerts", "receivers" };
+	static const char *const names[] = { "environments", "roles", "bindings", "networks", "backups", "alerts", "receivers",
+					     "workloads", "secrets", "secret_stores" };
 	for (uint32_t i = 0; i < body->len; i++) {
 		const opsc_stmt *st = &body->items[i];
 		if (st->kind != OPSC_STMT_FOR)
@@ -394,8 +395,8 @@ static void check_collections(pcheck *c, const opsc_body *body)
 		if (e->kind == OPSC_EXPR_IDENT && opsc_policy_collection_find(e->ident) < 0 && strcmp(e->ident, st->loop.var) != 0) {
 			uint32_t d = opsc_diag_error(&c->s->ctx->diags, "unknown-collection", e->span,
 						     "there is no collection `%s`", e->ident);
-			const char *best = opsc_suggest(e->ident, names, 7);
-			opsc_diag_help(&c->s->ctx->diags, d, best ? "did you mean `%s`?" : "collections: environments, roles, bindings, networks, backups, alerts, receivers%s",
+			const char *best = opsc_suggest(e->ident, names, sizeof names / sizeof *names);
+			opsc_diag_help(&c->s->ctx->diags, d, best ? "did you mean `%s`?" : "collections: environments, roles, bindings, networks, backups, alerts, receivers, workloads, secrets, secret_stores%s",
 				       best ? best : "");
 		}
 		check_collections(c, &st->loop.body);

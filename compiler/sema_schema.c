@@ -13,11 +13,13 @@ static const sema_attr project_attrs[] = {
 	{ "repo", A_STRING, false }, { "output", A_STRING, false }, { "timezone", A_STRING, false },
 	{ "reviewers", A_ID_MAP, false }, { "break_glass", A_STRING, false },
 	{ "flux_source", A_STRING, false }, { "flux_velero", A_STRING, false },
-	{ "flux_monitoring", A_STRING, false }, END,
+	{ "flux_monitoring", A_STRING, false }, { "secret_store", A_STORE, false },
+	{ "flux_external_secrets", A_STRING, false }, { "external_secrets_api", A_STRING, false }, END,
 };
 static const sema_attr environment_attrs[] = {
 	{ "cluster", A_STRING, true }, { "namespace", A_STRING, false }, { "production", A_BOOL, false },
-	{ "labels", A_MAP, false }, END,
+	{ "labels", A_MAP, false }, { "pod_security", A_POD_SECURITY, false },
+	{ "pod_security_version", A_STRING, false }, { "secrets", A_SECRETS, false }, END,
 };
 static const sema_attr protect_attrs[] = {
 	{ "reviewers", A_STRINGS, false }, { "approvals", A_INT, false }, { "wait", A_DURATION, false },
@@ -88,11 +90,15 @@ static const sema_attr secret_attrs[] = {
 	{ "keywords", A_STRINGS, false }, { "entropy", A_NUMBER, false }, { "severity", A_LEVEL, false },
 	{ "paths", A_STRINGS, false }, { "allow_paths", A_STRINGS, false }, { "allow_values", A_STRINGS, false }, END,
 };
+static const sema_attr secret_store_attrs[] = {
+	{ "provider", A_STRING, true }, { "spec", A_MAP, false }, { "refresh", A_DURATION, false }, END,
+};
 static const sema_attr no_attrs[] = { END };
 
 static const sema_schema schemas[] = {
 	{ "project", NULL, 1, 1, "the project's name", project_attrs, false },
 	{ "rules", "project", 0, 0, NULL, NULL, false },
+	{ "rotation", "project", 0, 0, NULL, NULL, false },
 	{ "environment", NULL, 1, 1, "the environment's name", environment_attrs, false },
 	{ "protect", "environment", 0, 0, NULL, protect_attrs, false },
 	{ "quota", "environment", 0, 0, NULL, quota_attrs, false },
@@ -113,6 +119,7 @@ static const sema_schema schemas[] = {
 	{ "when", "route", 0, 0, NULL, when_attrs, true },
 	{ "policy", NULL, 1, 1, "the policy's name (its rule id)", policy_attrs, true },
 	{ "secret", NULL, 1, 1, "the rule's id", secret_attrs, false },
+	{ "secret_store", NULL, 1, 1, "the store's name", secret_store_attrs, false },
 	{ "template", NULL, 1, 1, "the template's name", no_attrs, false },
 	{ "use", NULL, 1, 1, "the template to instantiate: MODULE.TEMPLATE", NULL, false },
 };
@@ -162,6 +169,9 @@ static const char *const type_names[] = {
 	[A_DIRECTIONS] = "a list of ingress and egress", [A_ID_MAP] = "a map of GitHub handles to numeric ids",
 	[A_LEVEL_OR_OFF] = "error, warning, note or off",
 	[A_COUNT] = "a whole number of objects",
+	[A_STORE] = "a secret store like store.vault",
+	[A_SECRETS] = "a list of secret(\"name\", \"key\", { ... })",
+	[A_POD_SECURITY] = "restricted, baseline or privileged",
 };
 
 const char *sema_type_name(sema_type t) { return type_names[t]; }

@@ -320,10 +320,11 @@ static bool check_secret(sema *s, const opsc_expr *e, const sema_scope *scope)
 		opsc_diag_help(&s->ctx->diags, d, "use secret(\"name\", \"key\"): a key of a Kubernetes Secret");
 		return false;
 	}
-	if (e->kind != OPSC_EXPR_CALL || strcmp(e->call.name, "secret") != 0 || e->call.nargs != 2)
-		return mismatch(s, e, "secret(\"name\", \"key\")");
+	if (e->kind != OPSC_EXPR_CALL || strcmp(e->call.name, "secret") != 0 || e->call.nargs < 2 || e->call.nargs > 3)
+		return mismatch(s, e, "secret(\"name\", \"key\") or secret(\"name\", \"key\", { options })");
 	opsc_str a, b;
-	return sema_string(s, e->call.args[0], scope, &a) && sema_string(s, e->call.args[1], scope, &b);
+	bool ok = sema_string(s, e->call.args[0], scope, &a) & sema_string(s, e->call.args[1], scope, &b);
+	return (e->call.nargs < 3 || sema_secret_options(s, e->call.args[2], scope, NULL)) && ok;
 }
 
 static bool check_ref(sema *s, const opsc_expr *e, const sema_scope *scope, const char *kind, const char *expected)
@@ -418,6 +419,7 @@ bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sem
 	static const char *const severities[] = { "critical", "warning", "info", NULL };
 	static const char *const levels[] = { "error", "warning", "note", NULL };
 	static const char *const levels_off[] = { "error", "warning", "note", "off", NULL };
+	static const char *const pod_security_levels[] = { "restricted", "baseline", "privileged", NULL };
 	opsc_str str;
 	int64_t i64;
 	double d;
@@ -446,6 +448,9 @@ bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sem
 		return check_list(s, r, in, env_ref, "`all` or a list of environments like [env.production]");
 	case A_RECEIVER: return check_ref(s, e, scope, "receiver", "a receiver like receiver.slack");
 	case A_SECRET: return check_secret(s, e, scope);
+	case A_SECRETS: return check_list(s, r, in, check_secret, sema_type_name(A_SECRETS));
+	case A_STORE: return check_ref(s, e, scope, "store", sema_type_name(A_STORE));
+	case A_POD_SECURITY: return one_of(s, e, scope, pod_security_levels, sema_type_name(A_POD_SECURITY));
 	case A_MAP: return sema_map(s, e, scope, &kvs);
 	case A_ALERT_SEVERITY: return one_of(s, e, scope, severities, "critical, warning or info");
 	case A_LEVEL: return one_of(s, e, scope, levels, "error, warning or note");

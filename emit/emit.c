@@ -29,6 +29,7 @@ const opsc_emitter *const opsc_emitters[] = {
 	&opsc_emit_prometheus,
 	&opsc_emit_alertmanager,
 	&opsc_emit_github,
+	&opsc_emit_external_secrets,
 	&opsc_emit_flux, /* last: it lists what the others wrote */
 	NULL,
 };

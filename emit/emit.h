@@ -124,6 +124,6 @@ const char **opsc_emit_clusters(opsc_emit *em, uint32_t *n);
 int opsc_emit_per_cluster(opsc_emit *em, int (*fn)(opsc_emit *em, const char *cluster));
 
 extern const opsc_emitter opsc_emit_kubernetes, opsc_emit_velero, opsc_emit_prometheus,
-	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux;
+	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux, opsc_emit_external_secrets;
 
 #endif

@@ -79,6 +79,10 @@ static void order(opsc_emit *em, flux_dirs *dirs)
 			d->deps[n++] = str_or(p->flux_monitoring, "kube-prometheus-stack");
 		} else if (strcmp(rest, "cluster") == 0) {
 			d->name = opsc_arena_printf(a, "opsc-%s-cluster", d->cluster);
+		} else if (strcmp(rest, "external-secrets") == 0) {
+			/* the stores and the monitoring Secrets' ExternalSecrets */
+			d->name = opsc_arena_printf(a, "opsc-%s-external-secrets", d->cluster);
+			d->deps[n++] = str_or(p->flux_external_secrets, "external-secrets");
 		} else {
 			const char *slash = strrchr(rest, '/');
 			const char *env = opsc_arena_strndup(a, rest, (size_t)(slash - rest));
@@ -87,6 +91,10 @@ static void order(opsc_emit *em, flux_dirs *dirs)
 				d->deps[n++] = opsc_arena_printf(a, "opsc-%s-namespace", env);
 				if (has_dir(dirs, cluster_dir))
 					d->deps[n++] = opsc_arena_printf(a, "opsc-%s-cluster", d->cluster);
+			} else if (strcmp(slash + 1, "external-secrets") == 0) {
+				/* their namespace, and their stores */
+				d->deps[n++] = opsc_arena_printf(a, "opsc-%s-namespace", env);
+				d->deps[n++] = opsc_arena_printf(a, "opsc-%s-external-secrets", d->cluster);
 			}
 		}
 	}

@@ -240,6 +240,8 @@ static void value_items(out *o, const context *cx, const char *attr)
 		add_refs(o, LSP_SYM_ENV, "env");
 	if (a->type == A_RECEIVER)
 		add_refs(o, LSP_SYM_RECEIVER, "receiver");
+	if (a->type == A_STORE)
+		add_refs(o, LSP_SYM_STORE, "store");
 	if (a->type == A_STRINGS && strcmp(attr, "verbs") == 0)
 		for (const char *const *v = verbs; *v; v++)
 			add(o, *v, K_ENUM, NULL, NULL);
@@ -301,6 +303,7 @@ static void complete(out *o, const context *cx, uint32_t word)
 		lsp_sym_kind k = strncmp(t + word, "env.", 4) == 0	   ? LSP_SYM_ENV
 				 : strncmp(t + word, "role.", 5) == 0	   ? LSP_SYM_ROLE
 				 : strncmp(t + word, "receiver.", 9) == 0 ? LSP_SYM_RECEIVER
+				 : strncmp(t + word, "store.", 6) == 0	   ? LSP_SYM_STORE
 									  : LSP_SYM_KIND_COUNT;
 		o->from = (uint32_t)(dot - t) + 1;
 		o->prefix = opsc_arena_strndup(o->c->a->ctx.arena, dot + 1, o->c->off - o->from);

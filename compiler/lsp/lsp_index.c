@@ -20,6 +20,7 @@
 
 static const char *const kind_names[LSP_SYM_KIND_COUNT] = {
 	[LSP_SYM_ENV] = "environment", [LSP_SYM_ROLE] = "role", [LSP_SYM_RECEIVER] = "receiver",
+	[LSP_SYM_STORE] = "secret_store",
 	[LSP_SYM_TEMPLATE] = "template", [LSP_SYM_PARAM] = "parameter", [LSP_SYM_MODULE] = "module",
 };
 
@@ -89,6 +90,9 @@ static void model_defs(walker *w)
 		if (m->receivers[i].name.s && find_def(w->ix, LSP_SYM_RECEIVER, m->receivers[i].name.s, NONE) == NONE)
 			add_def(w, LSP_SYM_RECEIVER, m->receivers[i].name.s, m->receivers[i].name.span,
 				m->receivers[i].span, NONE);
+	for (uint32_t i = 0; i < m->nstores; i++)
+		if (m->stores[i].name.s && find_def(w->ix, LSP_SYM_STORE, m->stores[i].name.s, NONE) == NONE)
+			add_def(w, LSP_SYM_STORE, m->stores[i].name.s, m->stores[i].name.span, m->stores[i].span, NONE);
 }
 
 /* A module's templates are `use`d as MODULE.NAME, a root file's as NAME. */
@@ -132,7 +136,8 @@ static void walk_body(walker *w, const opsc_body *b);
 static const struct {
 	const char *object;
 	lsp_sym_kind kind;
-} ref_kinds[] = { { "env", LSP_SYM_ENV }, { "role", LSP_SYM_ROLE }, { "receiver", LSP_SYM_RECEIVER } };
+} ref_kinds[] = { { "env", LSP_SYM_ENV }, { "role", LSP_SYM_ROLE }, { "receiver", LSP_SYM_RECEIVER },
+		   { "store", LSP_SYM_STORE } };
 
 static void walk_member(walker *w, const opsc_expr *e)
 {

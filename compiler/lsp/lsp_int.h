@@ -90,6 +90,7 @@ typedef enum {
 	LSP_SYM_ENV, /* env.NAME */
 	LSP_SYM_ROLE, /* role.NAME */
 	LSP_SYM_RECEIVER, /* receiver.NAME */
+	LSP_SYM_STORE, /* store.NAME: a secret_store */
 	LSP_SYM_TEMPLATE, /* use MODULE.NAME */
 	LSP_SYM_PARAM, /* a template's parameter */
 	LSP_SYM_MODULE, /* import "..." */

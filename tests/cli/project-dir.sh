@@ -24,8 +24,8 @@ same "build --dry-run DIR plans DIR's outputs" build --dry-run
 same "diff DIR compares DIR's outputs" diff
 
 out=$(cd "$work" && "$opsc" check homelab 2>&1)
-case $out in *"8 files checked: 0 errors"*) ok "check DIR: the eight files of policies/" ;;
-  *) bad "check DIR: the eight files of policies/" "$out" ;; esac
+case $out in *"9 files checked: 0 errors"*) ok "check DIR: the nine files of policies/" ;;
+  *) bad "check DIR: the nine files of policies/" "$out" ;; esac
 
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]

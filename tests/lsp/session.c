@@ -270,7 +270,7 @@ static void test_completion(void)
 	client_edit(&c, envs_uri, 9, 10, 2, 10, 4, "p");
 	client_wait_diagnostics(&c, envs_uri);
 	r = client_request(&c, "textDocument/completion", at(envs_uri, 10, 3));
-	CHECK_STR(labels(r), "protect production");
+	CHECK_STR(labels(r), "protect production pod_security pod_security_version");
 	json_decref(r);
 	client_edit(&c, envs_uri, 10, 10, 2, 10, 3, "production = ");
 	client_wait_diagnostics(&c, envs_uri);
@@ -331,6 +331,30 @@ static void test_rename(void)
 	r = client_request(&c, "textDocument/rename", p);
 	CHECK(json_is_null(r), "a name env.NAME cannot spell is refused");
 	json_decref(r);
+}
+
+/* store.NAME: to the secret_store, its hover, and the names to complete;
+ * the rotation alert of the reference is linted like any alert. */
+static void test_stores(void)
+{
+	char path[4200], uri[4300];
+	snprintf(path, sizeof path, "%s/stores.ops", dir);
+	snprintf(uri, sizeof uri, "file://%s", path);
+	free(client_open_file(&c, path));
+	json_t *d = json_object_get(c.diags, uri); /* published with the project's others */
+	CHECK_INT(json_array_size(d), 1);
+	CHECK_STR(jstr(d, "0.code"), "alert-runbook");
+	CHECK_STR(range_str(jget(d, "0.range")), "6:13-6:76");
+	json_t *r = client_request(&c, "textDocument/definition", at(uri, 6, 70)); /* store.va|ult */
+	check_location(r, uri, "0:14-0:19");
+	json_decref(r);
+	r = client_request(&c, "textDocument/hover", at(uri, 6, 70));
+	CHECK(strstr(jstr(r, "contents.value"), "**secret_store** `vault`") != NULL, "hover names the store");
+	json_decref(r);
+	r = client_request(&c, "textDocument/completion", at(uri, 6, 69)); /* store.v| */
+	CHECK_STR(labels(r), "vault");
+	json_decref(r);
+	client_notify(&c, "textDocument/didClose", json_pack("{s:{s:s}}", "textDocument", "uri", uri));
 }
 
 static void test_format_symbols(void)
@@ -430,6 +454,7 @@ int main(int argc, char **argv)
 	test_hover();
 	test_completion();
 	test_rename();
+	test_stores();
 	test_format_symbols();
 	test_produces();
 	test_close();

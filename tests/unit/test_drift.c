@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,29 +46,8 @@ static const char app_ops[] =
 /* What `opsc build` would write, written and committed by hand. */
 static void build_and_commit(gitfix *f)
 {
-	char top[PATH_MAX];
-	assert_non_null(realpath(f->dir, top));
-	strcat(top, "/");
-	gitfix_write(f, "policies/app.ops", app_ops);
-	gitfix_add(f, "policies/app.ops");
-	opsc_ctx ctx;
-	opsc_ctx_init(&ctx);
-	opsc_model model = { 0 };
-	const char *policies = gitfix_path(f, "policies");
-	assert_int_equal(opsc_compile(&model, &ctx, &policies, 1), 0);
-	assert_int_equal(ctx.diags.errors, 0);
-	opsc_drift_expect e;
-	assert_int_equal(opsc_drift_expect_init(&e, &ctx, &model, gitfix_path(f, "policies"), top), 0);
-	assert_string_equal(e.out_rel, "clusters");
-	for (uint32_t i = 0; i < e.outputs.files.len; i++) {
-		char path[512];
-		snprintf(path, sizeof path, "clusters/%s", e.outputs.files.items[i].path);
-		gitfix_write(f, path, e.outputs.files.items[i].data);
-		gitfix_add(f, path);
-	}
+	lintfix_write_build(f, "policies/app.ops", app_ops);
 	gitfix_commit(f, "build", "Alice", 1700000000, NULL);
-	opsc_drift_expect_dispose(&e);
-	opsc_ctx_dispose(&ctx);
 }
 
 static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base)

@@ -83,7 +83,7 @@ static void write_ops_with(gitfix *f, const char *project_extra, int approvals, 
 		 "%s"
 		 "environment \"production\" {\n"
 		 "  cluster = \"main\"\n"
-		 "  namespace = \"shop\"\n"
+		 "  namespace = \"shop\"  pod_security = baseline\n"
 		 "  protect {\n"
 		 "    reviewers = [\"alice\", \"bob\"]\n"
 		 "    approvals = %d\n"
@@ -134,7 +134,8 @@ static const char namespace_yaml[] = "apiVersion: v1\n"
 				     "metadata:\n"
 				     "  name: %s\n"
 				     "  labels:\n"
-				     "    opsc.dev/tier: %s\n";
+				     "    opsc.dev/tier: %s\n"
+				     "    pod-security.kubernetes.io/enforce: baseline\n";
 
 /* Default deny both ways (line 1), then DNS egress (line 10). */
 static const char network_yaml[] = "apiVersion: networking.k8s.io/v1\n"

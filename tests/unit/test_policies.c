@@ -131,6 +131,7 @@ static void test_policies__offenders(void **state)
 	fixture fx;
 	setup(&fx);
 	assert_string_equal(eval_text(&fx, bad),
+			    "production-pod-security t.ops:7: production environment production enforces no Pod Security level above privileged: set pod_security = baseline or restricted\n"
 			    "alert-summary t.ops:20: alert Loud needs a summary\n"
 			    "alert-runbook t.ops:19: alert Quiet needs a runbook link\n"
 			    "alert-runbook t.ops:20: alert Loud needs a runbook link\n"

@@ -84,8 +84,9 @@ static void test_rules__builtins_match_the_scanner(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(opsc_rules_find(&rules, drift[i])->kind, OPSC_RULE_DRIFT);
 	const char *policy[] = { "invalid-yaml", "namespace-without-default-deny", "role-exceeds-declared",
-				 "undeclared-cluster-admin", "ignore-without-reason", "baseline-expired" };
-	for (int i = 0; i < 6; i++)
+				 "undeclared-cluster-admin", "ignore-without-reason", "baseline-expired",
+				 "external-secret-differs" };
+	for (int i = 0; i < 7; i++)
 		assert_int_equal(opsc_rules_find(&rules, policy[i])->kind, OPSC_RULE_POLICY);
 	assert_int_equal(opsc_rules_find(&rules, "inline-secret")->kind, OPSC_RULE_SECRET);
 	uint32_t nchecks;
@@ -94,7 +95,7 @@ static void test_rules__builtins_match_the_scanner(void **state)
 		assert_int_equal(opsc_rules_find(&rules, checks[i].id)->kind, OPSC_RULE_CHECK);
 		assert_non_null(checks[i].explanation);
 	}
-	assert_int_equal(rules.items.len, n + 10 + nchecks);
+	assert_int_equal(rules.items.len, n + 11 + nchecks);
 	for (uint32_t i = 1; i < rules.items.len; i++)
 		assert_true(strcmp(rules.items.items[i - 1].id, rules.items.items[i].id) < 0);
 	opsc_rules_dispose(&rules);
@@ -111,7 +112,7 @@ static void test_rules__model_rules_and_suggestions(void **state)
 	opsc_rules_add_model(&rules, &f.model); /* the first definition wins */
 	uint32_t nchecks;
 	opsc_rules_checks(&nchecks);
-	assert_int_equal(rules.items.len, 17 + nchecks);
+	assert_int_equal(rules.items.len, 18 + nchecks);
 	const opsc_rule *r = opsc_rules_find(&rules, "no-wildcard-rbac");
 	assert_int_equal(r->kind, OPSC_RULE_POLICY);
 	assert_int_equal(r->defined.line, 3);
