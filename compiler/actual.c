@@ -396,7 +396,8 @@ bool opsc_actual_only_workloads(const opsc_actual *a)
 	for (uint32_t i = 0; i < a->envs.len; i++)
 		if (a->has_manifest.items[i] || a->envs.items[i].quota.present)
 			return false;
-	return !a->roles.len && !a->bindings.len && !a->netpols.len && !a->backups.len && !a->alerts.len;
+	return !a->roles.len && !a->bindings.len && !a->netpols.len && !a->backups.len && !a->alerts.len &&
+	       !a->secrets.len && !a->stores.len;
 }
 
 uint32_t opsc_actual_namespaces(const opsc_actual *a, const char ***out)

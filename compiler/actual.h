@@ -54,8 +54,9 @@ int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, siz
 bool opsc_actual_reads_kind(const char *kind, size_t len);
 
 /* Whether everything read so far is workloads (no Namespace, quota, RBAC,
- * network policy, backup or alert): then only the manifests naming their
- * namespaces can change what the policies find in them. */
+ * network policy, backup, alert, ExternalSecret or secret store): then
+ * only the manifests naming their namespaces can change what the policies
+ * find in them. */
 bool opsc_actual_only_workloads(const opsc_actual *a);
 /* The namespaces named so far: *out (in ctx's arena) and the count. */
 uint32_t opsc_actual_namespaces(const opsc_actual *a, const char ***out);
