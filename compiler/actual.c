@@ -22,7 +22,8 @@ opsc_span opsc_actual_span(const opsc_actual *a, const opsc_yamldoc_node *n)
 	uint32_t end = n->offset;
 	if (n->kind == OPSC_YAMLDOC_SCALAR && n->scalar.style == OPSC_YAMLDOC_PLAIN)
 		end += n->scalar.len;
-	return opsc_source_span(&a->ctx->sources, a->file, n->offset, end);
+	/* a node a kustomization grafted from a patch is in the patch's file */
+	return opsc_source_span(&a->ctx->sources, n->origin ? n->origin - 1 : a->file, n->offset, end);
 }
 
 void opsc_actual_invalid(opsc_actual *a, const opsc_yamldoc_node *n, const char *fmt, ...)
@@ -289,6 +290,9 @@ bool opsc_actual_reads_kind(const char *kind, size_t len)
 {
 	if (len == 4 && memcmp(kind, "List", 4) == 0)
 		return true; /* it may hold any of them */
+	/* kustomize's and Flux's: they change what the others are applied as */
+	if ((len == 13 && memcmp(kind, "Kustomization", 13) == 0) || (len == 9 && memcmp(kind, "Component", 9) == 0))
+		return true;
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
 		if (strlen(readers[i].kind) == len && memcmp(kind, readers[i].kind, len) == 0)
 			return true;
@@ -297,7 +301,7 @@ bool opsc_actual_reads_kind(const char *kind, size_t len)
 
 /* Documents without kind and apiVersion (Helm values, Kustomizations'
  * patches, empty documents) are not objects: they are skipped quietly. */
-static void read_doc(opsc_actual *a, const opsc_yamldoc_node *doc)
+void opsc_actual_read_doc(opsc_actual *a, const opsc_yamldoc_node *doc)
 {
 	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
 	const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
@@ -306,7 +310,7 @@ static void read_doc(opsc_actual *a, const opsc_yamldoc_node *doc)
 	if (strcmp(kind, "List") == 0) {
 		const opsc_yamldoc_node *items = opsc_actual_seq(a, doc, "items");
 		for (uint32_t i = 0; items && i < items->sequence.len; i++)
-			read_doc(a, items->sequence.items[i]);
+			opsc_actual_read_doc(a, items->sequence.items[i]);
 		return;
 	}
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
@@ -325,8 +329,7 @@ static void add_stream(opsc_actual *a, const opsc_yamldoc_stream *s)
 				opsc_source_span(&a->ctx->sources, a->file, off, off), "%s",
 				s->errors[i].message);
 	}
-	for (uint32_t i = 0; i < s->ndocs; i++)
-		read_doc(a, s->docs[i]);
+	opsc_actual_stash(a, s); /* read by opsc_actual_render */
 }
 
 int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len)
@@ -388,6 +391,7 @@ void opsc_actual_free(opsc_actual *a)
 	opsc_array_free(&a->secrets);
 	opsc_array_free(&a->secret_envs);
 	opsc_array_free(&a->stores);
+	opsc_actual_kust_free(a);
 	opsc_free(a);
 }
 
@@ -472,6 +476,8 @@ static uint32_t order_envs(opsc_actual *a)
 void opsc_actual_finish(opsc_actual *a, opsc_model *out)
 {
 	opsc_arena *arena = a->ctx->arena;
+	if (!a->rendered)
+		opsc_actual_render(a, NULL);
 	memset(out, 0, sizeof *out);
 	out->nenvs = order_envs(a);
 	out->envs = opsc_array_to_arena(arena, &a->envs);

@@ -49,8 +49,9 @@ int opsc_actual_add_file(opsc_actual *a, const char *path, const char *shown);
 /* Adds manifests held in memory, registered as source `path`. */
 int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, size_t len);
 
-/* Whether the builder reads manifests of `kind` (len bytes): what a change
- * must touch to change the actual Model. */
+/* Whether the builder reads manifests of `kind` (len bytes), or renders
+ * them (Kustomization, Component): what a change must touch to change the
+ * actual Model. */
 bool opsc_actual_reads_kind(const char *kind, size_t len);
 
 /* Whether everything read so far is workloads (no Namespace, quota, RBAC,
@@ -60,6 +61,35 @@ bool opsc_actual_reads_kind(const char *kind, size_t len);
 bool opsc_actual_only_workloads(const opsc_actual *a);
 /* The namespaces named so far: *out (in ctx's arena) and the count. */
 uint32_t opsc_actual_namespaces(const opsc_actual *a, const char ***out);
+/* What rendered an object: the object written at bytes [start, end) of
+ * source `file` is applied as the kustomization (or Flux Kustomization)
+ * field at `by` changed it; `what` says how ("namespace, namePrefix"). */
+typedef struct {
+	uint32_t file, start, end;
+	opsc_span by;
+	const char *what;
+} opsc_actual_origin;
+
+typedef struct {
+	const opsc_actual_origin *items; /* by file, then start */
+	uint32_t len;
+} opsc_actual_origins;
+
+/*
+ * Reads the files added so far into the Model as Flux applies them
+ * (actual_render.c): the directories Flux Kustomizations point at and the
+ * kustomizations no other one includes are rendered (actual_kust.h), and
+ * their objects read as rendered; every other file is read as written.
+ * Problems of a kustomization are `invalid-kustomization` diagnostics,
+ * what cannot be rendered (a remote base, a chart) `kustomize-note`
+ * notes. Fills *origins when not NULL (in the ctx arena). opsc_actual_finish
+ * renders first when this was not called.
+ */
+void opsc_actual_render(opsc_actual *a, opsc_actual_origins *origins);
+/* The origins of the object whose text holds `span`: up to `max` of them
+ * into `out`; returns how many. */
+uint32_t opsc_actual_origins_at(const opsc_actual_origins *o, opsc_span span, const opsc_actual_origin **out,
+				uint32_t max);
 
 /* Resolves names (binding roles, namespaces), fills *out and frees `a`. */
 void opsc_actual_finish(opsc_actual *a, opsc_model *out);

@@ -36,6 +36,9 @@ struct opsc_actual {
 	opsc_array(opsc_secret) secrets;
 	opsc_array(actual_envs) secret_envs;
 	opsc_array(opsc_secret_store) stores;
+	struct kctx *kust; /* files read, until rendered (actual_render.c) */
+	bool rendered;
+	bool helm_noted; /* the note that charts are not rendered is given */
 };
 
 /* Where a node is: its first byte, or a plain scalar's whole text. */
@@ -59,6 +62,12 @@ actual_envs opsc_actual_doc_envs(opsc_actual *a, const opsc_yamldoc_node *doc);
 
 void opsc_actual_invalid(opsc_actual *a, const opsc_yamldoc_node *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* actual_render.c: keeps a parsed file until opsc_actual_render. */
+void opsc_actual_stash(opsc_actual *a, const opsc_yamldoc_stream *s);
+void opsc_actual_kust_free(opsc_actual *a);
+/* actual.c: one document into the Model, its spans in source a->file. */
+void opsc_actual_read_doc(opsc_actual *a, const opsc_yamldoc_node *doc);
 
 void opsc_actual_netpol(opsc_actual *a, const opsc_yamldoc_node *doc);
 void opsc_actual_backup(opsc_actual *a, const opsc_yamldoc_node *doc);

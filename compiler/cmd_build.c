@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "build.h"
 #include "cli.h"
 #include "compile.h"
@@ -27,6 +28,8 @@ static const char build_help[] =
 	"PrometheusRules and AlertmanagerConfigs (with plain Prometheus and\n"
 	"Alertmanager files), External Secrets (ClusterSecretStores and\n"
 	"ExternalSecrets), GitHub environment settings and Flux Kustomizations.\n"
+	"The policies run as in `opsc check`; an error among them, as any error\n"
+	"of the .ops, writes nothing.\n"
 	"\n"
 	"PATH is a .ops file or a directory of them (default: ./policies if it\n"
 	"exists, else .). The output goes to the project's `output` directory\n"
@@ -260,6 +263,10 @@ static int run(build_args *a, opsc_ctx *ctx)
 		opsc_esc_printf(stderr, "opsc build: internal error while emitting\n");
 		goto done;
 	}
+	/* the verdict of opsc check, policies included; after emitting, whose
+	 * headers name the sources compiled so far, not the built-in policies */
+	if (!ctx->diags.errors)
+		opsc_policy_check_declared(ctx, &model);
 	if (ctx->diags.errors) {
 		exit = OPSC_EXIT_FINDINGS;
 		goto done;

@@ -9,13 +9,18 @@
 
 #include "cli.h"
 #include "compile.h"
+#include "policy.h"
 
 static const char check_help[] =
 	"usage: opsc check [PATH...]\n"
 	"\n"
 	"Check .ops files and report every problem: syntax, unknown blocks and\n"
 	"attributes, wrong types and units, unresolved references, duplicates,\n"
-	"import cycles, ill-typed policies.\n"
+	"import cycles, ill-typed policies. Then the built-in policies (policies/,\n"
+	"those yours do not replace) and yours run on what the .ops declare, at\n"
+	"the levels `opsc lint` reports them (readiness rules are warnings until\n"
+	"`rules { readiness = error }`): a clean check is a clean lint of a fresh\n"
+	"build.\n"
 	"\n"
 	"PATH is a .ops file or a directory whose *.ops files are read (not\n"
 	"recursively). Without PATH: ./policies if it exists, else the current\n"
@@ -65,6 +70,8 @@ int opsc_cmd_check(int argc, char **argv)
 	opsc_ctx_init(&ctx);
 	opsc_model model = { 0 };
 	int rc = opsc_compile(&model, &ctx, paths.items, paths.len);
+	if (rc == 0 && !ctx.diags.errors) /* what lint would say about the .ops */
+		opsc_policy_check_declared(&ctx, &model);
 	opsc_render_opts ro = { opsc_diag_want_color(stderr) };
 	opsc_diag_render_text(stderr, &ctx.sources, &ctx.diags, &ro);
 	uint32_t nfiles = 0;

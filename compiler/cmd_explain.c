@@ -96,8 +96,7 @@ static void add_user_rules(opsc_rules *rules, opsc_ctx *ctx, explain_opts *o)
 	if (opsc_compile(&model, ctx, o->paths.items, o->paths.len) < 0)
 		return;
 	opsc_rules_add_model(rules, &model);
-	if (model.has_project)
-		opsc_rules_apply_project(rules, &model.project, &ctx->diags);
+	opsc_rules_apply_project(rules, model.has_project ? &model.project : NULL, &ctx->diags);
 }
 
 static int explain_one(const opsc_rules *rules, const opsc_ctx *ctx, const char *id)

@@ -47,7 +47,12 @@ static const char lint_help[] =
 	"what to report:\n"
 	"  --only KIND          secrets, drift or policy (repeatable; default all)\n"
 	"  --format FORMAT      text (default), github (workflow annotations),\n"
-	"                       sarif (SARIF 2.1.0) or json\n"
+	"                       sarif (SARIF 2.1.0) or json; markdown with --report\n"
+	"  --report readiness   instead of the findings, the readiness scorecard: per\n"
+	"                       category (security, backup and DR, observability,\n"
+	"                       deployment protection, secrets) the checks passed and\n"
+	"                       failed over the .ops and the manifests, and a score\n"
+	"                       (text, or --format markdown for a job summary)\n"
 	"  --fail-on SEVERITY   error (default), warning or note: exit 1 when a\n"
 	"                       finding is at least this severe\n"
 	"  --baseline FILE      leave out the findings FILE records\n"
@@ -66,7 +71,7 @@ static const char lint_help[] =
 	"Secrets are never printed: at most their first four characters and their\n"
 	"length. Findings go to standard output, the summary line to standard\n"
 	"error. When GITHUB_STEP_SUMMARY is set, a markdown table of the findings\n"
-	"is appended to that file.\n"
+	"is appended to that file (with --report readiness, the scorecard).\n"
 	"\n"
 	"exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or\n"
 	"internal error, an unreadable commit, or (--require-full-history) a\n"
@@ -78,6 +83,7 @@ typedef struct {
 	opsc_severity fail_on;
 	const char *write_baseline;
 	bool no_progress, only;
+	bool readiness, markdown; /* --report readiness, --format markdown */
 	opsc_array(const char *) paths;
 } lint_args;
 
@@ -145,9 +151,15 @@ static int parse_valued(lint_args *a, int argc, char **argv, int *i)
 	const char *v;
 	if ((v = value_of("--only", argc, argv, i)))
 		return *v ? set_only(a, v) : -1;
-	if ((v = value_of("--format", argc, argv, i)))
-		return opsc_report_format_parse(v, &a->report.format)
-			       ? 0 : usage_error("--format takes text, github, sarif or json, not '%s'", v);
+	if ((v = value_of("--format", argc, argv, i))) {
+		a->markdown = strcmp(v, "markdown") == 0;
+		a->report.format = a->markdown ? OPSC_FORMAT_TEXT : a->report.format;
+		return a->markdown || opsc_report_format_parse(v, &a->report.format)
+			       ? 0 : usage_error("--format takes text, github, sarif, json or markdown, not '%s'", v);
+	}
+	if ((v = value_of("--report", argc, argv, i)))
+		return strcmp(v, "readiness") == 0 ? (a->readiness = true, 0)
+						   : usage_error("--report takes readiness, not '%s'", v);
 	if ((v = value_of("--fail-on", argc, argv, i)))
 		return parse_severity(v, &a->fail_on) ? 0
 						       : usage_error("--fail-on takes error, warning or note, not '%s'", v);
@@ -198,7 +210,19 @@ static int parse_args(lint_args *a, int argc, char **argv)
 		return usage_error("--since only applies to --history%s", "");
 	if (a->lint.require_full_history && a->lint.mode != OPSC_LINT_HISTORY)
 		return usage_error("--require-full-history only applies to --history%s", "");
+	if (a->markdown && !a->readiness)
+		return usage_error("--format markdown only applies to --report readiness%s", "");
 	return 0;
+}
+
+/* --report readiness in a job: the scorecard goes to the summary too. */
+static int step_readiness(const char *path, const opsc_lint_result *res, const opsc_rules *rules)
+{
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return -1;
+	int rc = opsc_report_readiness(f, res, rules, true);
+	return fclose(f) != 0 || rc < 0 ? -1 : 0;
 }
 
 /* Renders the findings (or writes the baseline) and picks the exit status. */
@@ -214,7 +238,9 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			"expires (YYYY-MM-DD)\n", res->findings.len, res->findings.len == 1 ? "" : "s", a->write_baseline);
 		return OPSC_EXIT_OK;
 	}
-	if (opsc_report_write(stdout, res, &a->report) < 0) {
+	int written = a->readiness ? opsc_report_readiness(stdout, res, a->report.rules, a->markdown)
+				   : opsc_report_write(stdout, res, &a->report);
+	if (written < 0) {
 		fputs("opsc lint: cannot write the report\n", stderr);
 		return OPSC_EXIT_USAGE;
 	}
@@ -227,7 +253,8 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			res->shallow_commits, res->shallow_commits == 1 ? "" : "s");
 	opsc_report_summary(stderr, res);
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
-	if (summary && *summary && opsc_report_step_summary(summary, res) < 0)
+	if (summary && *summary && (a->readiness ? step_readiness(summary, res, a->report.rules)
+						  : opsc_report_step_summary(summary, res)) < 0)
 		fprintf(stderr, "opsc lint: cannot append to GITHUB_STEP_SUMMARY (%s)\n", summary);
 	return opsc_lint_result_count(res, a->fail_on) ? OPSC_EXIT_FINDINGS : OPSC_EXIT_OK;
 }

@@ -102,18 +102,19 @@ size_t opsc_esc_text_char(FILE *out, const char *s, size_t len, uint32_t *width)
 	return used;
 }
 
-/* Printable ASCII is shown as itself: written a run at a time (a lint of
- * tens of thousands of findings prints megabytes of it). */
 void opsc_esc_text(FILE *out, const char *s, size_t len)
 {
 	uint32_t w = 0;
 	for (size_t i = 0; i < len;) {
-		size_t run = i;
-		while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7F)
+		size_t run = 0; /* printable ASCII goes out as it is, in one write */
+		while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7F)
 			run++;
-		if (run > i)
-			fwrite(s + i, 1, run - i, out);
-		i = run < len ? run + opsc_esc_text_char(out, s + run, len - run, &w) : run;
+		if (run) {
+			fwrite(s + i, 1, run, out);
+			i += run;
+		} else {
+			i += opsc_esc_text_char(out, s + i, len - i, &w);
+		}
 	}
 }
 

@@ -125,8 +125,8 @@ static int load_rules(lint_run *run)
 	for (uint32_t i = nuser; i < all.len; i++)
 		if (!defined_by_user(&run->user, all.items[i].id.s))
 			all.items[kept++] = all.items[i];
-	if (run->user.has_project)
-		opsc_rules_apply_project(run->rules, &run->user.project, &run->ctx->diags);
+	/* also without a project: the readiness rules are warnings then */
+	opsc_rules_apply_project(run->rules, run->user.has_project ? &run->user.project : NULL, &run->ctx->diags);
 	/* with errors in the .ops nothing is scanned (lint_check.c), and the
 	 * scanner would report sema's pattern errors again; an inlined secret
 	 * alone still lets the secret finder run */

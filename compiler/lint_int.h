@@ -87,7 +87,7 @@ bool opsc_lint_is_ops(const char *path);
 bool opsc_lint_is_yaml(const char *path);
 
 /* The manifests a change of workloads needs (lint_workset.c): when every
- * changed manifest of --staged or --base declares workloads only, the
+ * changed manifest of --base declares workloads only, the
  * policies can find nothing new outside them, and what they read of the
  * rest (a namespace's Pod Security level and quota, the other workloads
  * counted against that quota) is in the manifests naming their
@@ -98,6 +98,8 @@ typedef struct {
 	uint32_t nnames;
 } lint_workset;
 
+/* Whether a file is a kustomization or holds one (kustomize's, Flux's). */
+bool opsc_lint_kustomize_file(const char *path, const char *data, size_t len);
 /* Fills *ws from run->changed (opsc_lint_changed must have run). */
 void opsc_lint_workset_make(lint_run *run, lint_workset *ws);
 /* Whether a manifest of the target must be read: always when the set is

@@ -145,6 +145,43 @@ static bool suppressed(policy_pass *p, const char *rule, opsc_place where, const
 	return false;
 }
 
+/* With --base and --staged, whether the finding is the change's: at a
+ * line it adds (a file it touches), or on an object a kustomization it
+ * changes renders (related[first..] are those kustomizations). */
+static bool in_change(const policy_pass *p, const opsc_finding *f, uint32_t first)
+{
+	opsc_lint_mode mode = p->run->opts->mode;
+	if (mode != OPSC_LINT_BASE && mode != OPSC_LINT_STAGED)
+		return true;
+	for (uint32_t i = 0; i <= f->nrelated - first; i++) {
+		const opsc_location *l = i ? &f->related[first + i - 1] : &f->where;
+		if (mode == OPSC_LINT_BASE ? opsc_repo_changes_added(&p->run->changes, l->path, l->line)
+					   : in_commit(p, l->path))
+			return true;
+	}
+	return false;
+}
+
+/* The kustomizations that changed the object the finding is in. */
+static void add_origins(policy_pass *p, opsc_span span, opsc_finding *f)
+{
+	const opsc_actual_origin *og[4];
+	uint32_t n = opsc_actual_origins_at(&p->origins, span, og, 4);
+	for (uint32_t i = 0; i < n && f->nrelated < 4; i++) {
+		opsc_location loc;
+		if (!locate(p, (opsc_place){ og[i]->by, OPSC_IN_ACTUAL }, &loc))
+			continue;
+		bool dup = false;
+		for (uint32_t j = 0; j < f->nrelated && !dup; j++)
+			dup = f->related[j].line == loc.line && strcmp(f->related[j].path, loc.path) == 0;
+		if (dup)
+			continue;
+		loc.message = opsc_arena_printf(p->run->out->arena, "rendered by this kustomization (%s)",
+						og[i]->what);
+		f->related[f->nrelated++] = loc;
+	}
+}
+
 void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, opsc_place related,
 			  const char *related_msg, const char *message)
 {
@@ -154,11 +191,14 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .severity = r ? r->level : OPSC_SEV_ERROR };
 	if ((r && r->disabled) || !locate(p, where, &f.where))
 		return;
-	if (run->opts->mode == OPSC_LINT_BASE && !opsc_repo_changes_added(&run->changes, f.where.path, f.where.line))
-		return;
-	if (run->opts->mode == OPSC_LINT_STAGED && !in_commit(p, f.where.path))
-		return;
-	if (suppressed(p, rule, where, &f.where))
+	if (locate(p, related, &f.related[0])) {
+		f.related[0].message = opsc_arena_strdup(a, related_msg);
+		f.nrelated = 1;
+	}
+	uint32_t first_origin = f.nrelated;
+	if (where.side == OPSC_IN_ACTUAL)
+		add_origins(p, where.span, &f);
+	if (!in_change(p, &f, first_origin) || suppressed(p, rule, where, &f.where))
 		return;
 	f.rule = opsc_arena_strdup(a, rule);
 	f.message = opsc_arena_strdup(a, message);
@@ -167,10 +207,6 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 		p->help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
 	}
 	f.help = p->help;
-	if (locate(p, related, &f.related[0])) {
-		f.related[0].message = opsc_arena_strdup(a, related_msg);
-		f.nrelated = 1;
-	}
 	if (seen(p, &f))
 		return;
 	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
@@ -531,6 +567,22 @@ static void read_file(reader *r, const char *root, const char *rel)
 		add_note(r->run, display(r->run, rel), "cannot be read");
 }
 
+/* Whether a working-tree file is or holds a kustomization (lint_workset.c):
+ * read for that alone, before the files a change of workloads needs. */
+static bool kustomize_file(reader *r, const char *root, const char *rel)
+{
+	char *buf;
+	size_t len;
+	if (opsc_lint_kustomize_file(rel, NULL, 0))
+		return true;
+	const char *full = opsc_arena_printf(r->run->out->arena, "%s%s", root, rel);
+	if (opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES) < 0)
+		return false;
+	bool k = opsc_lint_kustomize_file(rel, buf, len);
+	opsc_free(buf);
+	return k;
+}
+
 static int read_worktree(reader *r)
 {
 	const target *t = r->run->t;
@@ -539,8 +591,11 @@ static int read_worktree(reader *r)
 	/* A change of workloads only reads few files: the status walk (a stat
 	 * of every file, a read of every directory) would cost more than they
 	 * do, and --base counts no untracked file anyway. */
-	bool tracked = t->repo && r->ws.active && r->run->opts->mode == OPSC_LINT_BASE;
+	bool tracked = t->repo && r->ws.active;
 	int rc = tracked ? opsc_repo_list_index(t->repo, &own) : opsc_lint_worktree(r->run, &files);
+	for (uint32_t i = 0; rc == 0 && r->ws.active && i < files->paths.len; i++)
+		if (opsc_lint_is_yaml(files->paths.items[i]) && kustomize_file(r, opsc_repo_workdir(t->repo), files->paths.items[i]))
+			r->ws.active = false; /* a namespace may come from it: read them all */
 	bool single = rc == 0 && !t->repo && files->paths.len == 1 && strcmp(files->paths.items[0], t->path) == 0;
 	const char *root = t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path;
 	for (uint32_t i = 0; rc == 0 && i < files->paths.len; i++)
@@ -583,6 +638,21 @@ static void invalid_yaml(policy_pass *p)
 	}
 }
 
+/* A kustomization that cannot be rendered as written is a finding at its
+ * line; what the renderer leaves out (a remote base, a chart) a note. */
+static void kustomize_problems(policy_pass *p)
+{
+	for (uint32_t i = 0; i < p->actual_ctx->diags.items.len; i++) {
+		const opsc_diag *d = &p->actual_ctx->diags.items.items[i];
+		const opsc_source *src = opsc_sources_get(&p->actual_ctx->sources, d->span.file);
+		if (strcmp(d->code, "kustomize-note") == 0 && src)
+			add_note(p->run, src->path, d->message);
+		else if (strcmp(d->code, "invalid-kustomization") == 0)
+			opsc_lint_policy_add(p, "invalid-kustomization", (opsc_place){ d->span, OPSC_IN_ACTUAL },
+					     (opsc_place){ OPSC_NO_SPAN, OPSC_IN_ACTUAL }, NULL, d->message);
+	}
+}
+
 /* Whether YAML text has a `kind:` the actual Model is built from: a change
  * declaring none of them cannot change what the policies see in the
  * manifests. */
@@ -612,6 +682,9 @@ static bool declares_model_kind(const char *data, size_t len)
  * declaring a kind the Models are built from. */
 static bool may_concern_policies(const char *path, const char *data, size_t len)
 {
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (strcmp(base, "kustomization.yaml") == 0 || strcmp(base, "kustomization.yml") == 0)
+		return true; /* it need not say its kind, and renders the others */
 	return opsc_lint_is_ops(path) || (opsc_lint_is_yaml(path) && data && declares_model_kind(data, len));
 }
 
@@ -646,12 +719,14 @@ int opsc_lint_find_policy(lint_run *run)
 	if (all_local_to_workloads(run))
 		opsc_lint_workset_make(run, &r.ws);
 	rc = read_manifests(&r);
+	opsc_actual_render(r.actual, &p.origins);
 	opsc_actual_finish(r.actual, &actual);
 	if (rc < 0) {
 		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
 		goto done;
 	}
 	invalid_yaml(&p);
+	kustomize_problems(&p);
 	run_policies(&p, first_target(run));
 	opsc_lint_contradictions(&p);
 done:

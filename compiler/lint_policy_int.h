@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "actual.h"
 #include "lint_int.h"
 
 /* One target's pass. The declared Model's spans point into run->ctx's
@@ -24,6 +25,7 @@ typedef struct {
 	/* the last rule's fix, copied once for all its findings */
 	const opsc_rule *help_rule;
 	const char *help;
+	opsc_actual_origins origins; /* what rendered the actual objects */
 } policy_pass;
 
 /* Where a finding or a related location is: the Model its span points into. */

@@ -22,6 +22,12 @@
  * their own (from the heads lint.c keeps of them) to learn what they
  * declare; anything but workloads, a .ops file, or a head that may not be
  * the whole file, and every manifest is read as before.
+ *
+ * A kustomization (kustomize's, or a Flux Kustomization) can give the
+ * objects it renders a namespace they do not name: with one anywhere in
+ * the tree, or among the changed files, every manifest is read. Only
+ * --base uses the set: --staged reads the index's blobs, which would have
+ * to be read twice to know.
  */
 #define _GNU_SOURCE /* memmem */
 #include "lint_int.h"
@@ -29,6 +35,13 @@
 #include <string.h>
 
 #include "actual.h"
+
+bool opsc_lint_kustomize_file(const char *path, const char *data, size_t len)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	return strcmp(base, "kustomization.yaml") == 0 || strcmp(base, "kustomization.yml") == 0 ||
+	       strcmp(base, "Kustomization") == 0 || (data && memmem(data, len, "Kustomization", 13));
+}
 
 /* Reads the changed manifests into a Model of their own: whether they
  * declare workloads only, and which namespaces those name. */
@@ -43,8 +56,11 @@ static bool probe(lint_run *run, lint_workset *ws)
 		if (opsc_lint_is_ops(c->path))
 			ok = false;
 		else if (opsc_lint_is_yaml(c->path))
-			ok = c->whole && opsc_actual_add_text(a, c->path, c->head, c->len) == 0;
+			ok = c->whole && !opsc_lint_kustomize_file(c->path, c->head, c->len) &&
+			     opsc_actual_add_text(a, c->path, c->head, c->len) == 0;
 	}
+	if (ok)
+		opsc_actual_render(a, NULL); /* objects are read as rendered */
 	ok = ok && opsc_actual_only_workloads(a);
 	if (ok) {
 		const char **names;
@@ -61,7 +77,7 @@ static bool probe(lint_run *run, lint_workset *ws)
 void opsc_lint_workset_make(lint_run *run, lint_workset *ws)
 {
 	*ws = (lint_workset){ 0 };
-	if (run->opts->mode != OPSC_LINT_STAGED && run->opts->mode != OPSC_LINT_BASE)
+	if (run->opts->mode != OPSC_LINT_BASE)
 		return;
 	ws->active = probe(run, ws);
 }

@@ -317,6 +317,9 @@ typedef struct {
 	opsc_secret_ref url; /* webhook */
 	opsc_str to, from, smarthost; /* email */
 	opsc_secret_ref auth_password; /* email, optional */
+	/* Go templates Alertmanager expands when it notifies: slack title and
+	 * text, pagerduty description, email subject and text */
+	opsc_str title, text, description, subject;
 	bool send_resolved;
 	bool send_resolved_set; /* written in .ops: `false` is then a choice, not a default */
 } opsc_notifier;

@@ -179,4 +179,9 @@ int opsc_policy_eval(opsc_ctx *ctx, const opsc_model *model, const opsc_policy *
 int opsc_policy_eval_all(opsc_ctx *ctx, const opsc_model *declared, const opsc_model *target,
 			 opsc_policy_cb cb, void *user);
 
+/* policy_check.c: the built-in policies (policies/, those the user's do
+ * not replace) and the user's over `model` itself, their findings
+ * diagnostics in ctx->diags at the project's levels (`opsc check`). */
+void opsc_policy_check_declared(opsc_ctx *ctx, const opsc_model *model);
+
 #endif

@@ -246,6 +246,12 @@ static void gh_finding(FILE *out, const opsc_finding *f)
 		fputs(" on ", out);
 		opsc_esc_github(out, f->date ? f->date : "?", false);
 	}
+	for (uint32_t i = 0; i < f->nrelated; i++) { /* an annotation has one place: the others in its text */
+		fputs("%0Anote: ", out);
+		opsc_esc_github(out, f->related[i].path, false);
+		fprintf(out, ":%u: ", f->related[i].line);
+		opsc_esc_github(out, f->related[i].message ? f->related[i].message : "related", false);
+	}
 	if (f->help) {
 		fputs("%0A", out);
 		opsc_esc_github(out, f->help, false);

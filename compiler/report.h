@@ -59,6 +59,12 @@ bool opsc_report_format_parse(const char *name, opsc_format *out);
 /* The findings, on `out`, in opts->format. Returns 0 or negative on an
  * output error. */
 int opsc_report_write(FILE *out, const opsc_lint_result *r, const opsc_report_opts *opts);
+/* `opsc lint --report readiness` (report_readiness.c): per category the
+ * checks passed and failed over declared and actual state, and a score;
+ * plain text or a markdown job summary. Returns 0 or -1 on an output
+ * error. */
+int opsc_report_readiness(FILE *out, const opsc_lint_result *res, const opsc_rules *rules, bool markdown);
+
 /* Text format only: the skipped files, as notes on `err`. */
 void opsc_report_notes(FILE *err, const opsc_lint_result *r, const opsc_report_opts *opts);
 /* "opsc lint: 3 findings (2 errors, 1 warning) in 120 files" and a newline. */

@@ -75,6 +75,13 @@ static const opsc_rule builtins[] = {
 		"and policies once it is replaced.",
 		"Write `secret(\"name\", \"key\")` naming a key of a Secret managed by SealedSecrets, External "
 		"Secrets or SOPS, and rotate the credential: it stays in the Git history."),
+	BUILTIN("invalid-kustomization", POLICY, ERROR, "a kustomization cannot be rendered as written",
+		"opsc renders every kustomization.yaml (and the directories Flux Kustomizations point at) as "
+		"`kustomize build` and Flux do, and checks the policies on the objects as applied. This one "
+		"names a resource, component or patch that is not in the repository, includes itself through "
+		"other kustomizations (a cycle), or has a patch that matches no object or does not apply: "
+		"`kustomize build`, and Flux with it, fails on the directory.",
+		"Fix the path or the patch at the reported line; `kustomize build DIR` shows the same error."),
 	BUILTIN("invalid-yaml", POLICY, ERROR, "a YAML file does not parse",
 		"A `.yaml` or `.yml` file of the repository is not valid YAML, so no policy can be checked "
 		"against what it declares, and Flux fails to apply the directory holding it (its other "
@@ -265,8 +272,14 @@ const char *opsc_rules_suggest(const opsc_rules *rules, const char *id)
 
 void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, opsc_diags *diags)
 {
+	for (uint32_t i = 0; i < rules->items.len; i++) {
+		opsc_rule *r = &rules->items.items[i];
+		r->disabled = !opsc_rules_adopted_level(project, r->id, r->severity, &r->level);
+	}
 	for (uint32_t i = 0; project && i < project->nrules; i++) {
 		const opsc_rule_setting *s = &project->rules[i];
+		if (s->rule.s && strcmp(s->rule.s, OPSC_RULES_READINESS) == 0)
+			continue; /* the group: applied above */
 		opsc_rule *r = (opsc_rule *)opsc_rules_find(rules, s->rule.s);
 		if (!r) {
 			uint32_t d = opsc_diag_error(diags, "unknown-rule", s->rule.span, "unknown lint rule `%s`", s->rule.s);
@@ -293,16 +306,17 @@ void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, op
 
 bool opsc_rules_level(const opsc_project *project, const char *id, opsc_severity def, opsc_severity *out)
 {
-	*out = def;
+	bool on = opsc_rules_adopted_level(project, id, def, out);
 	for (uint32_t i = 0; project && i < project->nrules; i++) {
 		const opsc_rule_setting *s = &project->rules[i];
 		if (s->rule.s && strcmp(s->rule.s, id) == 0) {
 			if (s->disabled)
 				return false;
 			*out = s->severity;
+			on = true;
 		}
 	}
-	return true;
+	return on;
 }
 
 /* ----------------------------------------------------------------- explain */
@@ -323,6 +337,10 @@ void opsc_rules_explain(FILE *out, const opsc_rule *r, const opsc_sources *sourc
 	if (r->relevelled)
 		fprintf(out, "severity:  %s (set by the project; default %s)\n",
 			r->disabled ? "off" : opsc_severity_name(r->level), opsc_severity_name(r->severity));
+	else if (r->level != r->severity || r->disabled)
+		fprintf(out, "severity:  %s (a readiness rule: %s once the project sets `rules { readiness = %s }`)\n",
+			r->disabled ? "off" : opsc_severity_name(r->level), opsc_severity_name(r->severity),
+			opsc_severity_name(r->severity));
 	else
 		fprintf(out, "severity:  %s\n", opsc_severity_name(r->severity));
 	print_defined(out, r, sources);

@@ -67,6 +67,14 @@ void opsc_rules_apply_project(opsc_rules *rules, const opsc_project *project, op
  * NULL. For callers without a registry (the policy evaluator). */
 bool opsc_rules_level(const opsc_project *project, const char *id, opsc_severity def, opsc_severity *out);
 
+/* rules_adopt.c: the readiness group, warnings until the project sets
+ * `rules { readiness = error }` (any level, or off). */
+#define OPSC_RULES_READINESS "readiness"
+bool opsc_rules_is_readiness(const char *id);
+/* The level of rule `id` (default `def`) under the project's group
+ * setting, before its own: false when the group is off. */
+bool opsc_rules_adopted_level(const opsc_project *project, const char *id, opsc_severity def, opsc_severity *out);
+
 const char *opsc_rule_kind_name(opsc_rule_kind kind);
 const char *opsc_severity_name(opsc_severity severity);
 

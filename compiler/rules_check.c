@@ -48,9 +48,19 @@ static const opsc_rule checks[] = {
 	CHECK("bad-output", ERROR, "an `output` opsc build cannot replace safely",
 	      "`output` is relative to the project directory and not in `.git`, not the project "
 	      "directory or above it, not in policies/: a build replaces the whole directory."),
-	CHECK("bad-name", ERROR, "a name that cannot name an output directory",
+	CHECK("bad-label-name", ERROR, "a label name Prometheus or Alertmanager refuses",
+	      "Alert `labels` keys, a route's `group_by` and the labels its conditions match are label "
+	      "names: letters, digits and `_`, not starting with a digit (`team_name`, not `team-name`). "
+	      "promtool check rules refuses an alert label named otherwise or `__name__`; amtool "
+	      "check-config refuses such a group_by or matcher, a label grouped by twice, and `...` "
+	      "with other labels."),
+	CHECK("bad-name", ERROR, "a name that cannot name an output directory or a Kubernetes object",
 	      "Cluster and environment names become directories of the output: no `/`, `\\`, `.`, `..` "
-	      "or control characters."),
+	      "or control characters. Names also become Kubernetes object names, which the API server "
+	      "checks: a namespace, an environment (Flux Kustomization names, a label value) is lowercase "
+	      "letters, digits and `-`, at most 63; a backup (a Velero Schedule), a network policy and a "
+	      "cluster are DNS subdomains (also `.`, each part starting and ending with a letter or "
+	      "digit); a role or binding has no `/` or `%`."),
 	CHECK("bad-percentage", ERROR, "a percentage out of the range its target accepts",
 	      "Quota and limit thresholds, alert thresholds on usage and error ratios are percentages of "
 	      "something that cannot exceed the whole: 0% to 100%. `memory = 185%` never fires."),
@@ -70,6 +80,9 @@ static const opsc_rule checks[] = {
 	CHECK("bad-secret-option", ERROR, "an option secret(...) does not take",
 	      "secret(NAME, KEY, { ... }) takes kind, rotate, store, remote, property and refresh; the help "
 	      "line suggests the closest."),
+	CHECK("bad-smarthost", ERROR, "an email smarthost without a port",
+	      "Alertmanager reads an email receiver's `smarthost` as host:port (`smtp.example.com:587`, "
+	      "`[2001:db8::1]:25`) and refuses the whole configuration when the port is missing."),
 	CHECK("bad-store-spec", ERROR, "a secret store's spec path that makes no YAML",
 	      "A `spec` key of a secret_store is a path of names joined by single dots "
 	      "(`auth.tokenSecretRef.name`), nested under spec.provider.PROVIDER. A key may not be empty, "
@@ -101,6 +114,14 @@ static const opsc_rule checks[] = {
 	CHECK("github-limit", ERROR, "a protection GitHub cannot enforce",
 	      "GitHub environments take at most 6 reviewers and one approval; more approvals need a "
 	      "ruleset on named branches (at most 10 approvals), and approvals need reviewers."),
+	CHECK("go-template", ERROR, "a text Prometheus or Alertmanager cannot parse as a Go template",
+	      "Alert annotations (`summary`, `description`, `runbook`) and `labels` are Go templates that "
+	      "Prometheus expands (promtool check rules refuses the rule file when one does not parse); "
+	      "a receiver's `title`, `text`, `description` and `subject` are Go templates Alertmanager "
+	      "expands for every notification. They are parsed as Prometheus 2.42 and Alertmanager 0.25 "
+	      "parse them: balanced `{{ }}` and `{{end}}`, pipelines, declared variables (`$labels`, "
+	      "`$value` only in alerts) and each program's functions (`humanize` only in alerts, `join` "
+	      "only in receivers). The error is at the action inside the string."),
 	CHECK("import-cycle", ERROR, "files import each other", "An import cycle has no first file; "
 	      "the notes show the chain."),
 	CHECK("invalid-utf8", ERROR, "a .ops file is not UTF-8", "Source files are UTF-8."),

@@ -194,6 +194,13 @@ void sema_item_string(builder *b, const sema_item *it, const char *name, opsc_st
 		sema_string(b->s, e, it->scope, out);
 }
 
+void sema_item_text(builder *b, const sema_item *it, const char *name, opsc_gotmpl_dialect d, opsc_str *out)
+{
+	const opsc_expr *e = sema_item_attr(b, it, name);
+	if (e)
+		sema_go_template(b->s, e, it->scope, d, out);
+}
+
 /* ------------------------------------------------------------------ driver */
 
 typedef enum { K_PROJECT, K_ENV, K_ROLE, K_BIND, K_NETWORK, K_BACKUP, K_ALERT, K_RECEIVER, K_ROUTE, K_POLICY, K_SECRET, K_COUNT } kind_t;

@@ -28,6 +28,8 @@ opsc_str sema_item_str(builder *b, const sema_item *it);
 const opsc_expr *sema_item_attr(builder *b, const sema_item *it, const char *name);
 /* Reads string attribute `name` into `out` when present. */
 void sema_item_string(builder *b, const sema_item *it, const char *name, opsc_str *out);
+/* A string attribute Prometheus or Alertmanager expands as a Go template. */
+void sema_item_text(builder *b, const sema_item *it, const char *name, opsc_gotmpl_dialect d, opsc_str *out);
 /* The next nested block of `type` at or after *from (NULL: the first). */
 const opsc_block *sema_child_block(const opsc_block *b, const char *type, uint32_t *from);
 /* env.NAME / role.NAME / receiver.NAME -> slot, or UINT32_MAX after a

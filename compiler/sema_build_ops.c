@@ -252,15 +252,15 @@ void sema_build_alert(builder *b, const sema_item *it, opsc_alert *al)
 		else if (e->kind == OPSC_EXPR_STRING)
 			sema_string(b->s, e, NULL, &al->severity);
 	}
-	sema_item_string(b, it, "summary", &al->summary);
-	sema_item_string(b, it, "description", &al->description);
-	sema_item_string(b, it, "runbook", &al->runbook);
+	sema_item_text(b, it, "summary", OPSC_GOTMPL_PROMETHEUS, &al->summary);
+	sema_item_text(b, it, "description", OPSC_GOTMPL_PROMETHEUS, &al->description);
+	sema_item_text(b, it, "runbook", OPSC_GOTMPL_PROMETHEUS, &al->runbook);
 	al->group = (opsc_str){ it->scope && it->scope->origin ? it->scope->origin : "opsc", al->span };
 	sema_item_string(b, it, "group", &al->group);
 	if ((e = sema_item_attr(b, it, "for")))
 		sema_duration(b->s, e, it->scope, &al->for_s);
-	if ((e = sema_item_attr(b, it, "labels")))
-		sema_map(b->s, e, it->scope, &al->labels);
+	if ((e = sema_item_attr(b, it, "labels")) && sema_map(b->s, e, it->scope, &al->labels))
+		sema_go_template_map(b->s, e, it->scope, OPSC_GOTMPL_PROMETHEUS);
 	sema_env_list(b, it, sema_item_attr(b, it, "in"), &al->envs, &al->nenvs, NULL);
 }
 
@@ -297,6 +297,10 @@ void sema_build_receiver(builder *b, const sema_item *it, opsc_receiver *rc)
 		sema_item_string(b, &ni, "to", &n.to);
 		sema_item_string(b, &ni, "from", &n.from);
 		sema_item_string(b, &ni, "smarthost", &n.smarthost);
+		sema_item_text(b, &ni, "title", OPSC_GOTMPL_ALERTMANAGER, &n.title);
+		sema_item_text(b, &ni, "text", OPSC_GOTMPL_ALERTMANAGER, &n.text);
+		sema_item_text(b, &ni, "description", OPSC_GOTMPL_ALERTMANAGER, &n.description);
+		sema_item_text(b, &ni, "subject", OPSC_GOTMPL_ALERTMANAGER, &n.subject);
 		secret_ref(b, it, nb, "api_url", &n.api_url);
 		secret_ref(b, it, nb, "routing_key", &n.routing_key);
 		secret_ref(b, it, nb, "url", &n.url);

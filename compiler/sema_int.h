@@ -9,6 +9,7 @@
 #include "ast.h"
 #include "ctx.h"
 #include "model.h"
+#include "sema_gotmpl.h"
 
 typedef enum {
 	A_STRING, A_INT, A_NUMBER, A_BOOL, A_DURATION, A_QUANTITY, A_PERCENT, A_CRON,
@@ -84,6 +85,43 @@ const opsc_expr *sema_resolve(sema *s, const opsc_expr *e, const sema_scope *sco
 bool sema_string(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
 /* A string that must be a PromQL expression promtool accepts (sema_promql.c). */
 bool sema_promql(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_str *out);
+
+/* A string Prometheus (alert annotations and labels) or Alertmanager
+ * (receiver texts) expands as a Go template; a map whose string values
+ * are (sema_texts.c). */
+bool sema_go_template(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_gotmpl_dialect d, opsc_str *out);
+void sema_go_template_map(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_gotmpl_dialect d);
+
+/* A string value rendered with its parameters substituted, and where each
+ * rendered byte came from (sema_render.c). `text` is NUL-terminated and
+ * heap-owned: sema_rendered_free releases it. */
+typedef struct {
+	uint32_t off, len; /* in the rendered text */
+	const opsc_str_part *part;
+} sema_segment;
+
+typedef struct {
+	const opsc_expr *expr; /* the string, resolved */
+	const sema_scope *scope;
+	opsc_str str; /* the rendered value, in the arena */
+	char *text;
+	uint32_t len;
+	sema_segment *segs;
+	uint32_t nsegs;
+	const char *what; /* "PromQL expression": what a note says a value lands in */
+} sema_rendered;
+
+/* Whether an error was reported at the start of `span` already: a value
+ * one check refused is not reported again by the next. */
+bool sema_reported(const sema *s, opsc_span span);
+/* False when `e` is no string (reported) or a part does not render. */
+bool sema_render(sema *s, const opsc_expr *e, const sema_scope *scope, sema_rendered *out);
+void sema_rendered_free(sema_rendered *r);
+/* An error at rendered bytes [start, end): at those bytes of the string as
+ * written, or at the interpolated value they came from. Returns the
+ * diagnostic, or UINT32_MAX when that value was already reported. */
+uint32_t sema_rendered_error(sema *s, const sema_rendered *r, uint32_t start, uint32_t end, const char *code,
+			     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool sema_int(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t *out);
 bool sema_number(sema *s, const opsc_expr *e, const sema_scope *scope, double *out);
 bool sema_bool(sema *s, const opsc_expr *e, const sema_scope *scope, bool *out);
@@ -113,8 +151,11 @@ bool sema_count(sema *s, const opsc_expr *e, const sema_scope *scope);
 bool sema_cron_fires(sema *s, const opsc_str *schedule);
 /* Checks the value `v` given to (or defaulted for) parameter `param`. */
 void sema_param_check(sema *s, const opsc_stmt *param, const opsc_expr *v);
-/* After the Model is built: time zones and namespace labels. */
+/* After the Model is built: time zones and namespace labels, and the
+ * label names of alerts and routes and the names of the Kubernetes
+ * objects the Model becomes (sema_names.c). */
 void sema_limits_model(sema *s);
+void sema_names_model(sema *s);
 
 /* secret(NAME, KEY, { OPTIONS }) (sema_secrets.c): checks the options map
  * and, when `out` is not NULL, reads them into it. */

@@ -348,4 +348,5 @@ void sema_limits_model(sema *s)
 		check_zone(s, &m->backups[i].timezone);
 	for (uint32_t i = 0; i < m->nenvs; i++)
 		check_labels(s, &m->envs[i].labels);
+	sema_names_model(s);
 }

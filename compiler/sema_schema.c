@@ -62,15 +62,17 @@ static const sema_attr alert_attrs[] = {
 };
 static const sema_attr receiver_attrs[] = { END };
 static const sema_attr slack_attrs[] = {
-	{ "channel", A_STRING, false }, { "api_url", A_SECRET, true }, { "send_resolved", A_BOOL, false }, END,
+	{ "channel", A_STRING, false }, { "api_url", A_SECRET, true }, { "send_resolved", A_BOOL, false },
+	{ "title", A_STRING, false }, { "text", A_STRING, false }, END,
 };
 static const sema_attr pagerduty_attrs[] = {
-	{ "routing_key", A_SECRET, true }, { "send_resolved", A_BOOL, false }, END,
+	{ "routing_key", A_SECRET, true }, { "send_resolved", A_BOOL, false }, { "description", A_STRING, false }, END,
 };
 static const sema_attr webhook_attrs[] = { { "url", A_SECRET, true }, { "send_resolved", A_BOOL, false }, END };
 static const sema_attr email_attrs[] = {
 	{ "to", A_STRING, true }, { "from", A_STRING, false }, { "smarthost", A_STRING, false },
-	{ "password", A_SECRET, false }, { "send_resolved", A_BOOL, false }, END,
+	{ "password", A_SECRET, false }, { "send_resolved", A_BOOL, false }, { "subject", A_STRING, false },
+	{ "text", A_STRING, false }, END,
 };
 static const sema_attr route_attrs[] = {
 	{ "to", A_RECEIVER, true }, { "group_by", A_STRINGS, false }, { "group_wait", A_DURATION, false },

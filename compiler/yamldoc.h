@@ -62,6 +62,10 @@ struct opsc_yamldoc_node {
 	uint32_t offset; /* byte offset of the node's first character */
 	uint32_t line, col; /* 1-based; col counts bytes */
 	const char *tag; /* explicit tag as resolved by libyaml ("tag:yaml.org,2002:str"), or NULL */
+	/* 0 from the parser: the node is in the stream's own text. A renderer
+	 * that grafts nodes of one stream into another's tree (a kustomize
+	 * patch) sets 1 + the index of the source they are in. */
+	uint32_t origin;
 	union {
 		struct {
 			const char *value; /* NUL-terminated; may hold NULs before len */

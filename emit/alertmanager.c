@@ -109,12 +109,42 @@ static void send_resolved(opsc_yw *w, const char *key, const opsc_notifier *n)
 		opsc_yw_kvb(w, key, n->send_resolved);
 }
 
+/* A notification text, `|` block where it has newlines; nothing if unset. */
+static void text_kv(opsc_yw *w, const char *key, const opsc_str *s)
+{
+	if (!s->s)
+		return;
+	opsc_yw_str(w, key);
+	opsc_yw_text(w, s->s);
+}
+
+/* The email subject: a Subject header, a list of key/value in the CRD, a
+ * map in the plain file. */
+static void subject(opsc_yw *w, bool plain, const opsc_notifier *n)
+{
+	if (!n->subject.s)
+		return;
+	if (plain) {
+		opsc_yw_key_map(w, "headers");
+		text_kv(w, "Subject", &n->subject);
+	} else {
+		opsc_yw_key_seq(w, "headers");
+		opsc_yw_map(w);
+		opsc_yw_kv(w, "key", "Subject");
+		text_kv(w, "value", &n->subject);
+		opsc_yw_end(w);
+	}
+	opsc_yw_end(w);
+}
+
 static void crd_slack(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
 {
 	(void)em;
 	opsc_yw_kv(w, "channel", n->channel.s);
 	crd_secret(w, "apiURL", &n->api_url);
 	send_resolved(w, "sendResolved", n);
+	text_kv(w, "title", &n->title);
+	text_kv(w, "text", &n->text);
 }
 
 static void crd_pagerduty(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
@@ -122,6 +152,7 @@ static void crd_pagerduty(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
 	(void)em;
 	crd_secret(w, "routingKey", &n->routing_key);
 	send_resolved(w, "sendResolved", n);
+	text_kv(w, "description", &n->description);
 }
 
 static void crd_webhook(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
@@ -139,6 +170,8 @@ static void crd_email(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
 	opsc_yw_kv(w, "smarthost", n->smarthost.s);
 	crd_secret(w, "authPassword", &n->auth_password);
 	send_resolved(w, "sendResolved", n);
+	subject(w, false, n);
+	text_kv(w, "text", &n->text);
 }
 
 static void plain_slack(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
@@ -146,12 +179,15 @@ static void plain_slack(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
 	opsc_yw_kv(w, "channel", n->channel.s);
 	plain_secret(em, w, "api_url_file", &n->api_url);
 	send_resolved(w, "send_resolved", n);
+	text_kv(w, "title", &n->title);
+	text_kv(w, "text", &n->text);
 }
 
 static void plain_pagerduty(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
 {
 	plain_secret(em, w, "routing_key_file", &n->routing_key);
 	send_resolved(w, "send_resolved", n);
+	text_kv(w, "description", &n->description);
 }
 
 static void plain_email(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
@@ -161,6 +197,8 @@ static void plain_email(opsc_emit *em, opsc_yw *w, const opsc_notifier *n)
 	opsc_yw_kv(w, "smarthost", n->smarthost.s);
 	plain_secret(em, w, "auth_password_file", &n->auth_password);
 	send_resolved(w, "send_resolved", n);
+	subject(w, true, n);
+	text_kv(w, "text", &n->text);
 }
 
 typedef void (*notifier_writer)(opsc_emit *em, opsc_yw *w, const opsc_notifier *n);
@@ -297,6 +335,18 @@ static int write_plain(opsc_emit *em, const char *header, const char **data, siz
 
 /* ------------------------------------------------------------- checks */
 
+/* net.SplitHostPort with a port, as Alertmanager reads `smarthost`:
+ * host:port, [v6]:port; the host may be empty, the port not. */
+static bool host_port(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || !colon[1])
+		return false;
+	if (*s == '[')
+		return colon > s && colon[-1] == ']' && !memchr(s + 1, '[', (size_t)(colon - s - 1));
+	return strchr(s, ':') == colon && !strchr(s, '[') && !strchr(s, ']');
+}
+
 /* What the plain file cannot say is said once, at the notifier (at
  * compile time: verify.c). */
 void opsc_alertmanager_check(opsc_emit *em)
@@ -310,6 +360,10 @@ void opsc_alertmanager_check(opsc_emit *em)
 						  "alertmanager/alertmanager.yml leaves this webhook out: "
 						  "Alertmanager 0.25 cannot read a webhook URL from a file "
 						  "(url_file came in 0.26); the AlertmanagerConfig keeps it");
+			if (n->kind == OPSC_RECV_EMAIL && n->smarthost.s && !host_port(n->smarthost.s))
+				opsc_diag_error(&em->ctx->diags, "bad-smarthost", n->smarthost.span,
+						"`smarthost` is host:port (`smtp.example.com:587`, "
+						"`[2001:db8::1]:25`): Alertmanager refuses the configuration");
 			if (n->kind == OPSC_RECV_EMAIL && (!n->from.s || !n->smarthost.s))
 				opsc_diag_warning(&em->ctx->diags, "email-without-smtp", n->span,
 						  "email without `from` and `smarthost` relies on global SMTP "

@@ -10,7 +10,11 @@
 # default 20: ~2k lines of .ops, three times the homelab's), the output of
 # `opsc build` committed (~170 files at 20 environments, ~1,600 at 200), and
 # hand-written application manifests (Deployments, Services, ConfigMaps) up
-# to 10,000 YAML files, all committed.
+# to 10,000 YAML files, all committed. The applications are applied as a Flux
+# repository is: a kustomization.yaml per team (namespace, commonLabels,
+# an images entry, a patch), one above them for apps/, and a Flux
+# Kustomization pointing at apps/ with postBuild substitution, so full lint
+# renders every application manifest (actual_render.c).
 set -euo pipefail
 opsc=$(realpath "${1:-build/opsc}")
 envs=${ENVS:-20}
@@ -38,11 +42,33 @@ kinds = [
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app{i}\n  namespace: apps-{ns}\ndata:\n"
     "  url: https://app{i}.example.com\n  timeout: 30s\n",
 ]
-for i in range(total - have):
+teams = {}
+kust = 42  # kustomization.yaml files, the Flux Kustomization and its patch
+for i in range(total - have - kust):
     d = "apps/team%d/app%d" % (i % 40, i // 3)
     os.makedirs(d, exist_ok=True)
-    with open("%s/%s.yaml" % (d, ["deploy", "service", "config"][i % 3]), "w") as f:
+    name = "%s/%s.yaml" % (d, ["deploy", "service", "config"][i % 3])
+    with open(name, "w") as f:
         f.write(kinds[i % 3].format(i=i, ns=i % 40))
+    teams.setdefault(i % 40, []).append(name[len("apps/team%d/" % (i % 40)):])
+for t, files in teams.items():
+    with open("apps/team%d/kustomization.yaml" % t, "w") as f:
+        f.write("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+                "namespace: apps-%d\ncommonLabels:\n  team: team%d\n"
+                "images:\n  - name: registry.example.com/app%d\n    newTag: \"${TAG:=1.0}\"\n"
+                "patches:\n  - path: ../replicas.yaml\n    target:\n      kind: Deployment\n"
+                "resources:\n" % (t, t, t))
+        f.write("".join("  - %s\n" % n for n in files))
+with open("apps/replicas.yaml", "w") as f:
+    f.write("- op: replace\n  path: /spec/replicas\n  value: 2\n")
+with open("apps/kustomization.yaml", "w") as f:
+    f.write("resources:\n" + "".join("  - team%d\n" % t for t in sorted(teams)))
+os.makedirs("clusters/flux", exist_ok=True)
+with open("clusters/flux/apps.yaml", "w") as f:
+    f.write("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+            "  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n"
+            "  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+            "  postBuild:\n    substitute:\n      TAG: \"1.1\"\n")
 PY
 git add -A && git commit -qm base && git tag base
 # wall time, user time and peak memory of one run

@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "project.h"
 #include "sema.h"
+#include "verify.h"
 
 #define STD_DISPLAY "<stdlib>/"
 
@@ -188,6 +189,9 @@ static void analysis_run(lsp_server *s, lsp_analysis *a)
 	int rc = opsc_load(&a->program, &a->ctx, (const char *const *)roots.items, roots.len);
 	if (rc >= 0 || a->program.len > 0) {
 		opsc_sema_check(&a->model, &a->ctx, &a->program);
+		/* the emitters' checks, as opsc check and lint run them (compile.c) */
+		if (a->ctx.diags.errors == 0)
+			opsc_emit_verify(&a->ctx, &a->model);
 		if (a->ctx.diags.errors == 0)
 			run_policies(s, a);
 	}

@@ -390,6 +390,31 @@ static node parse_aggregation(parser *p)
 	return e;
 }
 
+/* The token after the current one, without consuming anything. */
+static tok_kind peek_kind(parser *p)
+{
+	lexer saved = p->lx;
+	opsc_promql_error err = *p->lx.err;
+	tok_kind k = promql_lex_next(&p->lx).kind;
+	p->lx = saved;
+	*p->lx.err = err;
+	return k;
+}
+
+/* generated_parser.y's metric_identifier: an aggregator not followed by
+ * `(`, `by` or `without`, and these keywords, name a metric (`sum[5m]`,
+ * `offset`, `end`). */
+static bool names_metric(parser *p)
+{
+	tok_kind k = p->t.kind;
+	if (is_aggregator(k)) {
+		tok_kind next = peek_kind(p);
+		return next != T_LPAREN && next != T_BY && next != T_WITHOUT;
+	}
+	return k == T_BY || k == T_WITHOUT || k == T_AND || k == T_OR || k == T_UNLESS || k == T_OFFSET ||
+	       k == T_START || k == T_END;
+}
+
 /* Literals, parentheses, selectors, calls and aggregations. */
 static node parse_primary(parser *p)
 {
@@ -427,6 +452,10 @@ static node parse_primary(parser *p)
 		unexpected(p, "an expression");
 		return e;
 	default:
+		if (names_metric(p)) {
+			advance(p);
+			return parse_selector(p, &t);
+		}
 		if (is_aggregator(t.kind))
 			return parse_aggregation(p);
 		unexpected(p, "an expression: a number, a string, a selector, a function call or `(`");

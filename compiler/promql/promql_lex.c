@@ -194,7 +194,7 @@ static bool lex_escape(lexer *l, int quote)
 		return false;
 	}
 	l->pos++;
-	if (strchr("abfnrtv\\", c) || c == quote)
+	if ((c && strchr("abfnrtv\\", c)) || c == quote) /* strchr finds the NUL too */
 		return true;
 	if (c >= '0' && c <= '7') {
 		n = 2, base = 8, max = 255, x = (unsigned)(c - '0');
@@ -202,10 +202,17 @@ static bool lex_escape(lexer *l, int quote)
 		n = c == 'x' ? 2 : c == 'u' ? 4 : 8;
 		max = c == 'x' ? 255 : 0x10FFFF;
 	} else {
-		promql_fail(l, at, l->pos, "unknown escape sequence `\\%c`", c);
+		if (c < 0x20 || c == 0x7f)
+			promql_fail(l, at, l->pos, "unknown escape sequence: `\\` before U+%04X", (unsigned)c);
+		else
+			promql_fail(l, at, l->pos, "unknown escape sequence `\\%c`", c);
 		return false;
 	}
 	for (; n > 0; n--) {
+		if (peek(l) < 0) { /* the text ends inside the escape */
+			promql_fail(l, at, l->pos, "escape sequence not terminated");
+			return false;
+		}
 		int d = hexval(peek(l));
 		if ((unsigned)d >= base) {
 			promql_fail(l, at, l->pos + 1, "illegal character in escape sequence");

@@ -66,7 +66,7 @@ static uint32_t unquote(const char *s, uint32_t n, char *out)
 		int digits = c >= '0' && c <= '7' ? 3 : c == 'x' ? 2 : c == 'u' ? 4 : 8;
 		if (base == 16)
 			i++;
-		for (int k = 0; k < digits; k++, i++)
+		for (int k = 0; k < digits && i + 1 < n; k++, i++)
 			x = x * base + (unsigned)hexval(s[i]);
 		i--;
 		if (c == 'u' || c == 'U')

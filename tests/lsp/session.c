@@ -175,6 +175,18 @@ static void test_diagnostics(void)
 	client_edit(&c, envs_uri, 7, 9, 14, 9, 14, "\"");
 	d = client_wait_diagnostics(&c, envs_uri);
 	CHECK_INT(json_array_size(d), 0);
+
+	/* what only the emitters' checks find is shown too, as opsc check
+	 * shows it: a daily backup kept for an hour */
+	client_edit(&c, envs_uri, 8, 25, 11, 25, 13, "1h");
+	d = client_wait_diagnostics(&c, envs_uri);
+	CHECK_INT(json_array_size(d), 1);
+	CHECK_STR(jstr(d, "0.code"), "backup-retention");
+	CHECK_INT(jint(d, "0.severity"), 2);
+	CHECK_STR(range_str(jget(d, "0.range")), "25:11-25:13");
+	client_edit(&c, envs_uri, 9, 25, 11, 25, 13, "7d");
+	d = client_wait_diagnostics(&c, envs_uri);
+	CHECK_INT(json_array_size(d), 0);
 }
 
 /* ------------------------------------------------------------- navigation */

@@ -142,12 +142,14 @@ static void test_actual__diagnostics(void **state)
 	opsc_ctx ctx;
 	opsc_model m;
 	build(&ctx, &m);
+	/* syntax and reading as each file is added; the manifests' shapes once
+	 * every file is in and the kustomizations are rendered */
 	assert_diags(&ctx,
+		     "broken.yaml:4:1: invalid-yaml: duplicate key `kind` (first at line 2)\n"
+		     "/nonexistent/x.yaml:0:0: cannot-read: cannot read /nonexistent/x.yaml: No such file or directory\n"
 		     "rbac.yaml:23:5: invalid-manifest: a subject's kind must be User, Group or ServiceAccount\n"
 		     "netpol.yaml:21:18: unsupported-manifest: named port `http` cannot be checked; it reads as all ports\n"
-		     "ops.yaml:5:55: invalid-manifest: quota `pods`: a quantity is a number with an optional suffix, like 500m, 2 or 64Gi\n"
-		     "broken.yaml:4:1: invalid-yaml: duplicate key `kind` (first at line 2)\n"
-		     "/nonexistent/x.yaml:0:0: cannot-read: cannot read /nonexistent/x.yaml: No such file or directory\n");
+		     "ops.yaml:5:55: invalid-manifest: quota `pods`: a quantity is a number with an optional suffix, like 500m, 2 or 64Gi\n");
 	opsc_ctx_dispose(&ctx);
 }
 

@@ -227,6 +227,37 @@ static void test_emit_alertmanager__send_resolved_false(void **state)
 	opsc_test_emit_done(&f);
 }
 
+/* Receiver texts: Go templates written as given, in each file's shape
+ * (the email subject is a header: a key/value list in the CRD, a map in
+ * the plain file). */
+static void test_emit_alertmanager__texts(void **state)
+{
+	(void)state;
+	opsc_emit_fixture f;
+	assert_int_equal(opsc_test_emit(&f, &opsc_emit_alertmanager,
+					"environment \"production\" { cluster = \"c\" }\n"
+					"alert \"A\" { expr = `x`  severity = critical }\n"
+					"receiver \"r\" {\n"
+					"  slack { api_url = secret(\"s\", \"u\")  title = \"{{ .Status }}\"  text = \"a\\nb\" }\n"
+					"  pagerduty { routing_key = secret(\"pd\", \"k\")  description = \"{{ .CommonLabels.alertname }}\" }\n"
+					"  email { to = \"o@x\"  from = \"a@x\"  smarthost = \"h:25\"  subject = \"[{{ .Status }}]\"  text = \"t\" }\n"
+					"}\n"
+					"route { to = receiver.r }\n"),
+			 0);
+	const char *crd = opsc_test_file(&f, "c/monitoring/alertmanager-config.yaml");
+	assert_non_null(crd);
+	assert_non_null(strstr(crd, "        key: u\n      title: '{{ .Status }}'\n      text: |-\n        a\n        b\n"));
+	assert_non_null(strstr(crd, "        key: k\n      description: '{{ .CommonLabels.alertname }}'\n"));
+	assert_non_null(strstr(crd, "      smarthost: h:25\n      headers:\n      - key: Subject\n"
+				    "        value: '[{{ .Status }}]'\n      text: t\n"));
+	const char *plain = opsc_test_file(&f, "alertmanager/alertmanager.yml");
+	assert_non_null(plain);
+	assert_non_null(strstr(plain, "    title: '{{ .Status }}'\n    text: |-\n      a\n      b\n"));
+	assert_non_null(strstr(plain, "    description: '{{ .CommonLabels.alertname }}'\n"));
+	assert_non_null(strstr(plain, "    headers:\n      Subject: '[{{ .Status }}]'\n    text: t\n"));
+	opsc_test_emit_done(&f);
+}
+
 /* ------------------------------------------------------------ the proof */
 
 static const char *const two_receivers =
@@ -418,6 +449,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_emit_alertmanager__send_resolved_false),
+		cmocka_unit_test(test_emit_alertmanager__texts),
 		cmocka_unit_test(test_emit_alertmanager__crd),
 		cmocka_unit_test(test_emit_alertmanager__plain),
 		cmocka_unit_test(test_emit_alertmanager__empty_project),

@@ -106,7 +106,7 @@ static void test_report__github_exact_and_escaped(void **state)
 	char *got = render(&r, OPSC_FORMAT_GITHUB);
 	assert_string_equal(got,
 		"::warning file=clusters/a%2Cb%3Ac.yaml,line=3,col=1,endLine=3,endColumn=12,title=no-wildcard-rbac::"
-		"ClusterRole grants verbs [\"*\"] to 100%25 of resources\n"
+		"ClusterRole grants verbs [\"*\"] to 100%25 of resources%0Anote: policies/rbac.ops:7: declared here\n"
 		"::notice file=deploy/app.yaml,line=2,col=1,endLine=2,endColumn=80,title=slack-webhook::"
 		"Slack webhook URL (http\u2026 (43 chars))%0Aintroduced in 0123456 by Alice <alice@example.com> on "
 		"2024-03-01T10:00:00+01:00\n"

@@ -95,7 +95,7 @@ static void test_rules__builtins_match_the_scanner(void **state)
 		assert_int_equal(opsc_rules_find(&rules, checks[i].id)->kind, OPSC_RULE_CHECK);
 		assert_non_null(checks[i].explanation);
 	}
-	assert_int_equal(rules.items.len, n + 11 + nchecks);
+	assert_int_equal(rules.items.len, n + 12 + nchecks);
 	for (uint32_t i = 1; i < rules.items.len; i++)
 		assert_true(strcmp(rules.items.items[i - 1].id, rules.items.items[i].id) < 0);
 	opsc_rules_dispose(&rules);
@@ -112,7 +112,7 @@ static void test_rules__model_rules_and_suggestions(void **state)
 	opsc_rules_add_model(&rules, &f.model); /* the first definition wins */
 	uint32_t nchecks;
 	opsc_rules_checks(&nchecks);
-	assert_int_equal(rules.items.len, 18 + nchecks);
+	assert_int_equal(rules.items.len, 19 + nchecks);
 	const opsc_rule *r = opsc_rules_find(&rules, "no-wildcard-rbac");
 	assert_int_equal(r->kind, OPSC_RULE_POLICY);
 	assert_int_equal(r->defined.line, 3);
@@ -304,6 +304,47 @@ static void test_rules__documented(void **state)
 	free(text);
 }
 
+/* Readiness rules are warnings until the project opts in; a rule's own
+ * setting wins over the group (rules_adopt.c). */
+static void test_rules__readiness_levels(void **state)
+{
+	(void)state;
+	opsc_rules rules;
+	opsc_rules_init(&rules);
+	opsc_diags diags;
+	opsc_arena *arena = opsc_arena_new();
+	opsc_diags_init(&diags, arena);
+	opsc_rules_apply_project(&rules, NULL, &diags);
+	const opsc_rule *ns = opsc_rules_find(&rules, "namespace-without-default-deny");
+	assert_int_equal(ns->severity, OPSC_SEV_ERROR);
+	assert_int_equal(ns->level, OPSC_SEV_WARNING);
+	assert_int_equal(opsc_rules_find(&rules, "undeclared-cluster-admin")->level, OPSC_SEV_ERROR); /* a danger */
+	opsc_severity sev;
+	assert_true(opsc_rules_level(NULL, "backup-coverage", OPSC_SEV_ERROR, &sev));
+	assert_int_equal(sev, OPSC_SEV_WARNING);
+	assert_true(opsc_rules_level(NULL, "no-wildcard-rbac", OPSC_SEV_ERROR, &sev));
+	assert_int_equal(sev, OPSC_SEV_ERROR);
+
+	opsc_rule_setting set[2] = {
+		{ .rule = { "namespace-without-default-deny", OPSC_NO_SPAN }, .severity = OPSC_SEV_NOTE },
+		{ .rule = { OPSC_RULES_READINESS, OPSC_NO_SPAN }, .severity = OPSC_SEV_ERROR },
+	};
+	opsc_project project = { .rules = set, .nrules = 2 };
+	opsc_rules_apply_project(&rules, &project, &diags);
+	assert_int_equal(diags.items.len, 0); /* `readiness` is no unknown rule */
+	assert_int_equal(ns->level, OPSC_SEV_NOTE); /* its own setting, though written first */
+	assert_true(opsc_rules_level(&project, "backup-coverage", OPSC_SEV_ERROR, &sev));
+	assert_int_equal(sev, OPSC_SEV_ERROR); /* opted in */
+	assert_true(opsc_rules_level(&project, "namespace-without-default-deny", OPSC_SEV_ERROR, &sev));
+	assert_int_equal(sev, OPSC_SEV_NOTE);
+	set[1].disabled = true; /* readiness = off */
+	assert_false(opsc_rules_level(&project, "backup-coverage", OPSC_SEV_ERROR, &sev));
+	assert_true(opsc_rules_level(&project, "namespace-without-default-deny", OPSC_SEV_ERROR, &sev));
+	opsc_diags_dispose(&diags);
+	opsc_arena_free(arena);
+	opsc_rules_dispose(&rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_rules__explain_ops_rule_shows_definition),
 		cmocka_unit_test(test_rules__list),
 		cmocka_unit_test(test_rules__documented),
+		cmocka_unit_test(test_rules__readiness_levels),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }

@@ -54,7 +54,7 @@ done
 rc=$(run lint)
 check "lint: the inlined secret is a finding" \
   "$(grep -A1 'error\[inline-secret\]' "$work/out")" \
-  'policies/routing.ops:30:29: error[inline-secret]: secrets are referenced, never inlined
+  'policies/routing.ops:35:29: error[inline-secret]: secrets are referenced, never inlined
   secret: pd-9… (27 chars)'
 check "lint: the secret finder still ran" "$(grep -c '^app.yaml:1:8: error\[github-pat\]' "$work/out")" 1
 check "lint: says what it did not check" "$(grep -c 'drift and policies are checked once' "$work/err")" 1
