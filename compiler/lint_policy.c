@@ -13,8 +13,8 @@
  * then the contradiction checks of lint_contradict.c compare the two.
  * With --base the working tree is checked and only findings on added lines
  * are kept; --history checks no policies (it reads blobs, not states).
- * When a --staged or --base change touches workloads only, only the
- * manifests naming their namespaces are parsed (lint_workset.c).
+ * When a --base change touches workloads only, only the manifests naming
+ * their namespaces are parsed (lint_workset.c).
  *
  * Manifests carry no GitHub protection and do not say which cluster they
  * are applied to, so a policy reading an environment's `protect` or

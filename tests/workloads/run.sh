@@ -13,9 +13,9 @@
 # there (change/worker.yaml, running as root, which the baseline level
 # allows, with a hostPath and `latest`, which it does not), linted with
 # --staged (expected-staged.txt: every finding in the changed files) and
-# --base (expected-base.txt: the added lines). Only the changed workloads
-# and the manifests naming their namespace are read then; the namespace's
-# level must still silence the root rule.
+# --base (expected-base.txt: the added lines). With --base only the
+# changed workloads and the manifests naming their namespace are parsed;
+# the namespace's level must still silence the root rule.
 #
 # On the way, --write-baseline and --baseline on the first findings: the
 # reason, owner and expiry of an entry, filled in by hand, round trip.
