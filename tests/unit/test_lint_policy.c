@@ -546,6 +546,40 @@ static void test_lint_policy__workload_change_with_a_policy_across_namespaces(vo
 	gitfix_dispose(&f);
 }
 
+/* A kustomization gives the changed Deployment its namespace, whose Pod
+ * Security level allows privileged pods: --base must read it, though the
+ * Deployment does not name the namespace. */
+static void test_lint_policy__workload_change_under_a_kustomization(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "agents/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: nodes\n  labels:\n"
+						 "    pod-security.kubernetes.io/enforce: privileged\n");
+	gitfix_write(&f, "agents/kustomization.yaml", "namespace: nodes\nresources:\n  - namespace.yaml\n  - agent.yaml\n");
+	const char *agent = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n"
+			    "    spec:\n      containers:\n        - name: agent\n          image: agent:1.0\n%s";
+	char text[512], base[41];
+	snprintf(text, sizeof text, agent, "");
+	gitfix_write(&f, "agents/agent.yaml", text);
+	const char *paths[] = { "policies/shop.ops", "agents/namespace.yaml", "agents/kustomization.yaml",
+				"agents/agent.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "agents", "Alice", 1700000000, base);
+	snprintf(text, sizeof text, agent, "          securityContext:\n            privileged: true\n");
+	gitfix_write(&f, "agents/agent.yaml", text);
+	gitfix_add(&f, "agents/agent.yaml");
+	const char *path = f.dir;
+	opsc_lint_opts opts = { .mode = OPSC_LINT_BASE, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1 };
+	lint_out o;
+	lintfix_run(&o, &opts);
+	assert_null(strstr(found(&o), "workload-privileged"));
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 /* A policy the .ops breaks is reported at the .ops line, not again in the
  * manifest opsc generated from it; the same breach hand-written is kept. */
 static void test_lint_policy__generated_files_do_not_repeat_the_ops(void **state)
@@ -655,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_lint_policy__generated_files_do_not_repeat_the_ops),
 		cmocka_unit_test(test_lint_policy__staged_reports_only_the_commit),
 		cmocka_unit_test(test_lint_policy__workload_change_with_a_policy_across_namespaces),
+		cmocka_unit_test(test_lint_policy__workload_change_under_a_kustomization),
 		cmocka_unit_test(test_lint_policy__clean_repository),
 		cmocka_unit_test(test_lint_policy__seed_002_wildcard_role_and_open_namespace),
 		cmocka_unit_test(test_lint_policy__cluster_admin_binding),
