@@ -401,6 +401,23 @@ void opsc_actual_free(opsc_actual *a)
 	opsc_free(a);
 }
 
+bool opsc_actual_only_workloads(const opsc_actual *a)
+{
+	for (uint32_t i = 0; i < a->envs.len; i++)
+		if (a->has_manifest.items[i] || a->envs.items[i].quota.present)
+			return false;
+	return !a->roles.len && !a->bindings.len && !a->netpols.len && !a->backups.len && !a->alerts.len &&
+	       !a->secrets.len && !a->stores.len;
+}
+
+uint32_t opsc_actual_namespaces(const opsc_actual *a, const char ***out)
+{
+	*out = a->envs.len ? opsc_arena_alloc(a->ctx->arena, a->envs.len * sizeof **out) : NULL;
+	for (uint32_t i = 0; i < a->envs.len; i++)
+		(*out)[i] = a->envs.items[i].namespace_.s;
+	return a->envs.len;
+}
+
 /* ------------------------------------------------------------------ finish */
 
 static const opsc_env **env_ptrs(opsc_arena *arena, const opsc_model *m, actual_envs e)

@@ -54,6 +54,13 @@ int opsc_actual_add_text(opsc_actual *a, const char *path, const char *text, siz
  * actual Model. */
 bool opsc_actual_reads_kind(const char *kind, size_t len);
 
+/* Whether everything read so far is workloads (no Namespace, quota, RBAC,
+ * network policy, backup, alert, ExternalSecret or secret store): then
+ * only the manifests naming their namespaces can change what the policies
+ * find in them. */
+bool opsc_actual_only_workloads(const opsc_actual *a);
+/* The namespaces named so far: *out (in ctx's arena) and the count. */
+uint32_t opsc_actual_namespaces(const opsc_actual *a, const char ***out);
 /* What rendered an object: the object written at bytes [start, end) of
  * source `file` is applied as the kustomization (or Flux Kustomization)
  * field at `by` changed it; `what` says how ("namespace, namePrefix"). */

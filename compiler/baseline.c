@@ -98,10 +98,11 @@ static uint32_t line_of(const char *text, const char *hash)
 	return line;
 }
 
+/* "" is the placeholder --write-baseline leaves: not given. */
 static char *opt_str(json_t *e, const char *key)
 {
 	const char *s = json_string_value(json_object_get(e, key));
-	return s ? opsc_strdup(s) : NULL;
+	return s && *s ? opsc_strdup(s) : NULL;
 }
 
 static int add_entries(opsc_baseline *out, const char *file, const char *text, json_t *list, char **error)
@@ -118,9 +119,10 @@ static int add_entries(opsc_baseline *out, const char *file, const char *text, j
 					"\"hash\": 64 hex digits}", file, i + 1);
 			return -1;
 		}
-		const char *expires = json_string_value(json_object_get(e, "expires"));
+		json_t *ex = json_object_get(e, "expires");
+		const char *expires = json_string_value(ex);
 		int64_t until = 0;
-		if (json_object_get(e, "expires") && (!expires || !parse_day(expires, &until))) {
+		if (ex && !json_is_null(ex) && (!expires || (*expires && !parse_day(expires, &until)))) {
 			*error = errorf("%s: finding %zu: \"expires\" must be a date, YYYY-MM-DD", file, i + 1);
 			return -1;
 		}
@@ -195,16 +197,28 @@ void opsc_baseline_each_expired(const opsc_baseline *b, int64_t now,
 
 /* ----------------------------------------------------------------- write */
 
-/* One entry per line, so the file diffs well in review. */
+static const char write_note[] =
+	"Each entry may say why the finding is accepted (reason), who owns it (owner) and until when "
+	"(expires, YYYY-MM-DD, UTC): fill them in; empty means not given. Past its date an entry is "
+	"a finding itself (baseline-expired).";
+
+/* One entry per line, so the file diffs well in review. Every entry has
+ * its reason, owner and expiry, empty until someone fills them in. */
 static void write_entries(FILE *out, const opsc_baseline *b)
 {
-	fputs("{\"version\": 1, \"findings\": [", out);
+	json_t *note = json_string(write_note);
+	char *s = json_dumps(note, JSON_ENCODE_ANY);
+	fprintf(out, "{\"version\": 1,\n \"note\": %s,\n \"findings\": [", s);
+	free(s);
+	json_decref(note);
 	uint32_t written = 0;
 	for (uint32_t i = 0; i < b->entries.len; i++) {
 		const opsc_baseline_entry *e = &b->entries.items[i];
 		if (i && cmp_entry(e, &b->entries.items[i - 1]) == 0)
 			continue;
-		json_t *o = json_pack("{s:s,s:s,s:s}", "rule", e->rule, "path", e->path, "hash", e->hash);
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "rule", e->rule, "path", e->path, "hash", e->hash,
+				      "reason", e->reason ? e->reason : "", "owner", e->owner ? e->owner : "",
+				      "expires", e->expires_text ? e->expires_text : "");
 		char *s = json_dumps(o, 0);
 		fprintf(out, "%s\n  %s", written++ ? "," : "", s);
 		free(s);
@@ -213,14 +227,34 @@ static void write_entries(FILE *out, const opsc_baseline *b)
 	fputs(written ? "\n]}\n" : "]}\n", out);
 }
 
+/* What an entry of the baseline FILE already holds says of a finding that
+ * is still there: written again, it keeps its reason, owner and expiry. */
+static void keep_filled_in(opsc_baseline_entry *e, const opsc_baseline *old)
+{
+	const opsc_baseline_entry *was =
+		old->entries.len ? bsearch(e, old->entries.items, old->entries.len, sizeof *e, cmp_entry) : NULL;
+	if (!was)
+		return;
+	e->reason = was->reason;
+	e->owner = was->owner;
+	e->expires_text = was->expires_text;
+}
+
 int opsc_baseline_write(const char *file, const opsc_finding *findings, uint32_t n)
 {
-	opsc_baseline b = { 0 };
+	opsc_baseline b = { 0 }, old = { 0 };
+	char *error = NULL;
+	if (access(file, F_OK) == 0 && opsc_baseline_load(&old, file, &error) < 0) {
+		opsc_baseline_dispose(&old); /* not a baseline: nothing to keep */
+		old = (opsc_baseline){ 0 };
+	}
+	opsc_free(error);
 	for (uint32_t i = 0; i < n; i++) {
 		if (!findings[i].fingerprint[0])
 			continue;
 		opsc_baseline_entry e = { .rule = (char *)findings[i].rule, .path = (char *)findings[i].where.path };
 		memcpy(e.hash, findings[i].fingerprint, sizeof e.hash);
+		keep_filled_in(&e, &old);
 		opsc_array_push(&b.entries, e);
 	}
 	sort_entries(&b);
@@ -240,6 +274,7 @@ int opsc_baseline_write(const char *file, const opsc_finding *findings, uint32_t
 	if (rc < 0 && out)
 		unlink(tmp);
 	opsc_free(tmp);
-	opsc_array_free(&b.entries); /* the strings belong to the findings */
+	opsc_array_free(&b.entries); /* the strings belong to the findings and to `old` */
+	opsc_baseline_dispose(&old);
 	return rc;
 }

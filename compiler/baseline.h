@@ -8,14 +8,17 @@
  * then suppresses findings whose fingerprint is recorded: only new ones
  * are reported. The file is JSON, sorted, one entry per line:
  *
- *   {"version": 1, "findings": [
- *     {"rule": "github-pat", "path": "ci/deploy.sh", "hash": "5e88...a1"}
+ *   {"version": 1,
+ *    "note": "Each entry may say why ...",
+ *    "findings": [
+ *     {"rule": "github-pat", "path": "ci/deploy.sh", "hash": "5e88...a1",
+ *      "reason": "", "owner": "", "expires": ""}
  *   ]}
  *
  * An entry may say why the finding is accepted, who owns the exception
- * and until when: "reason", "owner" and "expires" ("YYYY-MM-DD", UTC). An
- * entry past its date still suppresses its finding, and is reported
- * itself (`baseline-expired`, at its line of the file).
+ * and until when: "reason", "owner" and "expires" ("YYYY-MM-DD", UTC; ""
+ * or null: none). An entry past its date still suppresses its finding, and
+ * is reported itself (`baseline-expired`, at its line of the file).
  *
  * Ownership: an opsc_baseline owns its entries and their strings.
  */
@@ -60,7 +63,11 @@ void opsc_baseline_each_expired(const opsc_baseline *b, int64_t now,
 
 /* Writes the fingerprints of `findings` to FILE (through a temporary file
  * and a rename, so a failed write never leaves half a baseline). Findings
- * without a fingerprint are left out. Returns 0 or negative errno. */
+ * without a fingerprint are left out. Every entry gets "reason", "owner"
+ * and "expires": empty ("", read back as not given) for the user to fill
+ * in, or what FILE's entry for the same finding already says, so writing
+ * the baseline again keeps them; a top-level "note" says so. Returns 0
+ * or negative errno. */
 int opsc_baseline_write(const char *file, const opsc_finding *findings, uint32_t n);
 
 #endif

@@ -48,7 +48,8 @@ static const opsc_option lint_options[] = {
 	  "error warning note", NULL },
 	{ OPT_BASELINE, 0, "baseline", "FILE", "leave out the findings FILE records", NULL, NULL },
 	{ OPT_WRITE_BASELINE, 0, "write-baseline", "FILE",
-	  "record every finding's fingerprint in FILE (rule, path and a SHA-256, never the secret) and exit 0",
+	  "record every finding's fingerprint in FILE (rule, path and a SHA-256, never the secret), with an "
+	  "empty reason, owner and expires to fill in (kept when FILE already says them), and exit 0",
 	  NULL, NULL },
 	{ OPT_POLICIES, 0, "policies", "PATH", "your .ops files (default: policies/ at the root)", NULL, NULL },
 	{ OPT_NO_PROGRESS, 0, "no-progress", NULL,
@@ -214,8 +215,8 @@ static int finish(lint_args *a, opsc_lint_result *res)
 			fprintf(stderr, "opsc lint: %s: %s\n", a->write_baseline, strerror(-rc));
 			return OPSC_EXIT_USAGE;
 		}
-		fprintf(stderr, "opsc lint: wrote %u finding%s to %s\n", res->findings.len,
-			res->findings.len == 1 ? "" : "s", a->write_baseline);
+		fprintf(stderr, "opsc lint: wrote %u finding%s to %s: fill in each entry's reason, owner and "
+			"expires (YYYY-MM-DD)\n", res->findings.len, res->findings.len == 1 ? "" : "s", a->write_baseline);
 		return OPSC_EXIT_OK;
 	}
 	int written = a->readiness ? opsc_report_readiness(stdout, res, a->report.rules, a->markdown)

@@ -226,6 +226,11 @@ static void add_secret(lint_run *run, const char *rel, const opsc_scan_hit *hit,
 	opsc_baseline_fingerprint_secret(f.fingerprint, secret, hit->len);
 	describe_commit(run, &f);
 	opsc_array_push(&run->out->findings, f);
+	opsc_finding *u = hit->unreasoned_col ? opsc_lint_add_unreasoned(run, hit->rule_id, f.where.path, hit->line,
+									 hit->unreasoned_col)
+					      : NULL;
+	if (u)
+		describe_commit(run, u);
 }
 
 /* A secret inlined in the .ops where secret() is expected is a finding of
@@ -278,18 +283,34 @@ static int scan_files(lint_run *run, const opsc_repo_files *files, const char *r
 	return rc < 0 ? fail(run, root ? root : ".", "cannot scan the files") : 0;
 }
 
+/* The secret and policy finders read the same files: one status walk of
+ * a large tree costs tens of thousands of stat calls. */
+int opsc_lint_worktree(lint_run *run, const opsc_repo_files **out)
+{
+	const target *t = run->t;
+	*out = &run->files;
+	if (run->have_files)
+		return 0;
+	int rc = t->repo ? opsc_repo_list_worktree(t->repo, &run->files) : opsc_repo_list_dir(t->path, &run->files);
+	run->have_files = rc == 0;
+	if (rc < 0) {
+		opsc_repo_files_dispose(&run->files);
+		run->files = (opsc_repo_files){ 0 };
+	}
+	return rc;
+}
+
 static int secrets_worktree(lint_run *run)
 {
-	opsc_repo_files files = { 0 };
+	const opsc_repo_files *files;
 	const target *t = run->t;
-	int rc = t->repo ? opsc_repo_list_worktree(t->repo, &files) : opsc_repo_list_dir(t->path, &files);
+	int rc = opsc_lint_worktree(run, &files);
 	if (rc < 0)
 		rc = fail(run, t->path, opsc_repo_error());
 	struct stat st;
 	bool single = !t->repo && stat(t->path, &st) == 0 && !S_ISDIR(st.st_mode);
 	if (rc == 0)
-		rc = scan_files(run, &files, t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path);
-	opsc_repo_files_dispose(&files);
+		rc = scan_files(run, files, t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path);
 	return rc;
 }
 
@@ -459,6 +480,9 @@ static int run_finders(lint_run *run, const target *targets, uint32_t n, bool se
 		run->have_changes = false;
 		opsc_array_free(&run->changed); /* its strings live in the result's arena */
 		run->have_changed = false;
+		opsc_repo_files_dispose(&run->files);
+		run->files = (opsc_repo_files){ 0 };
+		run->have_files = false;
 	}
 	return rc;
 }
@@ -479,7 +503,8 @@ static void add_changed(lint_run *run, const char *path, const char *data, size_
 {
 	size_t n = len < CHANGED_HEAD ? len : CHANGED_HEAD;
 	lint_changed c = { opsc_arena_strdup(run->out->arena, path),
-			   data ? opsc_arena_strndup(run->out->arena, data, n) : NULL, n };
+			   data ? opsc_arena_strndup(run->out->arena, data, n) : NULL, n,
+			   data && len < CHANGED_HEAD };
 	opsc_array_push(&run->changed, c);
 }
 
@@ -531,7 +556,7 @@ bool opsc_lint_changes_any(lint_run *run, bool (*fn)(const char *path, const cha
 
 bool opsc_lint_changes_has(const lint_run *run, const char *path)
 {
-	lint_changed key = { path, NULL, 0 };
+	lint_changed key = { path, NULL, 0, false };
 	return run->changed.len &&
 	       bsearch(&key, run->changed.items, run->changed.len, sizeof(lint_changed), opsc_cmp_str);
 }
@@ -617,6 +642,7 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
 	opsc_lint_result_sort(out);
 	opsc_repo_changes_dispose(&run.changes);
 	opsc_array_free(&run.changed);
+	opsc_repo_files_dispose(&run.files);
 	for (uint32_t i = 0; i < n; i++)
 		opsc_repo_free(targets[i].repo);
 	opsc_free(targets);

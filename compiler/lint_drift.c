@@ -21,6 +21,7 @@
 
 #include "baseline.h"
 #include "drift.h"
+#include "lint_ignore.h"
 #include "lint_int.h"
 #include "project.h"
 
@@ -168,6 +169,37 @@ static opsc_span related_span(drift_job *j, const opsc_drift *d)
 	return d->span;
 }
 
+static const opsc_drift_file *committed(const drift_job *j, const char *path)
+{
+	for (uint32_t i = 0; i < j->files.len; i++)
+		if (strcmp(j->files.items[i].path, path) == 0)
+			return &j->files.items[i];
+	return NULL;
+}
+
+/* An inline `opsc:ignore[drift-...] reason`: in the generated file, on the
+ * differing line or the one above (a comment is no drift, so a deliberate
+ * hand edit can say why it is there), or in the .ops above the object
+ * that produces the file (a file left out on purpose). One without a
+ * reason suppresses nothing and is reported. */
+static bool suppressed(drift_job *j, const opsc_drift *d, const opsc_finding *f, opsc_span related)
+{
+	uint32_t line = 0, col = 0;
+	const char *at = f->where.path;
+	const opsc_drift_file *file = d->line ? committed(j, d->path) : NULL;
+	opsc_ignore_kind k = file ? opsc_lint_ignore_find_text(file->data, file->len, d->line, f->rule, &line, &col)
+				  : OPSC_IGNORE_NONE;
+	const opsc_source *src = related.file != OPSC_NO_FILE ? opsc_sources_get(&j->run->ctx->sources, related.file)
+							      : NULL;
+	if (k == OPSC_IGNORE_NONE && f->nrelated && src && !src->embedded) {
+		k = opsc_lint_ignore_find(src, related.line, f->rule, &line, &col);
+		at = f->related[0].path;
+	}
+	if (k == OPSC_IGNORE_UNREASONED)
+		opsc_lint_add_unreasoned(j->run, f->rule, at, line, col);
+	return k == OPSC_IGNORE_REASONED;
+}
+
 static void add_finding(drift_job *j, const opsc_drift *d)
 {
 	const opsc_rule *rule = opsc_rules_find(j->run->rules, rule_ids[d->kind]);
@@ -187,7 +219,7 @@ static void add_finding(drift_job *j, const opsc_drift *d)
 						span.col, "produced here" };
 		f.nrelated = 1;
 	}
-	if (!in_change(j, f.where.path, &f) || !under_prefix(j, &f))
+	if (!in_change(j, f.where.path, &f) || !under_prefix(j, &f) || suppressed(j, d, &f, span))
 		return;
 	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
 	opsc_array_push(&j->run->out->findings, f);

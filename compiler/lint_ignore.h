@@ -3,11 +3,13 @@
  *
  *   # opsc:ignore[rule-id, other-id] why this is accepted
  *
- * on the line of a finding or on the line above it silences those rules
- * there, in YAML, .ops and any other text file. The reason is required: a
+ * on the line of a finding or on the line above it (a secret: its own
+ * line) silences those rules there, in YAML, .ops and any other text file. The reason is required: a
  * suppression without one silences nothing and is a finding of its own
- * (`ignore-without-reason`). `opsc:ignore` without brackets names every
- * rule (the secret scanner's older form).
+ * (`ignore-without-reason`), for every finder: policies, drift and
+ * secrets. `opsc:ignore` without brackets names every rule (the secret
+ * scanner's older form). What closes a C or HTML comment after it is
+ * not a reason.
  */
 #ifndef OPSC_LINT_IGNORE_H
 #define OPSC_LINT_IGNORE_H
@@ -32,5 +34,9 @@ opsc_ignore_kind opsc_lint_ignore_line(const char *line, size_t len, const char 
  * line above. *at_line and *col say where it is written. */
 opsc_ignore_kind opsc_lint_ignore_find(const opsc_source *src, uint32_t line, const char *rule,
 				       uint32_t *at_line, uint32_t *col);
+
+/* The same in a buffer of `len` bytes (a file not among the sources). */
+opsc_ignore_kind opsc_lint_ignore_find_text(const char *text, size_t len, uint32_t line, const char *rule,
+					    uint32_t *at_line, uint32_t *col);
 
 #endif

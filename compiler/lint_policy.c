@@ -13,6 +13,8 @@
  * then the contradiction checks of lint_contradict.c compare the two.
  * With --base the working tree is checked and only findings on added lines
  * are kept; --history checks no policies (it reads blobs, not states).
+ * When a --base change touches workloads only, only the manifests naming
+ * their namespaces are parsed (lint_workset.c).
  *
  * Manifests carry no GitHub protection and do not say which cluster they
  * are applied to, so a policy reading an environment's `protect` or
@@ -22,6 +24,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "lint_policy_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -34,7 +37,7 @@
 #include "baseline.h"
 #include "lint_ignore.h"
 #include "policy.h"
-#include "yamldoc.h"
+#include "readfile.h"
 
 /* ------------------------------------------------------------- findings */
 
@@ -112,7 +115,7 @@ static bool seen(policy_pass *p, const opsc_finding *f)
 	return false;
 }
 
-static bool is_ops(const char *path)
+bool opsc_lint_is_ops(const char *path)
 {
 	size_t n = strlen(path);
 	return n > 4 && strcmp(path + n - 4, ".ops") == 0;
@@ -122,7 +125,7 @@ static bool is_ops(const char *path)
  * changes, or in the .ops sources (the declared side). */
 static bool in_commit(const policy_pass *p, const char *path)
 {
-	return is_ops(path) || opsc_lint_changes_has(p->run, path);
+	return opsc_lint_is_ops(path) || opsc_lint_changes_has(p->run, path);
 }
 
 /* An inline `opsc:ignore[rule] reason` at the finding's line or the one
@@ -136,15 +139,9 @@ static bool suppressed(policy_pass *p, const char *rule, opsc_place where, const
 	opsc_ignore_kind k = src ? opsc_lint_ignore_find(src, at->line, rule, &line, &col) : OPSC_IGNORE_NONE;
 	if (k != OPSC_IGNORE_UNREASONED)
 		return k == OPSC_IGNORE_REASONED;
-	const opsc_rule *r = opsc_rules_find(p->run->rules, "ignore-without-reason");
-	opsc_finding f = { .kind = OPSC_FINDING_POLICY, .rule = "ignore-without-reason",
-			   .severity = r ? r->level : OPSC_SEV_WARNING,
-			   .where = { at->path, line, col, line, col, NULL } };
-	f.message = opsc_arena_printf(p->run->out->arena, "`opsc:ignore[%s]` gives no reason: it suppresses nothing", rule);
-	if ((r && r->disabled) || seen(p, &f))
-		return false;
-	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
-	opsc_array_push(&p->run->out->findings, f);
+	opsc_finding f;
+	if (opsc_lint_unreasoned(p->run, rule, at->path, line, col, &f) && !seen(p, &f))
+		opsc_array_push(&p->run->out->findings, f);
 	return false;
 }
 
@@ -205,7 +202,11 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 		return;
 	f.rule = opsc_arena_strdup(a, rule);
 	f.message = opsc_arena_strdup(a, message);
-	f.help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
+	if (r != p->help_rule) {
+		p->help_rule = r;
+		p->help = r && r->fix ? opsc_arena_strdup(a, r->fix) : NULL;
+	}
+	f.help = p->help;
 	if (seen(p, &f))
 		return;
 	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
@@ -232,6 +233,7 @@ typedef struct var {
 
 typedef struct {
 	bool found; /* a declared-only field is read */
+	uint32_t workloads, others; /* times the `workloads` and other collections are named */
 } reads;
 
 static int expr_kind(reads *r, const opsc_expr *e, const var *vars);
@@ -245,6 +247,17 @@ static int ident_kind(const opsc_expr *e, const var *vars)
 	if (c >= 0)
 		return (int)opsc_policy_collection_kind(c);
 	return strcmp(e->ident, "project") == 0 ? OPSC_REC_PROJECT : -1;
+}
+
+static int collection_kind(reads *r, const opsc_expr *e, const var *vars)
+{
+	int k = ident_kind(e, vars);
+	bool bound = false;
+	for (const var *v = vars; v && !bound; v = v->outer)
+		bound = strcmp(v->name, e->ident) == 0;
+	if (!bound && opsc_policy_collection_find(e->ident) >= 0)
+		*(strcmp(e->ident, "workloads") == 0 ? &r->workloads : &r->others) += 1;
+	return k;
 }
 
 static int member_kind(reads *r, const opsc_expr *e, const var *vars)
@@ -273,7 +286,7 @@ static void quant_kind(reads *r, const opsc_expr *e, const var *vars)
 static int expr_kind(reads *r, const opsc_expr *e, const var *vars)
 {
 	switch (e->kind) {
-	case OPSC_EXPR_IDENT: return ident_kind(e, vars);
+	case OPSC_EXPR_IDENT: return collection_kind(r, e, vars);
 	case OPSC_EXPR_MEMBER: return member_kind(r, e, vars);
 	case OPSC_EXPR_INDEX:
 		expr_kind(r, e->index.index, vars);
@@ -319,9 +332,41 @@ static void stmts_read(reads *r, const opsc_stmt *s, uint32_t n, const var *vars
 
 static bool reads_declared_only(const opsc_policy *policy)
 {
-	reads r = { false };
+	reads r = { false, 0, 0 };
 	stmts_read(&r, policy->body, policy->nbody, NULL);
 	return r.found;
+}
+
+/* `for w in workloads [where F] { ... }` naming no collection in F and the
+ * body: each workload is judged on itself and its namespace (w.env and
+ * its sums are the namespace's). */
+static bool workload_loop(const opsc_stmt *s)
+{
+	if (s->kind != OPSC_STMT_FOR || s->loop.collection->kind != OPSC_EXPR_IDENT ||
+	    strcmp(s->loop.collection->ident, "workloads") != 0)
+		return false;
+	reads r = { false, 0, 0 };
+	var v = { s->loop.var, OPSC_REC_WORKLOAD, NULL };
+	if (s->loop.filter)
+		expr_kind(&r, s->loop.filter, &v);
+	stmts_read(&r, s->loop.body.items, s->loop.body.len, &v);
+	return r.workloads == 0 && r.others == 0;
+}
+
+/* Whether what the policy finds at a workload depends on that workload and
+ * its namespace only: each statement is such a loop over the workloads or
+ * does not name them. Then a change of workloads can be checked on the
+ * manifests naming their namespaces (lint_workset.c); a policy comparing
+ * workloads with each other, or with environments, needs them all. */
+static bool local_to_workload(const opsc_policy *policy)
+{
+	for (uint32_t i = 0; i < policy->nbody; i++) {
+		reads r = { false, 0, 0 };
+		stmts_read(&r, &policy->body[i], 1, NULL);
+		if (r.workloads && !workload_loop(&policy->body[i]))
+			return false;
+	}
+	return true;
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -342,6 +387,17 @@ static void all_policies(const lint_run *run, policy_list *out)
 		if (!replaced)
 			opsc_array_push(out, *b);
 	}
+}
+
+static bool all_local_to_workloads(const lint_run *run)
+{
+	policy_list all = { 0 };
+	all_policies(run, &all);
+	bool local = true;
+	for (uint32_t i = 0; local && i < all.len; i++)
+		local = local_to_workload(&all.items[i]);
+	opsc_array_free(&all);
+	return local;
 }
 
 typedef struct {
@@ -427,7 +483,7 @@ static void run_policies(policy_pass *p, bool with_declared)
 
 /* ------------------------------------------------------------- manifests */
 
-static bool is_yaml(const char *path)
+bool opsc_lint_is_yaml(const char *path)
 {
 	size_t n = strlen(path);
 	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
@@ -455,18 +511,39 @@ static void add_note(lint_run *run, const char *path, const char *reason)
 typedef struct {
 	lint_run *run;
 	opsc_actual *actual;
+	lint_workset ws;
 } reader;
 
 static int on_blob(void *user, const opsc_repo_blob *blob)
 {
 	reader *r = user;
-	if (!is_yaml(blob->path))
+	if (!opsc_lint_is_yaml(blob->path) ||
+	    (!blob->skip && !opsc_lint_workset_wants(r->run, &r->ws, blob->path, blob->data, blob->len)))
 		return 0;
 	if (blob->skip)
 		add_note(r->run, blob->path, blob->skip);
 	else if (opsc_actual_add_text(r->actual, blob->path, blob->data, blob->len) < 0)
 		add_note(r->run, blob->path, "too large to check against the policies");
 	return 0;
+}
+
+/* Reads a file and parses it, unless a change of workloads only does not
+ * need it (lint_workset.c). False when it cannot be read: read_file then
+ * says why. */
+static bool read_bytes(reader *r, const char *full, const char *rel)
+{
+	char *buf;
+	size_t len;
+	int rc = opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
+	if (rc == -ENOENT && r->ws.active && !opsc_lint_changes_has(r->run, rel))
+		return true; /* in the index, deleted from the working tree */
+	if (rc < 0)
+		return false;
+	if (opsc_lint_workset_wants(r->run, &r->ws, rel, buf, len) &&
+	    opsc_actual_add_text(r->actual, display(r->run, rel), buf, len) < 0)
+		add_note(r->run, display(r->run, rel), "cannot be read");
+	opsc_free(buf);
+	return true;
 }
 
 /* A working-tree file, registered under the path findings show. A file
@@ -477,6 +554,8 @@ static void read_file(reader *r, const char *root, const char *rel)
 	const char *full = root ? opsc_arena_printf(r->run->out->arena, "%s%s%s", root,
 						    root[strlen(root) - 1] == '/' ? "" : "/", rel)
 				: rel;
+	if (read_bytes(r, full, rel))
+		return;
 	struct stat st;
 	if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > OPSC_YAMLDOC_DEFAULT_MAX_BYTES) {
 		char reason[96];
@@ -488,17 +567,41 @@ static void read_file(reader *r, const char *root, const char *rel)
 		add_note(r->run, display(r->run, rel), "cannot be read");
 }
 
+/* Whether a working-tree file is or holds a kustomization (lint_workset.c):
+ * read for that alone, before the files a change of workloads needs. */
+static bool kustomize_file(reader *r, const char *root, const char *rel)
+{
+	char *buf;
+	size_t len;
+	if (opsc_lint_kustomize_file(rel, NULL, 0))
+		return true;
+	const char *full = opsc_arena_printf(r->run->out->arena, "%s%s", root, rel);
+	if (opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES) < 0)
+		return false;
+	bool k = opsc_lint_kustomize_file(rel, buf, len);
+	opsc_free(buf);
+	return k;
+}
+
 static int read_worktree(reader *r)
 {
 	const target *t = r->run->t;
-	opsc_repo_files files = { 0 };
-	int rc = t->repo ? opsc_repo_list_worktree(t->repo, &files) : opsc_repo_list_dir(t->path, &files);
-	bool single = rc == 0 && !t->repo && files.paths.len == 1 && strcmp(files.paths.items[0], t->path) == 0;
+	opsc_repo_files own = { 0 };
+	const opsc_repo_files *files = &own;
+	/* A change of workloads only reads few files: the status walk (a stat
+	 * of every file, a read of every directory) would cost more than they
+	 * do, and --base counts no untracked file anyway. */
+	bool tracked = t->repo && r->ws.active;
+	int rc = tracked ? opsc_repo_list_index(t->repo, &own) : opsc_lint_worktree(r->run, &files);
+	for (uint32_t i = 0; rc == 0 && r->ws.active && i < files->paths.len; i++)
+		if (opsc_lint_is_yaml(files->paths.items[i]) && kustomize_file(r, opsc_repo_workdir(t->repo), files->paths.items[i]))
+			r->ws.active = false; /* a namespace may come from it: read them all */
+	bool single = rc == 0 && !t->repo && files->paths.len == 1 && strcmp(files->paths.items[0], t->path) == 0;
 	const char *root = t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path;
-	for (uint32_t i = 0; rc == 0 && i < files.paths.len; i++)
-		if (is_yaml(files.paths.items[i]))
-			read_file(r, root, files.paths.items[i]);
-	opsc_repo_files_dispose(&files);
+	for (uint32_t i = 0; rc == 0 && i < files->paths.len; i++)
+		if (opsc_lint_is_yaml(files->paths.items[i]))
+			read_file(r, root, files->paths.items[i]);
+	opsc_repo_files_dispose(&own);
 	return rc;
 }
 
@@ -582,7 +685,7 @@ static bool may_concern_policies(const char *path, const char *data, size_t len)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if (strcmp(base, "kustomization.yaml") == 0 || strcmp(base, "kustomization.yml") == 0)
 		return true; /* it need not say its kind, and renders the others */
-	return is_ops(path) || (is_yaml(path) && data && declares_model_kind(data, len));
+	return opsc_lint_is_ops(path) || (opsc_lint_is_yaml(path) && data && declares_model_kind(data, len));
 }
 
 /* The declared Model is the run's, not the target's: checked with the
@@ -600,7 +703,8 @@ int opsc_lint_find_policy(lint_run *run)
 		return 0;
 	opsc_ctx_init(&actx);
 	uint32_t first = run->out->findings.len;
-	policy_pass p = { run, &run->user, &actual, &actx, first, NULL, 0, first, { NULL, 0 } };
+	policy_pass p = { .run = run, .declared = &run->user, .actual = &actual, .actual_ctx = &actx,
+			  .first = first, .indexed = first };
 	bool relevant = true;
 	int rc = 0;
 	if (run->opts->mode == OPSC_LINT_STAGED || run->opts->mode == OPSC_LINT_BASE) {
@@ -611,7 +715,9 @@ int opsc_lint_find_policy(lint_run *run)
 		opsc_ctx_dispose(&actx);
 		return rc < 0 ? -1 : 0;
 	}
-	reader r = { run, opsc_actual_new(&actx) };
+	reader r = { run, opsc_actual_new(&actx), { 0 } };
+	if (all_local_to_workloads(run))
+		opsc_lint_workset_make(run, &r.ws);
 	rc = read_manifests(&r);
 	opsc_actual_render(r.actual, &p.origins);
 	opsc_actual_finish(r.actual, &actual);

@@ -22,6 +22,9 @@ typedef struct {
 	uint32_t first; /* index of the first finding of this pass */
 	/* the pass's findings by content (lint_policy.c's seen): 1 + index */
 	uint32_t *slots, cap, indexed;
+	/* the last rule's fix, copied once for all its findings */
+	const opsc_rule *help_rule;
+	const char *help;
 	opsc_actual_origins origins; /* what rendered the actual objects */
 } policy_pass;
 

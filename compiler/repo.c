@@ -298,6 +298,20 @@ int opsc_repo_list_worktree(opsc_repo *repo, opsc_repo_files *out)
 	return rc;
 }
 
+int opsc_repo_list_index(opsc_repo *repo, opsc_repo_files *out)
+{
+	git_index *index = NULL;
+	path_list none = { 0 };
+	int rc = git_repository_index(&index, repo->git);
+	if (rc == 0)
+		rc = git_index_read(index, false);
+	if (rc == 0)
+		add_index_entries(repo, out, index, &none);
+	git_index_free(index);
+	sort_files(out);
+	return rc;
+}
+
 /* ------------------------------------------------------ outside a repository */
 
 static struct {

@@ -59,6 +59,9 @@ void opsc_repo_files_dispose(opsc_repo_files *files);
 /* The working tree under the prefix: tracked files still present and
  * untracked files that .gitignore does not exclude; submodules are left out. */
 int opsc_repo_list_worktree(opsc_repo *repo, opsc_repo_files *out);
+/* The files of the index under the prefix, without the status walk (no
+ * untracked file; an entry deleted from the working tree is listed). */
+int opsc_repo_list_index(opsc_repo *repo, opsc_repo_files *out);
 /* Every regular file under `dir` (or `dir` itself when it is a file),
  * relative to it; `.git` directories are left out. */
 int opsc_repo_list_dir(const char *dir, opsc_repo_files *out);

@@ -17,7 +17,8 @@
 static const char secret_fix[] =
 	"Remove the value from the file, then rotate the credential: it stays in the Git history. "
 	"Reference it from a Secret managed by SealedSecrets, External Secrets or SOPS instead. "
-	"For a false positive, add `opsc:ignore[ID]` on the line, or an `allow_values` pattern to the rule.";
+	"For a false positive, add `opsc:ignore[ID] why it is no secret` on the line, or an `allow_values` "
+	"pattern to the rule.";
 
 static const char tfstate_fix[] =
 	"Remove the file from the repository and from its history, rotate everything it held, and keep "
@@ -62,7 +63,9 @@ static const opsc_rule builtins[] = {
 	BUILTIN("ignore-without-reason", POLICY, WARNING, "an `opsc:ignore` suppression gives no reason",
 		"An inline `# opsc:ignore[rule-id]` comment must say why the finding is accepted (`# opsc:ignore[rule-id] "
 		"the node exporter reads /proc of the host`), so the next reader can tell a decision from a "
-		"shortcut. Without a reason it suppresses nothing: the finding it names is still reported.",
+		"shortcut. Without a reason it suppresses nothing: the finding it names is still reported. This "
+		"holds for every finder: policy findings in YAML and .ops, drift findings, and secrets (where a "
+		"bare `opsc:ignore` used to be enough). The end of a comment (`*/`, `-->`) is no reason.",
 		"Write the reason after the closing bracket, on the same line."),
 	BUILTIN("inline-secret", SECRET, ERROR, "a secret is inlined in a .ops file",
 		"An attribute that holds a credential (a PagerDuty routing key, a webhook URL) is written as a "

@@ -31,6 +31,9 @@ typedef struct {
 	uint32_t line, col; /* 1-based, of the secret's first byte */
 	uint32_t end_line, end_col;
 	uint32_t offset, len; /* byte range of the secret within the buffer */
+	/* An `opsc:ignore` naming the rule on the secret's line without a
+	 * reason, which suppresses nothing: its column, else 0. */
+	uint32_t unreasoned_col;
 } opsc_scan_hit;
 
 /* Called for each finding; return non-zero to stop scanning this buffer. */

@@ -207,13 +207,15 @@ static uint32_t line_at(line_cursor *lc, const char *data, size_t pos)
 	return lc->line;
 }
 
-/* `opsc:ignore` silences every rule on its line; `opsc:ignore[a, b]` only
- * the rules named (lint_ignore.h; for secrets a reason is welcome, not
- * required, so existing comments keep working). */
-static bool ignored(const char *line, size_t len, const char *rule)
+/* `opsc:ignore reason` silences every rule on its line; `opsc:ignore[a, b]
+ * reason` only the rules named (lint_ignore.h). Without a reason the
+ * secret is still reported, and the hit says where the comment is. */
+static bool ignored(const char *line, size_t len, opsc_scan_hit *hit)
 {
-	uint32_t col;
-	return opsc_lint_ignore_line(line, len, rule, &col) != OPSC_IGNORE_NONE;
+	uint32_t col = 0;
+	opsc_ignore_kind k = opsc_lint_ignore_line(line, len, hit->rule_id, &col);
+	hit->unreasoned_col = k == OPSC_IGNORE_UNREASONED ? col : 0;
+	return k == OPSC_IGNORE_REASONED;
 }
 
 /* `example = "..."` and `ignores = "..."` of a secret rule in a .ops file
@@ -259,7 +261,7 @@ static int report(opsc_scan_state *st, opsc_scan_cb cb, void *user)
 		consumer_info(st->sc, c->consumer, &hit);
 		size_t ls = opsc_scan_line_start(st->data, c->offset);
 		size_t le = opsc_scan_line_end(st->data, st->len, c->offset);
-		if (ignored(st->data + ls, le - ls, hit.rule_id) || rule_example_line(st, st->data + ls, le - ls))
+		if (ignored(st->data + ls, le - ls, &hit) || rule_example_line(st, st->data + ls, le - ls))
 			continue;
 		hit.line = line_at(&lc, st->data, c->offset);
 		hit.col = (uint32_t)(c->offset - ls + 1);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # bench/lint/repo10k.sh [OPSC] - `opsc lint` (secrets, drift and policy) on a
 # generated repository of 10,000 manifests, and `opsc lint --base` on a
-# change of 10 files of it (figures in bench/README.md).
+# change of 10 files of it (figures in bench/README.md): 10 Deployments
+# scaled, 10 Deployments added to a namespace the .ops manage (its
+# Namespace, ResourceQuota and NetworkPolicy are among the generated
+# files), and a change of the .ops with the generated files.
 #
 # The repository: policies/ from bench/gen_policy.py (ENVS environments,
 # default 20: ~2k lines of .ops, three times the homelab's), the output of
@@ -68,9 +71,11 @@ with open("clusters/flux/apps.yaml", "w") as f:
             "  postBuild:\n    substitute:\n      TAG: \"1.1\"\n")
 PY
 git add -A && git commit -qm base && git tag base
+# wall time, user time and peak memory of one run
+timed() { /usr/bin/time -o "$dir/time" -f "$1: %e s wall, %U s user, %M KB peak" "${@:2}" >/dev/null 2>&1 || true; cat "$dir/time"; }
 echo "repository: $(git ls-files '*.yaml' | wc -l) YAML manifests, $(git ls-files | wc -l) files, $(wc -l < policies/big.ops) lines of .ops" >&2
 "$opsc" lint | tail -3 || true
-/usr/bin/time -o "$dir/time" -f "full lint: %e s, %M KB peak" "$opsc" lint >/dev/null 2>&1 || true; cat "$dir/time"
+timed "full lint" "$opsc" lint
 hyperfine -N -i --warmup 1 --runs 5 "$opsc lint"
 # a pull request changing 10 application manifests (the usual case)
 git checkout -q -b change
@@ -78,6 +83,37 @@ for f in $(git ls-files 'apps/*deploy.yaml' | head -10); do sed -i 's/replicas: 
 git commit -qam "scale 10 apps"
 echo "change: $(git diff --name-only base | wc -l) files" >&2
 "$opsc" lint --base base | tail -3 || true
+timed "--base, 10 Deployments scaled" "$opsc" lint --base base
+hyperfine -N -i --warmup 2 --runs 20 "$opsc lint --base base"
+# a pull request adding 10 Deployments to a managed namespace: the quota
+# and the Namespace's labels are read, the other namespaces are not
+git checkout -q -b change-ns base
+ns=$(sed -n 's/^  namespace = "\(.*\)"$/\1/p' policies/big.ops | sed -n 2p)
+mkdir -p "apps/$ns"
+for i in $(seq 10); do
+  cat > "apps/$ns/web$i.yaml" <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web$i, namespace: $ns}
+spec:
+  replicas: 2
+  template:
+    spec:
+      serviceAccountName: web
+      securityContext: {runAsNonRoot: true}
+      containers:
+      - name: web
+        image: registry.example.com/web:1.$i
+        securityContext: {allowPrivilegeEscalation: false}
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}
+        livenessProbe: {httpGet: {path: /healthz, port: 8080}}
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+YAML
+done
+git add -A && git commit -qm "10 apps in $ns"
+echo "change: $(git diff --name-only base | wc -l) files, namespace $ns" >&2
+"$opsc" lint --base base | tail -3 || true
+timed "--base, 10 Deployments added in $ns" "$opsc" lint --base base
 hyperfine -N -i --warmup 2 --runs 20 "$opsc lint --base base"
 # a pull request changing the .ops sources and the generated files with them
 git checkout -q -b change-ops base
@@ -85,4 +121,5 @@ sed -i '0,/pods = 100/s//pods = 150/' policies/big.ops && "$opsc" build -q
 git add -A && git commit -qm "raise a quota"
 echo "change: $(git diff --name-only base | wc -l) files, .ops included" >&2
 "$opsc" lint --base base | tail -3 || true
+timed "--base, .ops change" "$opsc" lint --base base
 hyperfine -N -i --warmup 1 --runs 5 "$opsc lint --base base"

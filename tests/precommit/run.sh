@@ -37,7 +37,7 @@ printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n' >app.yaml
 git add app.yaml
 git commit -qm clean >"$tmp/clean.log" 2>&1 || { cat "$tmp/clean.log"; echo "FAIL: a clean commit was refused"; exit 1; }
 
-printf 'export GITHUB_TOKEN=ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5\n' >deploy.sh  # opsc:ignore
+printf 'export GITHUB_TOKEN=ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5\n' >deploy.sh  # opsc:ignore a test fixture, not a credential
 git add deploy.sh
 if git commit -qm leak >"$tmp/leak.log" 2>&1; then
 	cat "$tmp/leak.log"; echo "FAIL: a commit carrying a token went through"; exit 1

@@ -73,9 +73,9 @@ def check(v, log, what):
 
 # Fake tokens in the providers' formats.
 FILES = {
-    "deploy.sh": "export GITHUB_TOKEN=ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5\n",  # opsc:ignore
-    "main.tf": 'provider "aws" {\n  access_key = "AKIAZ7VRSQ5TJN2XVD4K"\n}\n',  # opsc:ignore
-    "prod values/100% ü.yaml": 'db_password: "Zq8vN3xLp2Rt7Wm"\n',  # opsc:ignore
+    "deploy.sh": "export GITHUB_TOKEN=ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5\n",  # opsc:ignore a test fixture, not a credential
+    "main.tf": 'provider "aws" {\n  access_key = "AKIAZ7VRSQ5TJN2XVD4K"\n}\n',  # opsc:ignore a test fixture, not a credential
+    "prod values/100% ü.yaml": 'db_password: "Zq8vN3xLp2Rt7Wm"\n',  # opsc:ignore a test fixture, not a credential
 }
 
 

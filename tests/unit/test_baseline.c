@@ -42,6 +42,12 @@ static char *read_file(const char *path)
 	return buf;
 }
 
+/* The note --write-baseline puts above the entries. */
+#define NOTE_LINE                                                                                          \
+	" \"note\": \"Each entry may say why the finding is accepted (reason), who owns it (owner) and "       \
+	"until when (expires, YYYY-MM-DD, UTC): fill them in; empty means not given. Past its date an entry " \
+	"is a finding itself (baseline-expired).\",\n"
+
 static opsc_finding secret(const char *rule, const char *path, uint32_t line, const char *value)
 {
 	opsc_finding f = { .kind = OPSC_FINDING_SECRET, .rule = rule, .where = { path, line, 1, line, 9, NULL } };
@@ -80,9 +86,11 @@ static void test_baseline__round_trip(void **state)
 	opsc_baseline_fingerprint_secret(h1, "AKIA", 4);
 	opsc_baseline_fingerprint_secret(h2, "ghp_one", 7);
 	snprintf(want, sizeof want,
-		 "{\"version\": 1, \"findings\": [\n"
-		 "  {\"rule\": \"aws-access-key-id\", \"path\": \"a.env\", \"hash\": \"%s\"},\n"
-		 "  {\"rule\": \"github-pat\", \"path\": \"deploy/b.yaml\", \"hash\": \"%s\"}\n"
+		 "{\"version\": 1,\n" NOTE_LINE " \"findings\": [\n"
+		 "  {\"rule\": \"aws-access-key-id\", \"path\": \"a.env\", \"hash\": \"%s\", "
+		 "\"reason\": \"\", \"owner\": \"\", \"expires\": \"\"},\n"
+		 "  {\"rule\": \"github-pat\", \"path\": \"deploy/b.yaml\", \"hash\": \"%s\", "
+		 "\"reason\": \"\", \"owner\": \"\", \"expires\": \"\"}\n"
 		 "]}\n",
 		 h1, h2);
 	assert_string_equal(read_file(path), want);
@@ -99,10 +107,15 @@ static void test_baseline__round_trip(void **state)
 	assert_false(opsc_baseline_has(&b, &other_secret));
 	opsc_finding other_path = secret("github-pat", "deploy/c.yaml", 12, "ghp_one");
 	assert_false(opsc_baseline_has(&b, &other_path));
+	/* the placeholders read back as not given */
+	assert_null(b.entries.items[0].reason);
+	assert_null(b.entries.items[0].owner);
+	assert_null(b.entries.items[0].expires_text);
+	assert_int_equal(b.entries.items[0].expires, 0);
 	opsc_baseline_dispose(&b);
 
 	assert_int_equal(opsc_baseline_write(path, NULL, 0), 0);
-	assert_string_equal(read_file(path), "{\"version\": 1, \"findings\": []}\n");
+	assert_string_equal(read_file(path), "{\"version\": 1,\n" NOTE_LINE " \"findings\": []}\n");
 	unlink(path);
 }
 
@@ -198,11 +211,60 @@ static void test_baseline__reason_owner_expiry(void **state)
 		     ": finding 1: \"expires\" must be a date, YYYY-MM-DD");
 }
 
+/* The user fills in an entry written with placeholders; it is read back
+ * with its reason, owner and date (expired: an expired entry is reported),
+ * and writing the baseline again keeps what was filled in for the
+ * findings still there, and drops the entries of findings gone. */
+static void test_baseline__filled_in_round_trip(void **state)
+{
+	(void)state;
+	char path[512];
+	temp_path(path, sizeof path);
+	opsc_finding found[] = {
+		secret("aws-access-key-id", "a.env", 3, "AKIA"),
+		secret("github-pat", "deploy/b.yaml", 12, "ghp_one"),
+	};
+	assert_int_equal(opsc_baseline_write(path, found, 2), 0);
+	char text[4096];
+	snprintf(text, sizeof text, "%s", read_file(path));
+	char *slot = strstr(text, "\"reason\": \"\", \"owner\": \"\", \"expires\": \"\"");
+	assert_non_null(slot);
+	char filled[4096];
+	snprintf(filled, sizeof filled, "%.*s\"reason\": \"the training repo's example key\", \"owner\": "
+		 "\"@acme/platform\", \"expires\": \"2020-01-01\"%s", (int)(slot - text), text,
+		 slot + strlen("\"reason\": \"\", \"owner\": \"\", \"expires\": \"\""));
+	write_file(path, filled);
+
+	opsc_baseline b = { 0 };
+	char *err = NULL;
+	assert_int_equal(opsc_baseline_load(&b, path, &err), 0);
+	const opsc_baseline_entry *e = &b.entries.items[0];
+	assert_string_equal(e->rule, "aws-access-key-id");
+	assert_string_equal(e->reason, "the training repo's example key");
+	assert_string_equal(e->owner, "@acme/platform");
+	assert_string_equal(e->expires_text, "2020-01-01");
+	assert_int_equal(e->line, 4); /* after the version, the note and `"findings": [` */
+	assert_null(b.entries.items[1].reason);
+	const char *expired = NULL;
+	opsc_baseline_each_expired(&b, 1700000000, expired_cb, &expired);
+	assert_string_equal(expired, "aws-access-key-id");
+	opsc_baseline_dispose(&b);
+
+	/* written again: the filled-in entry keeps its fields, the gone one goes */
+	assert_int_equal(opsc_baseline_write(path, found, 1), 0);
+	assert_non_null(strstr(read_file(path), "\"path\": \"a.env\", \"hash\": "));
+	assert_non_null(strstr(read_file(path), "\"reason\": \"the training repo's example key\", \"owner\": "
+						"\"@acme/platform\", \"expires\": \"2020-01-01\"}\n]}\n"));
+	assert_null(strstr(read_file(path), "deploy/b.yaml"));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_baseline__fingerprints),
 		cmocka_unit_test(test_baseline__round_trip),
+		cmocka_unit_test(test_baseline__filled_in_round_trip),
 		cmocka_unit_test(test_baseline__bad_files),
 		cmocka_unit_test(test_baseline__reason_owner_expiry),
 	};

@@ -206,6 +206,56 @@ static void test_drift__deleted_and_stale_files(void **state)
 	gitfix_dispose(&f);
 }
 
+/* A deliberate hand edit says why with `opsc:ignore[drift-edited] reason`
+ * on its line or the line above (a comment is no drift); a file left out
+ * on purpose says it above the .ops block that produces it. Without a
+ * reason the finding stays and the comment is reported. */
+static void test_drift__inline_suppression(void **state)
+{
+	(void)state;
+	gitfix f;
+	gitfix_init(&f);
+	build_and_commit(&f);
+	lint_out o;
+	edit(&f, RBAC, "  - list\n", "  - delete # opsc:ignore[drift-edited] INC-42, until the role is widened\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found(&o), "");
+	done(&o);
+
+	build_and_commit(&f);
+	edit(&f, RBAC, "  - list\n", "  # opsc:ignore[drift-edited] INC-42, until the role is widened\n  - delete\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found(&o), "");
+	done(&o);
+
+	build_and_commit(&f);
+	edit(&f, RBAC, "  - list\n", "  - delete # opsc:ignore[drift-missing] the wrong rule\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found(&o), RBAC ":18:5 drift-edited (policies/app.ops:11:1)");
+	done(&o);
+
+	build_and_commit(&f);
+	edit(&f, RBAC, "  - list\n", "  - delete # opsc:ignore[drift-edited]\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found(&o), RBAC ":18:5 drift-edited (policies/app.ops:11:1); "
+				       RBAC ":18:14 ignore-without-reason");
+	assert_string_equal(o.res.findings.items[1].message,
+			    "`opsc:ignore[drift-edited]` gives no reason: it suppresses nothing");
+	done(&o);
+
+	build_and_commit(&f);
+	gitfix_remove(&f, "clusters/home/prod/namespace/namespace.yaml");
+	char ops[sizeof app_ops + 128];
+	const char *env = strstr(app_ops, "environment");
+	snprintf(ops, sizeof ops, "%.*s# opsc:ignore[drift-missing] the cluster's bootstrap creates it\n%s",
+		 (int)(env - app_ops), app_ops, env);
+	gitfix_write(&f, "policies/app.ops", ops);
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found(&o), "");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 /* --staged reads the index: an edit not staged is not what the commit
  * holds; once staged, it is. */
 static void test_drift__staged_reads_the_index(void **state)
@@ -313,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_drift__unquoting_that_changes_the_type_is_drift),
 		cmocka_unit_test(test_drift__deleted_and_stale_files),
 		cmocka_unit_test(test_drift__staged_reads_the_index),
+		cmocka_unit_test(test_drift__inline_suppression),
 		cmocka_unit_test(test_drift__base_reports_what_the_change_touches),
 		cmocka_unit_test(test_drift__documents_carry_their_spans),
 	};

@@ -20,8 +20,8 @@
 #include "lint.h"
 
 /* Fake tokens in the providers' formats. */
-#define GH_TOKEN "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5" /* opsc:ignore */
-#define AWS_KEY "AKIAZ7VRSQ5TJN2XVD4K" /* opsc:ignore */
+#define GH_TOKEN "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5" /* opsc:ignore a test fixture, not a credential */
+#define AWS_KEY "AKIAZ7VRSQ5TJN2XVD4K" /* opsc:ignore a test fixture, not a credential */
 #define PASSWORD "Zq8vN3xLp2Rt7Wm"
 
 static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *arg, const char *baseline)
@@ -75,6 +75,33 @@ static void test_lint__clean_repository(void **state)
 	assert_string_equal(found(&o), "");
 	assert_int_equal(o.res.files, 2);
 	assert_int_equal(o.res.notes.len, 0);
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* A secret is suppressed on its line by `opsc:ignore[rule] reason` (or
+ * `opsc:ignore reason`); without a reason it is still reported, and so is
+ * the comment, once per rule it names. */
+static void test_lint__secret_suppression_needs_a_reason(void **state)
+{
+	(void)state;
+	gitfix f;
+	gitfix_init(&f);
+	gitfix_write(&f, "a.env", "GH=" GH_TOKEN " # opsc:ignore[github-pat] the test account of the fixtures\n"
+				  "AWS=" AWS_KEY " # opsc:ignore documented example key of the training repo\n");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL, NULL);
+	assert_string_equal(found(&o), "");
+	done(&o);
+
+	gitfix_write(&f, "a.env", "GH=" GH_TOKEN " # opsc:ignore[github-pat]\n"
+				  "AWS=" AWS_KEY " # opsc:ignore\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE, NULL, NULL);
+	assert_string_equal(found(&o), "a.env:1:4 github-pat; a.env:1:47 ignore-without-reason; "
+				       "a.env:2:5 aws-access-key-id; a.env:2:28 ignore-without-reason");
+	assert_string_equal(o.res.findings.items[1].message,
+			    "`opsc:ignore[github-pat]` gives no reason: it suppresses nothing");
+	assert_int_equal(o.res.findings.items[1].severity, OPSC_SEV_WARNING);
 	done(&o);
 	gitfix_dispose(&f);
 }
@@ -339,6 +366,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lint__clean_repository),
+		cmocka_unit_test(test_lint__secret_suppression_needs_a_reason),
 		cmocka_unit_test(test_lint__worktree_skips_ignored_symlinks_binary),
 		cmocka_unit_test(test_lint__staged_finds_only_what_the_commit_adds),
 		cmocka_unit_test(test_lint__history_reports_the_introducing_commit_once),

@@ -58,8 +58,9 @@ static const opsc_finding *finding(const lint_out *o, const char *rule)
 /* The declared side: staging on its own cluster, production on another,
  * one role bound in production, a baseline network policy and a daily
  * backup everywhere. `project_extra` goes inside the project block and
- * `approvals` is production's. */
-static void write_ops(gitfix *f, const char *project_extra, int approvals)
+ * `approvals` is production's; `before_production` on the lines above
+ * production's block. */
+static void write_ops_with(gitfix *f, const char *project_extra, int approvals, const char *before_production)
 {
 	char ops[2048];
 	snprintf(ops, sizeof ops,
@@ -79,6 +80,7 @@ static void write_ops(gitfix *f, const char *project_extra, int approvals)
 		 "  }\n"
 		 "}\n"
 		 "\n"
+		 "%s"
 		 "environment \"production\" {\n"
 		 "  cluster = \"main\"\n"
 		 "  namespace = \"shop\"  pod_security = baseline\n"
@@ -118,8 +120,13 @@ static void write_ops(gitfix *f, const char *project_extra, int approvals)
 		 "  retain = 7d\n"
 		 "  in = all\n"
 		 "}\n",
-		 project_extra, approvals);
+		 project_extra, before_production, approvals);
 	gitfix_write(f, "policies/shop.ops", ops);
+}
+
+static void write_ops(gitfix *f, const char *project_extra, int approvals)
+{
+	write_ops_with(f, project_extra, approvals, "");
 }
 
 static const char namespace_yaml[] = "apiVersion: v1\n"
@@ -329,6 +336,35 @@ static void test_lint_policy__seed_004_production_with_one_approval(void **state
 	gitfix_dispose(&f);
 }
 
+/* A finding in the .ops is suppressed by an `opsc:ignore[rule] reason`
+ * comment above the block it is about, as in YAML; without a reason the
+ * finding stays and the comment is reported. */
+static void test_lint_policy__ops_inline_suppression(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	write_ops_with(&f, "", 1, "# opsc:ignore[production-protection] a demo cluster, no customer data\n");
+	lint_out o;
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "");
+	done(&o);
+
+	write_ops_with(&f, "", 1, "# opsc:ignore[network-default-deny] not the rule of this finding\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "policies/shop.ops:17:1 warning production-protection");
+	done(&o);
+
+	write_ops_with(&f, "", 1, "  # opsc:ignore[production-protection]\n");
+	lint(&o, &f, OPSC_LINT_WORKTREE);
+	assert_string_equal(found(&o), "policies/shop.ops:16:5 warning ignore-without-reason; "
+				       "policies/shop.ops:17:1 warning production-protection");
+	assert_string_equal(finding(&o, "ignore-without-reason")->message,
+			    "`opsc:ignore[production-protection]` gives no reason: it suppresses nothing");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 /* The project re-levels and disables rules of every kind of source. */
 static void test_lint_policy__project_relevels(void **state)
 {
@@ -461,6 +497,89 @@ static void test_lint_policy__staged_reports_only_the_commit(void **state)
 	gitfix_dispose(&f);
 }
 
+/* A change of workloads only is checked on the manifests naming their
+ * namespaces, unless a policy compares workloads with each other: this
+ * one needs the Deployment of another namespace, committed before. */
+static const char web_yaml[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: %s\n"
+			       "spec:\n  template:\n    spec:\n      containers:\n        - name: web\n"
+			       "          image: nginx:1.27\n";
+
+static void test_lint_policy__workload_change_with_a_policy_across_namespaces(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "policies/unique.ops",
+		     "policy \"unique-workload-names\" {\n"
+		     "  severity = error\n"
+		     "  for w in workloads {\n"
+		     "    require count(x in workloads where x.name == w.name) == 1 : \"${w.name} is not unique\"\n"
+		     "  }\n"
+		     "}\n");
+	char text[512], base[41];
+	snprintf(text, sizeof text, web_yaml, "shop");
+	gitfix_write(&f, "clusters/main/shop/web.yaml", text);
+	const char *paths[] = { "policies/shop.ops", "policies/unique.ops", "clusters/lab/shop-staging/namespace.yaml",
+				"clusters/lab/shop-staging/network.yaml", "clusters/lab/shop-staging/backup.yaml",
+				"clusters/main/shop/namespace.yaml", "clusters/main/shop/network.yaml",
+				"clusters/main/shop/backup.yaml", "clusters/main/rbac.yaml", "clusters/main/shop/web.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "shop", "Alice", 1700000000, base);
+	snprintf(text, sizeof text, web_yaml, "shop-staging");
+	gitfix_write(&f, "clusters/lab/shop-staging/web.yaml", text);
+	gitfix_add(&f, "clusters/lab/shop-staging/web.yaml");
+	const char *path = f.dir;
+	opsc_lint_opts opts = { .mode = OPSC_LINT_STAGED, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1 };
+	for (int mode = 0; mode < 2; mode++) {
+		opts.mode = mode ? OPSC_LINT_BASE : OPSC_LINT_STAGED;
+		opts.base = mode ? base : NULL;
+		lint_out o;
+		lintfix_run(&o, &opts);
+		const opsc_finding *u = finding(&o, "unique-workload-names");
+		assert_string_equal(u->where.path, "clusters/lab/shop-staging/web.yaml");
+		assert_int_equal(u->where.line, 1);
+		assert_string_equal(u->message, "web is not unique");
+		done(&o);
+	}
+	gitfix_dispose(&f);
+}
+
+/* A kustomization gives the changed Deployment its namespace, whose Pod
+ * Security level allows privileged pods: --base must read it, though the
+ * Deployment does not name the namespace. */
+static void test_lint_policy__workload_change_under_a_kustomization(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "agents/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: nodes\n  labels:\n"
+						 "    pod-security.kubernetes.io/enforce: privileged\n");
+	gitfix_write(&f, "agents/kustomization.yaml", "namespace: nodes\nresources:\n  - namespace.yaml\n  - agent.yaml\n");
+	const char *agent = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n"
+			    "    spec:\n      containers:\n        - name: agent\n          image: agent:1.0\n%s";
+	char text[512], base[41];
+	snprintf(text, sizeof text, agent, "");
+	gitfix_write(&f, "agents/agent.yaml", text);
+	const char *paths[] = { "policies/shop.ops", "agents/namespace.yaml", "agents/kustomization.yaml",
+				"agents/agent.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "agents", "Alice", 1700000000, base);
+	snprintf(text, sizeof text, agent, "          securityContext:\n            privileged: true\n");
+	gitfix_write(&f, "agents/agent.yaml", text);
+	gitfix_add(&f, "agents/agent.yaml");
+	const char *path = f.dir;
+	opsc_lint_opts opts = { .mode = OPSC_LINT_BASE, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1 };
+	lint_out o;
+	lintfix_run(&o, &opts);
+	assert_null(strstr(found(&o), "workload-privileged"));
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 /* A policy the .ops breaks is reported at the .ops line, not again in the
  * manifest opsc generated from it; the same breach hand-written is kept. */
 static void test_lint_policy__generated_files_do_not_repeat_the_ops(void **state)
@@ -569,11 +688,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lint_policy__generated_files_do_not_repeat_the_ops),
 		cmocka_unit_test(test_lint_policy__staged_reports_only_the_commit),
+		cmocka_unit_test(test_lint_policy__workload_change_with_a_policy_across_namespaces),
+		cmocka_unit_test(test_lint_policy__workload_change_under_a_kustomization),
 		cmocka_unit_test(test_lint_policy__clean_repository),
 		cmocka_unit_test(test_lint_policy__seed_002_wildcard_role_and_open_namespace),
 		cmocka_unit_test(test_lint_policy__cluster_admin_binding),
 		cmocka_unit_test(test_lint_policy__seed_004_production_with_one_approval),
 		cmocka_unit_test(test_lint_policy__project_relevels),
+		cmocka_unit_test(test_lint_policy__ops_inline_suppression),
 		cmocka_unit_test(test_lint_policy__invalid_yaml_is_a_finding_per_file),
 		cmocka_unit_test(test_lint_policy__selector_matching_no_namespace),
 		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),

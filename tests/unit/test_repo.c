@@ -267,7 +267,7 @@ static void test_repo__history_reports_each_blob_once_at_its_first_commit(void *
 	snprintf(want, sizeof want,
 		 "readme.md:hello\n@%.7s Alice <Alice@example.com> 2023-11-14T23:13:20+01:00;"
 		 "side.txt:on a branch\n@%.7s Bob <Bob@example.com> 2023-11-14T23:30:00+01:00;"
-		 "secret.env:TOKEN=abc\n@%.7s Bob Smith <Bob.Smith@example.com> 2023-11-15T00:13:20+01:00;" /* opsc:ignore */
+		 "secret.env:TOKEN=abc\n@%.7s Bob Smith <Bob.Smith@example.com> 2023-11-15T00:13:20+01:00;" /* opsc:ignore a test fixture, not a credential */
 		 "readme.md:hello again\n@",
 		 c1, side, c2);
 	assert_memory_equal(l.log, want, strlen(want));

@@ -31,7 +31,7 @@ static void fill(opsc_lint_result *r)
 		.where = { "deploy/app.yaml", 12, 15, 12, 55, NULL },
 		.message = "GitHub personal access token (classic)",
 		.help = "Rotate it.\nThen remove it.",
-		.redacted = opsc_report_redact(r->arena, "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5", 40), /* opsc:ignore */
+		.redacted = opsc_report_redact(r->arena, "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5", 40), /* opsc:ignore a test fixture, not a credential */
 	};
 	strcpy(secret.fingerprint, "2222222222222222222222222222222222222222222222222222222222222222");
 	opsc_finding old = {
@@ -69,7 +69,7 @@ static void test_report__redact_shows_at_most_four_characters(void **state)
 {
 	(void)state;
 	opsc_arena *a = opsc_arena_new();
-	assert_string_equal(opsc_report_redact(a, "AKIAZ7VRSQ5TJN2XVD4K", 20), "AKIA\u2026 (20 chars)"); /* opsc:ignore */
+	assert_string_equal(opsc_report_redact(a, "AKIAZ7VRSQ5TJN2XVD4K", 20), "AKIA\u2026 (20 chars)"); /* opsc:ignore a test fixture, not a credential */
 	assert_string_equal(opsc_report_redact(a, "hunter2pass", 11), "hu\u2026 (11 chars)");
 	assert_string_equal(opsc_report_redact(a, "abc", 3), "\u2026 (3 chars)");
 	assert_string_equal(opsc_report_redact(a, "ab\ncdefghijklmnopq", 18), "ab\u2026 (18 chars)");
@@ -91,7 +91,7 @@ static void test_report__text_exact(void **state)
 		"  secret: http\u2026 (43 chars)\n"
 		"  introduced in 0123456 by Alice <alice@example.com> on 2024-03-01T10:00:00+01:00\n"
 		"deploy/app.yaml:12:15: error[github-pat]: GitHub personal access token (classic)\n"
-		"  secret: ghp_\u2026 (40 chars)\n" /* opsc:ignore */
+		"  secret: ghp_\u2026 (40 chars)\n" /* opsc:ignore a test fixture, not a credential */
 		"  = help: Rotate it.\n"
 		"          Then remove it.\n");
 	free(got);

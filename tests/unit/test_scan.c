@@ -75,7 +75,7 @@ static const rule_def base_rules[] = {
 
 typedef struct {
 	char rule[48];
-	uint32_t line, col;
+	uint32_t line, col, unreasoned_col;
 	char secret[256];
 } got_hit;
 
@@ -94,6 +94,7 @@ static int on_hit(void *user, const opsc_scan_hit *h)
 	snprintf(g->rule, sizeof g->rule, "%s", h->rule_id);
 	g->line = h->line;
 	g->col = h->col;
+	g->unreasoned_col = h->unreasoned_col;
 	snprintf(g->secret, sizeof g->secret, "%.*s", (int)h->len, hs->data + h->offset);
 	return 0;
 }
@@ -276,9 +277,23 @@ static void test_scan__lockfiles_sops_sealed(void **state)
 static void test_scan__inline_ignore(void **state)
 {
 	(void)state;
-	assert_int_equal(scan("a.sh", "GH=" GHP " # opsc:ignore\n").n, 0);
-	assert_int_equal(scan("a.sh", "GH=" GHP " # opsc:ignore[github-pat]\n").n, 0);
-	assert_int_equal(scan("a.sh", "GH=" GHP " # opsc:ignore[aws-access-key-id, other]\n").n, 1);
+	assert_int_equal(scan("a.sh", "GH=" GHP " # opsc:ignore a test fixture\n").n, 0);
+	assert_int_equal(scan("a.sh", "GH=" GHP " # opsc:ignore[github-pat] a test fixture\n").n, 0);
+	hits other = scan("a.sh", "GH=" GHP " # opsc:ignore[aws-access-key-id, other] not this one\n");
+	assert_int_equal(other.n, 1);
+	assert_int_equal(other.hits[0].unreasoned_col, 0);
+	/* without a reason the secret is still reported, with the comment's column */
+	hits bare = scan("a.sh", "GH=" GHP " # opsc:ignore\n");
+	assert_int_equal(bare.n, 1);
+	assert_int_equal(bare.hits[0].unreasoned_col, 47);
+	hits named = scan("a.sh", "GH=" GHP " # opsc:ignore[github-pat]\n");
+	assert_int_equal(named.n, 1);
+	assert_int_equal(named.hits[0].unreasoned_col, 47);
+	/* the end of a C comment is no reason */
+	assert_int_equal(scan("a.c", "GH=\"" GHP "\"; /* opsc:ignore */\n").hits[0].unreasoned_col, 51);
+	assert_int_equal(scan("a.c", "GH=\"" GHP "\"; /* opsc:ignore a test fixture */\n").n, 0);
+	assert_int_equal(scan("a.md", "GH=" GHP " <!-- opsc:ignore[github-pat] -->\n").hits[0].unreasoned_col, 50);
+	assert_int_equal(scan("a.md", "GH=" GHP " <!-- opsc:ignore[github-pat] the docs' sample -->\n").n, 0);
 }
 
 static void test_scan__paths_and_allow_values(void **state)

@@ -29,7 +29,7 @@ new_repo "$repo"
 (cd "$repo" && "$opsc" build -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm init) ||
   bad "build the example"
 printf 'receiver "leak" {\n  pagerduty { routing_key = "%s" }\n}\n' "$secret" >>"$repo/policies/routing.ops"
-printf 'token: ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5\n' >"$repo/app.yaml" # opsc:ignore
+printf 'token: ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5\n' >"$repo/app.yaml" # opsc:ignore a test fixture, not a credential
 
 run() { (cd "$repo" && "$opsc" "$@" >"$work/out" 2>"$work/err"); echo $?; }
 never_printed() {
