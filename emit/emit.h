@@ -12,8 +12,7 @@
 #ifndef OPSC_EMIT_H
 #define OPSC_EMIT_H
 
-#include "ctx.h"
-#include "array.h"
+#include "util.h"
 #include "model.h"
 #include "yamlw.h"
 
@@ -106,6 +105,8 @@ void opsc_emit_object(opsc_yw *w, opsc_span span, const char *api, const char *k
 		      const char *name, const char *ns);
 void opsc_emit_object_end(opsc_yw *w);
 
+/* Whether a cluster or environment name can be a directory of the output. */
+bool opsc_emit_safe_segment(const char *s);
 /* Where an environment's files go: "<cluster>/<env>/<part>/<file>". */
 const char *opsc_emit_env_path(opsc_emit *em, const opsc_env *env, const char *part,
 			       const char *file);
@@ -131,5 +132,9 @@ uint32_t opsc_velero_namespaces(opsc_emit *em, const opsc_backup *bk, const char
 extern const opsc_emitter opsc_emit_kubernetes, opsc_emit_velero, opsc_emit_prometheus,
 	opsc_emit_alertmanager, opsc_emit_github, opsc_emit_flux, opsc_emit_external_secrets, opsc_emit_slo,
 	opsc_emit_restoretest;
+
+/* the rest of the interface */
+#include "alertproof.h"
+#include "verify.h"
 
 #endif

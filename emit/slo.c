@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "emit.h"
-#include "sema_slo.h"
 #include "yamlw.h"
 
 static bool deployed_to(const opsc_slo *slo, const char *cluster)
@@ -38,7 +37,7 @@ static void write_labels(opsc_emit *em, opsc_yw *w, const opsc_slo *slo, const o
 		if (strncmp(slo->labels.items[i].key.s, "sloth_", 6) != 0)
 			kvs[n++] = slo->labels.items[i];
 	const char *own[][2] = {
-		{ "sloth_id", opsc_slo_id(a, slo) },
+		{ "sloth_id", slo->id },
 		{ "sloth_service", slo->service.s },
 		{ "sloth_slo", slo->name.s },
 		{ "sloth_window", r->window },
@@ -59,7 +58,7 @@ static void write_group(opsc_emit *em, opsc_yw *w, const opsc_slo *slo, const op
 {
 	opsc_yw_map(w);
 	opsc_yw_kv(w, "name", opsc_arena_printf(em->ctx->arena, "slo-%s-recordings-%s", sli ? "sli" : "meta",
-						opsc_slo_id(em->ctx->arena, slo)));
+						slo->id));
 	opsc_yw_key_seq(w, "rules");
 	for (uint32_t i = 0; i < n; i++) {
 		if (rules[i].sli != sli)
@@ -79,8 +78,8 @@ static void write_groups(opsc_emit *em, opsc_yw *w, const opsc_slo *const *slos,
 {
 	opsc_yw_key_seq(w, "groups");
 	for (uint32_t i = 0; i < n; i++) {
-		opsc_slo_rule rules[OPSC_SLO_MAX_RULES];
-		uint32_t nr = opsc_slo_rules(em->ctx->arena, slos[i], rules);
+		const opsc_slo_rule *rules = slos[i]->rules;
+		uint32_t nr = slos[i]->nrules;
 		write_group(em, w, slos[i], rules, nr, true);
 		write_group(em, w, slos[i], rules, nr, false);
 	}

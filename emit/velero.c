@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "emit.h"
-#include "units.h"
+#include "util.h"
 #include "verify.h"
 #include "yamlw.h"
 

@@ -24,8 +24,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
-#include "array.h"
-#include "ctx.h"
+#include "util.h"
 
 typedef struct {
 	yaml_emitter_t emitter;

@@ -7,108 +7,18 @@
  *
  * Requests are answered in order, one at a time: an analysis of a project
  * takes milliseconds, far less than a keystroke's interval, so there is no
- * queue to cancel from.
+ * queue to cancel from. Framing is in lsp_io.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "lsp_int.h"
+#include "lsp.h"
+#include "util.h"
 
 /* A message larger than this is refused rather than buffered. */
 #define MAX_MESSAGE (64u << 20)
-
-enum { OPT_STDIO = 1 };
-
-static const opsc_option lsp_options[] = {
-	{ OPT_STDIO, 0, "stdio", NULL, "talk over standard input and output (the default)", NULL, NULL },
-	OPSC_OPTION_HELP,
-	{ 0 },
-};
-
-const opsc_command opsc_command_lsp = {
-	.name = "lsp",
-	.summary = "run the language server for editors (stdio)",
-	.synopsis = "[--stdio]",
-	.description =
-		"Run the .ops language server on standard input and output (the Language\n"
-		"Server Protocol 3.17, JSON-RPC with Content-Length framing), for editors:\n"
-		"diagnostics as you type (the ones `opsc check` prints, plus the built-in\n"
-		"policies as warnings), go to definition, references, rename, hover,\n"
-		"completion, formatting, document symbols, and the manifests a block\n"
-		"produces. See docs/editors.md for neovim, VS Code and Helix.\n",
-	.options = lsp_options,
-	.operand = OPSC_OPERAND_NONE,
-	.exit_status = "0 after `shutdown` then `exit`, 1 on `exit` without `shutdown` or when the input ends, "
-		       "2 usage error.",
-	.run = opsc_cmd_lsp,
-};
-
-/* ------------------------------------------------------------- framing */
-
-/* Reads one message's body (heap, NUL-terminated). Returns its length,
- * 0 at the end of input, negative on a malformed header. */
-static long read_message(FILE *in, char **out)
-{
-	char line[256];
-	size_t len = 0;
-	bool have_len = false;
-	*out = NULL;
-	for (;;) {
-		if (!fgets(line, sizeof line, in))
-			return 0;
-		if (strcmp(line, "\r\n") == 0 || strcmp(line, "\n") == 0)
-			break;
-		if (strncasecmp(line, "Content-Length:", 15) == 0) {
-			len = strtoul(line + 15, NULL, 10);
-			have_len = true;
-		}
-	}
-	if (!have_len || len > MAX_MESSAGE)
-		return -EINVAL;
-	char *buf = opsc_malloc(len + 1);
-	if (fread(buf, 1, len, in) != len) {
-		opsc_free(buf);
-		return 0;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return (long)len;
-}
-
-static void write_message(lsp_server *s, json_t *msg)
-{
-	char *body = json_dumps(msg, JSON_COMPACT);
-	if (!body)
-		return;
-	fprintf(s->out, "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
-	fflush(s->out);
-	free(body);
-}
-
-void lsp_notify(lsp_server *s, const char *method, json_t *params)
-{
-	json_t *msg = json_pack("{s:s, s:s, s:o}", "jsonrpc", "2.0", "method", method, "params", params);
-	write_message(s, msg);
-	json_decref(msg);
-}
-
-static void respond(lsp_server *s, json_t *id, json_t *result)
-{
-	json_t *msg = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result",
-				result ? result : json_null());
-	write_message(s, msg);
-	json_decref(msg);
-}
-
-static void respond_error(lsp_server *s, json_t *id, int code, const char *message)
-{
-	json_t *msg = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", id ? id : json_null(),
-				"error", "code", code, "message", message);
-	write_message(s, msg);
-	json_decref(msg);
-}
 
 /* ----------------------------------------------------------- lifecycle */
 
@@ -281,7 +191,7 @@ static void dispatch(lsp_server *s, json_t *msg)
 	json_t *params = json_object_get(msg, "params");
 	if (!name) {
 		if (id)
-			respond_error(s, id, LSP_INVALID_REQUEST, "a request needs a method");
+			lsp_respond_error(s, id, LSP_INVALID_REQUEST, "a request needs a method");
 		return; /* a response to a request of ours: none are sent */
 	}
 	const lsp_method *m = find_method(name);
@@ -291,31 +201,31 @@ static void dispatch(lsp_server *s, json_t *msg)
 		return;
 	}
 	if (!m || !m->request)
-		respond_error(s, id, LSP_METHOD_NOT_FOUND, "method not supported");
+		lsp_respond_error(s, id, LSP_METHOD_NOT_FOUND, "method not supported");
 	else if (!s->initialized && strcmp(name, "initialize") != 0)
-		respond_error(s, id, LSP_SERVER_NOT_INITIALIZED, "initialize first");
+		lsp_respond_error(s, id, LSP_SERVER_NOT_INITIALIZED, "initialize first");
 	else if (s->shutdown && strcmp(name, "shutdown") != 0)
-		respond_error(s, id, LSP_INVALID_REQUEST, "the server is shutting down");
+		lsp_respond_error(s, id, LSP_INVALID_REQUEST, "the server is shutting down");
 	else
-		respond(s, id, m->request(s, params));
+		lsp_respond(s, id, m->request(s, params));
 }
 
 static int serve(lsp_server *s)
 {
 	while (!s->exited) {
 		char *body;
-		long n = read_message(s->in, &body);
+		long n = lsp_read_message(s->in, &body);
 		if (n == 0)
 			break;
 		if (n < 0) {
-			respond_error(s, NULL, LSP_PARSE_ERROR, "malformed message header");
+			lsp_respond_error(s, NULL, LSP_PARSE_ERROR, "malformed message header");
 			continue;
 		}
 		json_error_t err;
 		json_t *msg = json_loadb(body, (size_t)n, 0, &err);
 		opsc_free(body);
 		if (!json_is_object(msg))
-			respond_error(s, NULL, LSP_PARSE_ERROR, msg ? "a message is a JSON object" : err.text);
+			lsp_respond_error(s, NULL, LSP_PARSE_ERROR, msg ? "a message is a JSON object" : err.text);
 		else
 			dispatch(s, msg);
 		json_decref(msg);
@@ -323,24 +233,12 @@ static int serve(lsp_server *s)
 	return s->exited && s->shutdown ? OPSC_EXIT_OK : OPSC_EXIT_FINDINGS;
 }
 
-int opsc_cmd_lsp(int argc, char **argv)
+int opsc_lsp_serve(FILE *in, FILE *out)
 {
-	opsc_cli p;
-	opsc_cli_init(&p, &opsc_command_lsp, argc, argv);
-	for (int id; (id = opsc_cli_next(&p)) != OPSC_CLI_END;) {
-		if (id == OPSC_CLI_HELP)
-			return OPSC_EXIT_OK;
-		if (id == OPSC_CLI_ERROR)
-			return OPSC_EXIT_USAGE;
-		if (id == OPSC_CLI_OPERAND) {
-			opsc_cli_usage_error(&opsc_command_lsp, "unexpected argument '%s'", p.value);
-			return OPSC_EXIT_USAGE;
-		}
-	}
 	lsp_server s;
 	memset(&s, 0, sizeof s);
-	s.in = stdin;
-	s.out = stdout;
+	s.in = in;
+	s.out = out;
 	lsp_docs_init(&s.docs);
 	lsp_diag_init(&s);
 	int rc = serve(&s);

@@ -17,9 +17,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "embed.h"
+#include "front.h"
 #include "lsp_int.h"
-#include "sema_int.h"
 
 enum { MAX_DEPTH = 32 };
 

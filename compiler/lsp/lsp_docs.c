@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "lsp_int.h"
-#include "parse.h"
-#include "project.h"
+#include "front.h"
+#include "model.h"
 
 /* Parsing gives up on hostile input after this; the front end then parses
  * the buffer itself and reports it as too complex. */

@@ -15,10 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "embed.h"
+#include "front.h"
 #include "lsp_int.h"
-#include "sema_int.h"
-#include "units.h"
+#include "util.h"
 
 extern const opsc_embedded opsc_lsp_docs[];
 

@@ -27,9 +27,8 @@
 #include <stdio.h>
 #include <tree_sitter/api.h>
 
-#include "array.h"
-#include "ctx.h"
-#include "load.h"
+#include "util.h"
+#include "front.h"
 #include "model.h"
 
 /* LSP error codes used here. */
@@ -140,8 +139,14 @@ struct lsp_server {
 	bool utf8; /* the client agreed to UTF-8 positions */
 };
 
+/* Framing (lsp_io.c). Reads one message's body (heap, NUL-terminated):
+ * its length, 0 at the end of input, negative on a malformed header. */
+long lsp_read_message(FILE *in, char **out);
 /* Sends a notification (steals `params`). */
 void lsp_notify(lsp_server *s, const char *method, json_t *params);
+/* Answers request `id` with `result` (stolen; NULL: null) or an error. */
+void lsp_respond(lsp_server *s, json_t *id, json_t *result);
+void lsp_respond_error(lsp_server *s, json_t *id, int code, const char *message);
 
 /* Analyses (lsp_diag.c). Only .ops files join one; the server may be
  * attached to generated YAML too, for definition back to the .ops. */

@@ -16,8 +16,7 @@
 #include <string.h>
 
 #include "drift.h"
-#include "embed.h"
-#include "fmt.h"
+#include "front.h"
 #include "lsp_int.h"
 
 json_t *lsp_formatting(lsp_server *s, json_t *params)

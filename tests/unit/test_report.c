@@ -31,14 +31,14 @@ static void fill(opsc_lint_result *r)
 		.where = { "deploy/app.yaml", 12, 15, 12, 55, NULL },
 		.message = "GitHub personal access token (classic)",
 		.help = "Rotate it.\nThen remove it.",
-		.redacted = opsc_report_redact(r->arena, "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5", 40), /* opsc:ignore a test fixture, not a credential */
+		.redacted = opsc_esc_redact(r->arena, "ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5", 40), /* opsc:ignore a test fixture, not a credential */
 	};
 	strcpy(secret.fingerprint, "2222222222222222222222222222222222222222222222222222222222222222");
 	opsc_finding old = {
 		.kind = OPSC_FINDING_SECRET, .rule = "slack-webhook", .severity = OPSC_SEV_NOTE,
 		.where = { "deploy/app.yaml", 2, 1, 2, 80, NULL },
 		.message = "Slack webhook URL",
-		.redacted = opsc_report_redact(r->arena, "https://hooks.slack.com/services/T0/B0/XXXX", 43),
+		.redacted = opsc_esc_redact(r->arena, "https://hooks.slack.com/services/T0/B0/XXXX", 43),
 		.commit = "0123456789abcdef0123456789abcdef01234567", .author = "Alice <alice@example.com>",
 		.date = "2024-03-01T10:00:00+01:00",
 	};
@@ -69,10 +69,10 @@ static void test_report__redact_shows_at_most_four_characters(void **state)
 {
 	(void)state;
 	opsc_arena *a = opsc_arena_new();
-	assert_string_equal(opsc_report_redact(a, "AKIAZ7VRSQ5TJN2XVD4K", 20), "AKIA\u2026 (20 chars)"); /* opsc:ignore a test fixture, not a credential */
-	assert_string_equal(opsc_report_redact(a, "hunter2pass", 11), "hu\u2026 (11 chars)");
-	assert_string_equal(opsc_report_redact(a, "abc", 3), "\u2026 (3 chars)");
-	assert_string_equal(opsc_report_redact(a, "ab\ncdefghijklmnopq", 18), "ab\u2026 (18 chars)");
+	assert_string_equal(opsc_esc_redact(a, "AKIAZ7VRSQ5TJN2XVD4K", 20), "AKIA\u2026 (20 chars)"); /* opsc:ignore a test fixture, not a credential */
+	assert_string_equal(opsc_esc_redact(a, "hunter2pass", 11), "hu\u2026 (11 chars)");
+	assert_string_equal(opsc_esc_redact(a, "abc", 3), "\u2026 (3 chars)");
+	assert_string_equal(opsc_esc_redact(a, "ab\ncdefghijklmnopq", 18), "ab\u2026 (18 chars)");
 	opsc_arena_free(a);
 }
 

@@ -11,7 +11,7 @@
 #include "alloc.h"
 #include "glob.h"
 #include "scan.h"
-#include "scan_internal.h"
+#include "scan_int.h"
 #include "scan_prefilter.h"
 
 /* ------------------------------------------------------------ rule helper */

@@ -1,0 +1,469 @@
+/*
+ * actual_flux.c - what Flux adds to kustomize, for the actual-state Model:
+ * Kustomization objects (kustomize.toolkit.fluxcd.io) rendering their
+ * spec.path with targetNamespace and postBuild substitution, and the
+ * ConfigMaps and Secrets kustomize's generators make (see actual_kust.h).
+ *
+ * postBuild follows Flux's envsubst: ${VAR}, ${VAR:-default} and
+ * ${VAR:=default} (the default when VAR is unset or empty), ${VAR-default}
+ * and ${VAR=default} (when unset), $${VAR} for a literal ${VAR}. Values
+ * come from spec.postBuild.substitute over substituteFrom, later sources
+ * over earlier; a ConfigMap or Secret that is not in the repository is
+ * noted, and the variables it may set are then left as written.
+ */
+#include "actual_kust.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "scan.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- envsubst */
+
+typedef opsc_array(char) charbuf;
+
+typedef struct {
+	opsc_kvs vars; /* later entries win */
+	bool incomplete; /* a substituteFrom source is missing */
+} vars;
+
+static const char *var_get(const vars *v, const char *name, size_t len)
+{
+	const char *found = NULL;
+	for (uint32_t i = 0; i < v->vars.len; i++)
+		if (strlen(v->vars.items[i].key.s) == len && memcmp(v->vars.items[i].key.s, name, len) == 0)
+			found = v->vars.items[i].value.s;
+	return found;
+}
+
+/* The text of ${...} at `p` (after "${") up to its `}`, appended to `out`;
+ * returns the character after the `}`, or NULL when it is not a variable. */
+static const char *subst_one(const vars *v, const char *p, charbuf *out)
+{
+	const char *close = strchr(p, '}');
+	size_t n = 0;
+	while (p[n] == '_' || (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= 'a' && p[n] <= 'z') ||
+	       (n && p[n] >= '0' && p[n] <= '9'))
+		n++;
+	if (!close || !n)
+		return NULL;
+	const char *value = var_get(v, p, n), *op = p + n, *def = NULL;
+	size_t deflen = 0;
+	if (op < close && (op[0] == ':' ? (op[1] == '-' || op[1] == '=') : (op[0] == '-' || op[0] == '='))) {
+		bool colon = op[0] == ':';
+		def = op + (colon ? 2 : 1);
+		deflen = (size_t)(close - def);
+		if (value && (!colon || *value))
+			def = NULL;
+	} else if (op != close) {
+		return NULL; /* ${VAR/x/y} and the like: not Flux's */
+	}
+	if (def) {
+		for (size_t i = 0; i < deflen; i++)
+			opsc_array_push(out, def[i]);
+	} else if (value) {
+		for (const char *c = value; *c; c++)
+			opsc_array_push(out, *c);
+	} else if (v->incomplete) {
+		for (const char *c = p - 2; c <= close; c++) /* may be set where we cannot see */
+			opsc_array_push(out, *c);
+	}
+	return close + 1;
+}
+
+/* The substituted text, or NULL when `s` has no variable. */
+static const char *subst(opsc_arena *arena, const vars *v, const char *s)
+{
+	if (!strchr(s, '$'))
+		return NULL;
+	charbuf out = { 0 };
+	bool changed = false;
+	for (const char *p = s; *p;) {
+		const char *next = NULL;
+		if (p[0] == '$' && p[1] == '$' && p[2] == '{') {
+			opsc_array_push(&out, '$');
+			next = p + 2;
+			changed = true;
+		} else if (p[0] == '$' && p[1] == '{' && (next = subst_one(v, p + 2, &out))) {
+			changed = true;
+		}
+		if (next) {
+			p = next;
+			continue;
+		}
+		opsc_array_push(&out, *p++);
+	}
+	opsc_array_push(&out, '\0');
+	const char *r = changed ? opsc_arena_strdup(arena, out.items) : NULL;
+	opsc_array_free(&out);
+	return r;
+}
+
+static bool subst_tree(opsc_arena *arena, const vars *v, opsc_yamldoc_node *n, uint32_t depth)
+{
+	bool any = false;
+	if (!n || depth > OPSC_YAMLDOC_MAX_DEPTH)
+		return false;
+	if (n->kind == OPSC_YAMLDOC_SCALAR) {
+		const char *r = subst(arena, v, n->scalar.value);
+		if (r) {
+			n->scalar.value = r;
+			n->scalar.len = (uint32_t)strlen(r);
+			n->scalar.style = OPSC_YAMLDOC_DOUBLE_QUOTED;
+		}
+		return r != NULL;
+	}
+	if (n->kind == OPSC_YAMLDOC_SEQUENCE)
+		for (uint32_t i = 0; i < n->sequence.len; i++)
+			any |= subst_tree(arena, v, n->sequence.items[i], depth + 1);
+	else
+		for (uint32_t i = 0; i < n->mapping.len; i++)
+			any |= subst_tree(arena, v, n->mapping.pairs[i].value, depth + 1);
+	return any;
+}
+
+/* ------------------------------------------------------- substituteFrom */
+
+static void push_var(opsc_arena *arena, vars *v, const char *key, const char *value)
+{
+	opsc_kv *items = opsc_arena_alloc(arena, (v->vars.len + 1) * sizeof *items);
+	if (v->vars.len)
+		memcpy(items, v->vars.items, v->vars.len * sizeof *items);
+	items[v->vars.len].key = (opsc_str){ key, OPSC_NO_SPAN };
+	items[v->vars.len].value = (opsc_str){ value ? value : "", OPSC_NO_SPAN };
+	v->vars.items = items;
+	v->vars.len++;
+}
+
+static const char *b64_decode(opsc_arena *arena, const char *in)
+{
+	size_t n = strlen(in);
+	unsigned char *out = opsc_arena_alloc(arena, n + 1);
+	long len = opsc_base64_decode(in, n, out, n);
+	if (len < 0)
+		return NULL; /* not base64: the variable stays unset */
+	out[len] = '\0';
+	return (const char *)out;
+}
+
+/* The ConfigMap or Secret `name` among the files as written. */
+static const opsc_yamldoc_node *find_object(const kctx *k, const char *kind, const char *name)
+{
+	for (uint32_t f = 0; f < k->files.len; f++)
+		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++) {
+			const opsc_yamldoc_node *doc = k->files.items[f].s.docs[d];
+			const char *dk = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
+			const char *dn = opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name"));
+			if (dk && dn && strcmp(dk, kind) == 0 && strcmp(dn, name) == 0)
+				return doc;
+		}
+	return NULL;
+}
+
+static void vars_from(kctx *k, uint32_t f, const opsc_yamldoc_node *ref, vars *v)
+{
+	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(ref, "kind"));
+	const char *name = opsc_yamldoc_str(opsc_yamldoc_get(ref, "name"));
+	const opsc_yamldoc_node *obj = kind && name ? find_object(k, kind, name) : NULL;
+	bool secret = kind && strcmp(kind, "Secret") == 0;
+	if (!obj || (secret && opsc_yamldoc_get(obj, "sops"))) {
+		v->incomplete = true;
+		opsc_kust_note(k, f, "postBuild.substituteFrom %s %s is %s: the variables it may set are left as written",
+			       kind ? kind : "?", name ? name : "?", obj ? "encrypted (SOPS)" : "not in the repository");
+		return;
+	}
+	const char *fields[] = { "data", "stringData" };
+	for (int i = 0; i < 2; i++) {
+		const opsc_yamldoc_node *m = opsc_yamldoc_get(obj, fields[i]);
+		for (uint32_t p = 0; m && m->kind == OPSC_YAMLDOC_MAPPING && p < m->mapping.len; p++) {
+			const char *key = opsc_yamldoc_str(m->mapping.pairs[p].key);
+			const char *val = opsc_yamldoc_str(m->mapping.pairs[p].value);
+			const char *value = secret && i == 0 && val ? b64_decode(k->arena, val) : val;
+			if (key && value)
+				push_var(k->arena, v, key, value);
+		}
+	}
+}
+
+static vars read_vars(kctx *k, uint32_t f, const opsc_yamldoc_node *post)
+{
+	vars v = { 0 };
+	const opsc_yamldoc_node *from = opsc_yamldoc_get(post, "substituteFrom");
+	for (uint32_t i = 0; from && from->kind == OPSC_YAMLDOC_SEQUENCE && i < from->sequence.len; i++)
+		vars_from(k, f, from->sequence.items[i], &v);
+	const opsc_yamldoc_node *inl = opsc_yamldoc_get(post, "substitute");
+	for (uint32_t p = 0; inl && inl->kind == OPSC_YAMLDOC_MAPPING && p < inl->mapping.len; p++) {
+		const char *key = opsc_yamldoc_str(inl->mapping.pairs[p].key);
+		if (key)
+			push_var(k->arena, &v, key, opsc_yamldoc_str(inl->mapping.pairs[p].value));
+	}
+	return v;
+}
+
+/* ------------------------------------------------------------------ Flux */
+
+static bool is_flux_kustomization(const opsc_yamldoc_node *doc)
+{
+	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
+	const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
+	return kind && api && strcmp(kind, "Kustomization") == 0 &&
+	       strncmp(api, "kustomize.toolkit.fluxcd.io/", 28) == 0;
+}
+
+static const char *flux_dir(kctx *k, const opsc_yamldoc_node *doc)
+{
+	const char *path = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.path"));
+	return opsc_kust_join(k->arena, k->root, path ? path : ".");
+}
+
+void opsc_flux_mark_targets(kctx *k)
+{
+	for (uint32_t f = 0; f < k->files.len; f++)
+		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
+			if (is_flux_kustomization(k->files.items[f].s.docs[d])) {
+				const char *dir = flux_dir(k, k->files.items[f].s.docs[d]);
+				int kf = dir ? opsc_kust_in_dir(k, dir) : -1;
+				if (kf >= 0)
+					k->files.items[kf].flux_target = true;
+			}
+}
+
+/* Without a kustomization.yaml, Flux applies every manifest of the
+ * directory tree, a sub-directory with a kustomization as that one. */
+static void generated_dir(kctx *k, const char *dir, kobjs *out)
+{
+	size_t n = strlen(dir);
+	for (uint32_t i = 0; i < k->files.len; i++) {
+		kfile *kf = &k->files.items[i];
+		if (n && (strncmp(kf->path, dir, n) != 0 || kf->path[n] != '/'))
+			continue;
+		const char *sub = opsc_kust_dir(k->arena, kf->path);
+		int owner = -1;
+		/* the nearest directory between `dir` and the file with a kustomization */
+		for (const char *d = sub; d && strlen(d) >= n && owner < 0;) {
+			owner = opsc_kust_in_dir(k, d);
+			if (strlen(d) == n)
+				break;
+			d = opsc_kust_dir(k->arena, d);
+		}
+		if (owner < 0)
+			opsc_kust_add_file(k, i, out);
+		else if ((uint32_t)owner == i)
+			opsc_kust_render(k, i, out);
+	}
+}
+
+static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs *out)
+{
+	const char *dir = flux_dir(k, doc);
+	const opsc_yamldoc_node *pathn = opsc_yamldoc_path(doc, "spec.path");
+	const char *src = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.sourceRef.name"));
+	kobjs mine = { 0 };
+	int kf = dir ? opsc_kust_in_dir(k, dir) : -1;
+	if (kf >= 0)
+		opsc_kust_render(k, (uint32_t)kf, &mine);
+	else if (dir)
+		generated_dir(k, dir, &mine);
+	if (!mine.len && kf < 0)
+		opsc_kust_note(k, f, "Kustomization %s: spec.path %s is not in this repository (source %s)",
+			       opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name")),
+			       opsc_yamldoc_str(pathn) ? opsc_yamldoc_str(pathn) : ".", src ? src : "?");
+	const opsc_yamldoc_node *tns = opsc_yamldoc_path(doc, "spec.targetNamespace");
+	if (tns)
+		opsc_kust_set_namespace(k, &mine, tns, f, KC_TARGET_NS);
+	const opsc_yamldoc_node *post = opsc_yamldoc_path(doc, "spec.postBuild");
+	if (post) {
+		vars v = read_vars(k, f, post);
+		for (uint32_t i = 0; i < mine.len; i++) {
+			kobj *o = &mine.items[i];
+			const char *off = opsc_yamldoc_str(opsc_yamldoc_get(opsc_yamldoc_path(o->doc, "metadata.annotations"),
+									  "kustomize.toolkit.fluxcd.io/substitute"));
+			if (off && strcmp(off, "disabled") == 0)
+				continue;
+			kobj copy = *o;
+			if (subst_tree(k->arena, &v, opsc_kust_mut(k, &copy), 0)) {
+				*o = copy;
+				opsc_kust_changed(k, o, f, opsc_source_span(&k->a->ctx->sources, k->files.items[f].file,
+									   post->offset, post->offset),
+						  KC_SUBSTITUTE);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < mine.len; i++)
+		opsc_array_push(out, mine.items[i]);
+	opsc_array_free(&mine);
+}
+
+void opsc_flux_render(kctx *k, kobjs *out)
+{
+	for (uint32_t f = 0; f < k->files.len; f++)
+		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
+			if (is_flux_kustomization(k->files.items[f].s.docs[d]))
+				render_flux(k, f, k->files.items[f].s.docs[d], out);
+}
+
+/* ------------------------------------------------------------ generators */
+
+/* Go's encoding/json string: what the name hash is computed over. */
+static void json_str(opsc_sha256 *h, const char *s)
+{
+	opsc_sha256_update(h, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char buf[8];
+		if (*p == '"' || *p == '\\')
+			snprintf(buf, sizeof buf, "\\%c", *p);
+		else if (*p == '\n' || *p == '\r' || *p == '\t')
+			snprintf(buf, sizeof buf, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
+		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
+			snprintf(buf, sizeof buf, "\\u%04x", *p);
+		else
+			snprintf(buf, sizeof buf, "%c", *p);
+		opsc_sha256_update(h, buf, strlen(buf));
+	}
+	opsc_sha256_update(h, "\"", 1);
+}
+
+static int cmp_kv(const void *a, const void *b)
+{
+	return strcmp(((const opsc_kv *)a)->key.s, ((const opsc_kv *)b)->key.s);
+}
+
+/* kustomize's name suffix (kubectl's hash): sha256 of {"data":...,
+ * "kind":...,"name":...(,"type":...)}, ten hex digits with 0, 1, 3, a, e
+ * made letters so it never reads as a number. */
+const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
+				const char *type)
+{
+	opsc_sha256 h;
+	opsc_sha256_init(&h);
+	qsort(data, n, sizeof *data, cmp_kv);
+	opsc_sha256_update(&h, "{\"data\":{", 9);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			opsc_sha256_update(&h, ",", 1);
+		json_str(&h, data[i].key.s);
+		opsc_sha256_update(&h, ":", 1);
+		json_str(&h, data[i].value.s);
+	}
+	opsc_sha256_update(&h, "},\"kind\":", 9);
+	json_str(&h, kind);
+	opsc_sha256_update(&h, ",\"name\":", 8);
+	json_str(&h, name);
+	if (type) {
+		opsc_sha256_update(&h, ",\"type\":", 8);
+		json_str(&h, type);
+	}
+	opsc_sha256_update(&h, "}", 1);
+	uint8_t d[32];
+	opsc_sha256_final(&h, d);
+	char *out = opsc_arena_alloc(arena, 11);
+	for (int i = 0; i < 10; i++) {
+		char c = "0123456789abcdef"[(d[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
+		out[i] = c == '0' ? 'g' : c == '1' ? 'h' : c == '3' ? 'k' : c == 'a' ? 'm' : c == 'e' ? 't' : c;
+	}
+	return out;
+}
+
+static const char *b64_encode(opsc_arena *arena, const char *in)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(in);
+	char *out = opsc_arena_alloc(arena, (n + 2) / 3 * 4 + 1), *w = out;
+	const unsigned char *p = (const unsigned char *)in;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+		*w++ = alphabet[v >> 18 & 63];
+		*w++ = alphabet[v >> 12 & 63];
+		*w++ = i + 1 < n ? alphabet[v >> 6 & 63] : '=';
+		*w++ = i + 2 < n ? alphabet[v & 63] : '=';
+	}
+	*w = '\0';
+	return out;
+}
+
+/* literals: ["key=value"]; files and envs name files outside the YAML the
+ * Model reads: their keys are what the entry says, their values unknown. */
+static uint32_t gen_data(kctx *k, const opsc_yamldoc_node *e, opsc_kv **out)
+{
+	opsc_array(opsc_kv) kv = { 0 };
+	const char *lists[] = { "literals", "files" };
+	for (int l = 0; l < 2; l++) {
+		const opsc_yamldoc_node *seq = opsc_yamldoc_get(e, lists[l]);
+		for (uint32_t i = 0; seq && seq->kind == OPSC_YAMLDOC_SEQUENCE && i < seq->sequence.len; i++) {
+			const char *s = opsc_yamldoc_str(seq->sequence.items[i]);
+			const char *eq = s ? strchr(s, '=') : NULL;
+			if (!s)
+				continue;
+			const char *base = strrchr(s, '/');
+			opsc_kv one = { { eq ? opsc_arena_strndup(k->arena, s, (size_t)(eq - s))
+					     : l ? (base ? base + 1 : s) : s, OPSC_NO_SPAN },
+					{ l == 0 && eq ? eq + 1 : "", OPSC_NO_SPAN } };
+			opsc_array_push(&kv, one);
+		}
+	}
+	uint32_t n = kv.len;
+	*out = opsc_array_to_arena(k->arena, &kv);
+	return n;
+}
+
+static opsc_yamldoc_node *gen_object(kctx *k, const opsc_yamldoc_node *e, const char *kind, const char *name,
+				     opsc_kv *data, uint32_t n)
+{
+	opsc_yamldoc_node *doc = opsc_arena_alloc(k->arena, sizeof *doc);
+	*doc = (opsc_yamldoc_node){ .kind = OPSC_YAMLDOC_MAPPING, .offset = e->offset, .line = e->line, .col = e->col,
+				    .origin = e->origin };
+	opsc_kn_put(k->arena, doc, "apiVersion", opsc_kn_scalar(k->arena, "v1", e));
+	opsc_kn_put(k->arena, doc, "kind", opsc_kn_scalar(k->arena, kind, e));
+	opsc_yamldoc_node *meta = opsc_kn_child(k->arena, doc, "metadata");
+	opsc_kn_put(k->arena, meta, "name", opsc_kn_scalar(k->arena, name, opsc_yamldoc_get(e, "name")));
+	const opsc_yamldoc_node *ns = opsc_yamldoc_get(e, "namespace");
+	if (ns && opsc_yamldoc_str(ns))
+		opsc_kn_put(k->arena, meta, "namespace", opsc_kn_scalar(k->arena, opsc_yamldoc_str(ns), ns));
+	opsc_yamldoc_node *dm = opsc_kn_child(k->arena, doc, "data");
+	bool secret = strcmp(kind, "Secret") == 0;
+	for (uint32_t i = 0; i < n; i++)
+		opsc_kn_put(k->arena, dm, data[i].key.s,
+			    opsc_kn_scalar(k->arena, secret ? b64_encode(k->arena, data[i].value.s) : data[i].value.s, e));
+	if (secret)
+		opsc_kn_put(k->arena, doc, "type", opsc_kn_scalar(k->arena, "Opaque", e));
+	return doc;
+}
+
+static bool no_hash(const opsc_yamldoc_node *kdoc, const opsc_yamldoc_node *e)
+{
+	const char *own = opsc_yamldoc_str(opsc_yamldoc_path(e, "options.disableNameSuffixHash"));
+	const char *all = opsc_yamldoc_str(opsc_yamldoc_path(kdoc, "generatorOptions.disableNameSuffixHash"));
+	return own ? strcmp(own, "true") == 0 : all && strcmp(all, "true") == 0;
+}
+
+void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, kobjs *out)
+{
+	const char *keys[] = { "configMapGenerator", "secretGenerator" }, *kinds[] = { "ConfigMap", "Secret" };
+	for (int g = 0; g < 2; g++) {
+		const opsc_yamldoc_node *list = opsc_yamldoc_get(kdoc, keys[g]);
+		for (uint32_t i = 0; list && list->kind == OPSC_YAMLDOC_SEQUENCE && i < list->sequence.len; i++) {
+			const opsc_yamldoc_node *e = list->sequence.items[i];
+			const char *name = opsc_yamldoc_str(opsc_yamldoc_get(e, "name"));
+			if (!name) {
+				opsc_kust_error(k, kust, e, "a generator needs a `name`");
+				continue;
+			}
+			opsc_kv *data = NULL;
+			uint32_t n = gen_data(k, e, &data);
+			opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
+			for (uint32_t d = 0; d < n; d++) /* a Secret is hashed as it holds its data */
+				hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s)
+									    : data[d].value.s, OPSC_NO_SPAN } };
+			const char *hash = no_hash(kdoc, e) ? NULL
+							    : opsc_kust_name_hash(k->arena, kinds[g], name, hashed, n,
+										  g == 1 ? "Opaque" : NULL);
+			opsc_yamldoc_node *doc = gen_object(k, e, kinds[g], name, data, n);
+			kobj o = { doc, kust, kinds[g], name, e->offset, e->offset + 1, true, NULL, hash };
+			opsc_kust_changed(k, &o, kust, opsc_source_span(&k->a->ctx->sources, k->files.items[kust].file,
+									e->offset, e->offset),
+					  KC_GENERATED);
+			opsc_array_push(out, o);
+		}
+	}
+}
