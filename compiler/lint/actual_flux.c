@@ -337,7 +337,8 @@ const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char 
 {
 	opsc_sha256 h;
 	opsc_sha256_init(&h);
-	qsort(data, n, sizeof *data, cmp_kv);
+	if (n > 1) /* qsort wants a non-null array, and an empty generator has none */
+		qsort(data, n, sizeof *data, cmp_kv);
 	opsc_sha256_update(&h, "{\"data\":{", 9);
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
