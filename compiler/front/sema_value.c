@@ -321,7 +321,10 @@ static bool check_secret(sema *s, const opsc_expr *e, const sema_scope *scope)
 	if (e->kind != OPSC_EXPR_CALL || strcmp(e->call.name, "secret") != 0 || e->call.nargs < 2 || e->call.nargs > 3)
 		return mismatch(s, e, "secret(\"name\", \"key\") or secret(\"name\", \"key\", { options })");
 	opsc_str a, b;
-	bool ok = sema_string(s, e->call.args[0], scope, &a) & sema_string(s, e->call.args[1], scope, &b);
+	/* both read, so both report their errors */
+	bool ok_a = sema_string(s, e->call.args[0], scope, &a);
+	bool ok_b = sema_string(s, e->call.args[1], scope, &b);
+	bool ok = ok_a && ok_b;
 	return (e->call.nargs < 3 || sema_secret_options(s, e->call.args[2], scope, NULL)) && ok;
 }
 
