@@ -18,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 
-MIRROR = os.environ.get("MIRROR", "/work/.mirror")
+# the bare clones fetched next to the checkout (<repo>/../.mirror), or MIRROR
+MIRROR = os.environ.get("MIRROR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", ".mirror"))
 GIT = os.path.join(MIRROR, "trufflesecurity+trufflehog", "repo")
 VALID = re.compile(r'\bvalid\w*\s*=\s*(?:"([^"\n]{8,})"|`([^`\n]{8,})`)')
 KEYWORD = re.compile(r'\bkeyword\w*\s*=\s*"([^"\n]+)"')

@@ -2,7 +2,7 @@
 """Secret-scanning accuracy on real public repositories.
 
 The corpus is never committed: it is rebuilt from the bare clones under
-/work/.mirror (or MIRROR) at the commits repos.tsv pins, then synthetic
+../.mirror next to the checkout (or MIRROR) at the commits repos.tsv pins, then synthetic
 positives (realistic fake credentials, fixed seed) are written into real
 files of each repository so that recall is measurable. labels.tsv holds
 the verdict on every finding opsc gives on the untouched repositories
@@ -28,7 +28,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MIRROR = os.environ.get("MIRROR", "/work/.mirror")
+# the bare clones fetched next to the checkout (<repo>/../.mirror), or MIRROR
+MIRROR = os.environ.get("MIRROR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", ".mirror"))
 SEED = 9
 ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
