@@ -1,6 +1,6 @@
 /*
- * scan_internal.h - what the files of the secret scanner share (scan.c,
- * scan_text.c, scan_context.c, scan_files.c). Not part of the interface.
+ * scan_int.h - what the files of the secret scanner share (scan.c,
+ * scan_text.c, scan_context.c, scan_files.c, ...). Not part of the interface.
  *
  * A "consumer" is anything the prefilter feeds: the compiled .ops rules
  * first (index < nrules), then the built-in structural checks.
@@ -10,7 +10,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <ctype.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "util.h"
 #include "scan.h"
@@ -83,6 +85,20 @@ struct opsc_scan_state {
 	bool sealed, sops, lockfile, tfstate;
 	bool external; /* holds External Secrets objects: keys name remote secrets */
 };
+
+/* ---- byte classes the tests over values share: inline, so that using
+ * them makes no call from one file to another */
+
+static inline bool opsc_scan_ident_char(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* strchr for a byte: NUL is in no set. */
+static inline bool opsc_scan_one_of(int c, const char *set)
+{
+	return c != 0 && strchr(set, c) != NULL;
+}
 
 /* ---- scan_text.c: byte-level helpers */
 

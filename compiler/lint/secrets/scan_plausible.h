@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* ---- scan_forms.c */
+
 /* The name of the reference or template form `v` is written in ("1Password
  * reference", "Helm template", ...), or NULL when it is none. Applies to
  * every rule: a reference is never a secret. */
@@ -24,6 +26,8 @@ const char *opsc_scan_reference(const char *v, size_t n);
 /* Documentation examples and public values that follow a secret's format:
  * jwt.io's example token, Stripe publishable keys. Applies to every rule. */
 const char *opsc_scan_public_value(const char *v, size_t n);
+
+/* ---- scan_plausible.c */
 
 /* Why the value at data[pos, pos+vlen), found after a credential-named key,
  * is not a credential, or NULL when it may be one. The text before the
