@@ -46,14 +46,6 @@ static const alert_text restore_text = {
 	  "`kubectl -n velero get cronjob <cronjob>`: is it suspended, when did it last run" },
 };
 
-opsc_strs sema_strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_span span)
-{
-	opsc_strs out = { opsc_arena_alloc(a, (n + 1) * sizeof *out.items), n };
-	for (uint32_t i = 0; i < n; i++)
-		out.items[i] = (opsc_str){ v[i], span };
-	return out;
-}
-
 /* The entries of a fixed-size table column up to the first NULL. */
 static uint32_t count_of(const char *const *v, uint32_t max)
 {

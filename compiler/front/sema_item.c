@@ -1,8 +1,9 @@
 /*
  * sema_item.c - reading a lowered block as an item: its attributes, child
- * blocks, references to other items and lists of environments. Every
- * builder (sema_build_ops.c, sema_build_project.c) calls these; the driver
- * in sema_build.c calls the builders.
+ * blocks, references to other items and lists of environments, and the
+ * lists of fixed strings generated objects carry. Every builder
+ * (sema_build_ops.c, sema_build_project.c, sema_slo.c, sema_alerts.c)
+ * calls these; the driver in sema_build.c calls the builders.
  */
 #include "sema_build_int.h"
 
@@ -105,4 +106,12 @@ void sema_item_text(builder *b, const sema_item *it, const char *name, opsc_gotm
 	const opsc_expr *e = sema_item_attr(b, it, name);
 	if (e)
 		sema_go_template(b->s, e, it->scope, d, out);
+}
+
+opsc_strs sema_strs_of(opsc_arena *a, const char *const *v, uint32_t n, opsc_span span)
+{
+	opsc_strs out = { opsc_arena_alloc(a, (n + 1) * sizeof *out.items), n };
+	for (uint32_t i = 0; i < n; i++)
+		out.items[i] = (opsc_str){ v[i], span };
+	return out;
 }
