@@ -86,7 +86,6 @@ bool sema_duration(sema *s, const opsc_expr *e, const sema_scope *scope, int64_t
 bool sema_quantity(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_qty *out);
 bool sema_strings(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_strs *out);
 bool sema_map(sema *s, const opsc_expr *e, const sema_scope *scope, opsc_kvs *out);
-bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sema_scope *scope);
 /* The list items of a list value, or the value itself as a one-item list. */
 const opsc_expr *const *sema_items(sema *s, const opsc_expr *e, const sema_scope *scope, uint32_t *n);
 /* The block's attribute `name`, or NULL. */
@@ -100,12 +99,18 @@ const char *sema_label(sema *s, const opsc_label *l, const sema_scope *scope);
 
 /* "a number", "a string": what a value is, for messages. */
 const char *sema_describe(const opsc_expr *e);
+/* Reports "expected <expected>, found <what e is>" at `e`; returns false. */
+bool sema_mismatch(sema *s, const opsc_expr *e, const char *expected);
 
-/* The limits of the targets (sema_limits.c): whole numbers where
- * Kubernetes counts, cron schedules that run, declared parameter types at
- * `use`, time zones in tzdata, Pod Security Admission labels. */
+/* A value checked against its attribute's schema type (sema_check.c),
+ * with the limits of the targets that apply to one value: whole numbers
+ * where Kubernetes counts, cron schedules that run. */
+bool sema_check_value(sema *s, const sema_attr *a, const opsc_expr *e, const sema_scope *scope);
 bool sema_count(sema *s, const opsc_expr *e, const sema_scope *scope);
 bool sema_cron_fires(sema *s, const opsc_str *schedule);
+
+/* The limits of the targets (sema_limits.c): declared parameter types at
+ * `use`, time zones in tzdata, Pod Security Admission labels. */
 /* Checks the value `v` given to (or defaulted for) parameter `param`. */
 void sema_param_check(sema *s, const opsc_stmt *param, const opsc_expr *v);
 /* After the Model is built: time zones and namespace labels, and the

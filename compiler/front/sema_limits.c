@@ -1,8 +1,9 @@
 /*
  * sema_limits.c - what the targets refuse, checked where the user wrote it:
- * whole numbers where Kubernetes counts objects, cron schedules that can
- * run, template parameters of the type they declare (or that their default
+ * template parameters of the type they declare (or that their default
  * has), time zones the tz database knows, Pod Security Admission labels.
+ * (Whole numbers where Kubernetes counts objects and cron schedules that
+ * can run are checked with a value's type, in sema_check.c.)
  */
 #include <dirent.h>
 #include <math.h>
