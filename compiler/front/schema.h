@@ -35,6 +35,7 @@ typedef struct {
 	const char *name;
 	sema_type type;
 	bool required;
+	const char *doc; /* one line, for opsc-language(5); `code` in backquotes */
 } sema_attr;
 
 typedef struct sema_schema sema_schema;
@@ -45,9 +46,13 @@ struct sema_schema {
 	const char *labels_hint; /* what the labels are, for messages */
 	const sema_attr *attrs; /* NULL-name terminated; NULL: any attribute (rules, use) */
 	bool statements; /* allows when / for / require / deny */
+	const char *doc; /* one line, for opsc-language(5) */
 };
 
 const sema_schema *sema_schema_find(const char *type, const char *parent);
+/* Every schema, in the order of the reference (a block before the blocks
+ * nested in it). */
+const sema_schema *sema_schema_all(uint32_t *n);
 /* Block types allowed inside `parent` (NULL: top level), for suggestions. */
 uint32_t sema_schema_children(const char *parent, const char **out, uint32_t max);
 const sema_attr *sema_schema_attr(const sema_schema *s, const char *name);

@@ -291,11 +291,11 @@ static void check_attrs(checker *c, const opsc_block *b, const sema_schema *sc, 
 		bool null = sema_is_null(&c->s, a->attr.value, scope);
 		if (!sc->attrs) {
 			if (strcmp(b->type, "rules") == 0 && !null) {
-				sema_attr level = { a->attr.name, A_LEVEL_OR_OFF, false };
+				sema_attr level = { a->attr.name, A_LEVEL_OR_OFF, false, NULL };
 				sema_check_value(&c->s, &level, a->attr.value, scope);
 			} else if (strcmp(b->type, "rotation") == 0 && !null) {
 				bool runbook = strcmp(a->attr.name, "runbook") == 0;
-				sema_attr period = { a->attr.name, runbook ? A_STRING : A_DURATION, false };
+				sema_attr period = { a->attr.name, runbook ? A_STRING : A_DURATION, false, NULL };
 				sema_check_value(&c->s, &period, a->attr.value, scope);
 			}
 			continue; /* use: checked against the template */

@@ -227,7 +227,7 @@ static void value_items(out *o, const context *cx, const char *attr)
 	const char *parent = type ? block_type(cx, 1) : NULL;
 	const sema_schema *sc = type ? sema_schema_find(type, parent) : NULL;
 	const sema_attr *a = sc ? sema_schema_attr(sc, attr) : NULL;
-	sema_attr level = { attr, A_LEVEL_OR_OFF, false };
+	sema_attr level = { attr, A_LEVEL_OR_OFF, false, NULL };
 	if (!a && type && strcmp(type, "rules") == 0)
 		a = &level;
 	if (!a)
