@@ -117,16 +117,5 @@ while read -r cmd opts; do
     || bad "opsc $cmd: every option in --help, man, bash, zsh, fish" "missing:$missing"
 done <<<"$words"
 
-# opsc-language(5) is written by hand: it names every block docs/language.md
-# shows in the examples of its "Blocks" part (a line that starts with one).
-lang=$(render "$(installed share/man/man5/opsc-language.5)")
-missing=""
-for b in $(sed -n '/^## Blocks/,$p' "$top/docs/language.md" | awk '/^```/ { f = !f; next } f' |
-  grep -oE '^[a-z_]+ ("|\{|[a-z])' | cut -d' ' -f1 | sort -u); do
-  grep -qE "(^|[ ,])$b " <<<"$lang" || missing+=" $b"
-done
-[ -z "$missing" ] && ok "opsc-language(5) names every block of docs/language.md" \
-  || bad "opsc-language(5) names every block of docs/language.md" "missing:$missing"
-
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
