@@ -250,6 +250,8 @@ static int run(lint_args *a)
 	a->lint.paths = a->paths.items;
 	a->lint.npaths = a->paths.len;
 	a->lint.progress = !a->no_progress && isatty(STDERR_FILENO) ? stderr : NULL;
+	a->lint.no_fingerprints = !a->write_baseline && (a->readiness || a->report.format == OPSC_FORMAT_TEXT ||
+							  a->report.format == OPSC_FORMAT_GITHUB);
 	a->report.rules = &rules;
 	a->report.color = a->report.format == OPSC_FORMAT_TEXT && opsc_diag_want_color(stdout);
 	int rc = opsc_lint_run(&res, &rules, &ctx, &a->lint, &error);

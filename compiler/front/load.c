@@ -179,7 +179,10 @@ static int load_root_dir(loader *ld, const char *dir)
 	}
 	closedir(d);
 	if (names.len == 0) {
-		file_error(ld, dir, "%s", "no .ops files in this directory");
+		/* the first thing a new user meets: say where opsc looked and
+		 * how to start */
+		file_error(ld, dir, "%s", "no .ops files in this directory (nor in a policies/ below it); "
+					   "`opsc init` writes a first policies/");
 		return -ENOENT;
 	}
 	qsort(names.items, names.len, sizeof *names.items, cmp_str);

@@ -44,6 +44,10 @@ typedef struct {
 	uint64_t max_size; /* 0: OPSC_SCAN_MAX_FILE_SIZE */
 	FILE *progress; /* history progress and rate, NULL for none */
 	bool require_full_history; /* OPSC_LINT_HISTORY: a shallow clone is a failure */
+	/* The caller shows no fingerprint (a text or GitHub report, no
+	 * --write-baseline): the findings other than secrets get none, which
+	 * saves a SHA-256 per finding. A baseline to read computes them anyway. */
+	bool no_fingerprints;
 } opsc_lint_opts;
 
 /*

@@ -176,6 +176,7 @@ void opsc_lint_policy_add(policy_pass *p, const char *rule, opsc_place where, op
 	f.help = p->help;
 	if (seen(p, &f))
 		return;
-	opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
+	if (!run->opts->no_fingerprints || run->opts->baseline)
+		opsc_baseline_fingerprint_text(f.fingerprint, f.rule, f.where.path, f.message);
 	opsc_array_push(&run->out->findings, f);
 }

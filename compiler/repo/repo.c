@@ -1,13 +1,7 @@
 /*
- * repo.c - opening a repository, listing its working tree (or a directory
- * outside any repository) and the blobs of its index that differ from HEAD.
- *
- * The working tree is the index's entries plus what `git status` reports
- * for the working directory alone: untracked files not ignored (added),
- * deletions (dropped) and type changes (checked with lstat, since a file
- * may have become a symbolic link). The index already knows every tracked
- * path's type, so only new and changed paths need an lstat, and status
- * never has to list the unmodified files.
+ * repo.c - opening a repository, listing its index (or a directory outside
+ * any repository) and the blobs of its index that differ from HEAD. The
+ * working tree is listed by repo_tree.c.
  */
 #define _GNU_SOURCE
 #include "repo_int.h"
@@ -21,7 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SKIP_SYMLINK "symbolic link, not followed"
 #define BINARY_PROBE 8000u
 
 /* ------------------------------------------------------------------ errors */
@@ -181,7 +174,7 @@ void opsc_repo_files_dispose(opsc_repo_files *files)
 	opsc_array_free(&files->skipped);
 }
 
-static void add_skip(opsc_repo_files *out, const char *path, const char *reason)
+void opsc_repo_files_skip_(opsc_repo_files *out, const char *path, const char *reason)
 {
 	opsc_repo_skip s = { opsc_strdup(path), opsc_strdup(reason) };
 	opsc_array_push(&out->skipped, s);
@@ -197,7 +190,7 @@ static int cmp_skip(const void *a, const void *b)
 	return strcmp(((const opsc_repo_skip *)a)->path, ((const opsc_repo_skip *)b)->path);
 }
 
-static void sort_files(opsc_repo_files *out)
+void opsc_repo_files_sort_(opsc_repo_files *out)
 {
 	if (out->paths.len > 1)
 		qsort(out->paths.items, out->paths.len, sizeof(char *), cmp_path);
@@ -205,107 +198,31 @@ static void sort_files(opsc_repo_files *out)
 		qsort(out->skipped.items, out->skipped.len, sizeof(opsc_repo_skip), cmp_skip);
 }
 
-/* A path of the working tree that status says is new or changed type:
- * listed if it is a regular file now, noted if it is a symbolic link. */
-static void add_checked(opsc_repo *repo, opsc_repo_files *out, const char *path)
-{
-	struct stat st;
-	char *full = opsc_malloc(strlen(repo->workdir) + strlen(path) + 1);
-	strcpy(stpcpy(full, repo->workdir), path);
-	int rc = lstat(full, &st);
-	if (rc == 0 && S_ISLNK(st.st_mode))
-		add_skip(out, path, SKIP_SYMLINK);
-	else if (rc == 0 && S_ISREG(st.st_mode))
-		opsc_array_push(&out->paths, opsc_strdup(path));
-	opsc_free(full);
-}
-
-typedef opsc_array(char *) path_list;
-
-/* Untracked files to add, and index entries to drop (deleted in the
- * working tree) or re-check (type changed), from one status walk. */
-static int apply_status(opsc_repo *repo, opsc_repo_files *out, path_list *dropped)
-{
-	git_status_options so;
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	char *spec = repo->prefix;
-	if (*spec) {
-		so.pathspec.strings = &spec;
-		so.pathspec.count = 1;
-	}
-	git_status_list *list = NULL;
-	int rc = git_status_list_new(&list, repo->git, &so);
-	for (size_t i = 0; rc == 0 && i < git_status_list_entrycount(list); i++) {
-		const git_status_entry *e = git_status_byindex(list, i);
-		const char *path = e->index_to_workdir->new_file.path;
-		if (!opsc_repo_under_prefix_(repo, path))
-			continue;
-		if (e->status & (GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE))
-			opsc_array_push(dropped, opsc_strdup(path));
-		if (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_TYPECHANGE))
-			add_checked(repo, out, path);
-	}
-	git_status_list_free(list);
-	if (dropped->len > 1)
-		qsort(dropped->items, dropped->len, sizeof(char *), cmp_path);
-	return rc;
-}
-
-static bool is_dropped(const path_list *dropped, const char *path)
-{
-	return dropped->len && bsearch(&path, dropped->items, dropped->len, sizeof(char *), cmp_path);
-}
-
-static void add_index_entries(opsc_repo *repo, opsc_repo_files *out, git_index *index,
-			      const path_list *dropped)
+/* The index's files (stage 0) under the prefix, by their index mode. */
+static void add_index_entries(opsc_repo *repo, opsc_repo_files *out, git_index *index)
 {
 	size_t n = git_index_entrycount(index);
 	for (size_t i = 0; i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(index, i);
-		/* conflict stages: the working file is listed by stage 0 or status */
-		if (git_index_entry_stage(e) > 0 || !opsc_repo_under_prefix_(repo, e->path) ||
-		    is_dropped(dropped, e->path))
+		if (git_index_entry_stage(e) > 0 || !opsc_repo_under_prefix_(repo, e->path))
 			continue;
 		if (e->mode == GIT_FILEMODE_LINK)
-			add_skip(out, e->path, SKIP_SYMLINK);
+			opsc_repo_files_skip_(out, e->path, OPSC_REPO_SKIP_SYMLINK);
 		else if (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
 			opsc_array_push(&out->paths, opsc_strdup(e->path));
 	}
 }
 
-int opsc_repo_list_worktree(opsc_repo *repo, opsc_repo_files *out)
-{
-	git_index *index = NULL;
-	path_list dropped = { 0 };
-	int rc = git_repository_index(&index, repo->git);
-	if (rc == 0)
-		rc = git_index_read(index, false);
-	if (rc == 0)
-		rc = apply_status(repo, out, &dropped);
-	if (rc == 0)
-		add_index_entries(repo, out, index, &dropped);
-	for (uint32_t i = 0; i < dropped.len; i++)
-		opsc_free(dropped.items[i]);
-	opsc_array_free(&dropped);
-	git_index_free(index);
-	sort_files(out);
-	return rc;
-}
-
 int opsc_repo_list_index(opsc_repo *repo, opsc_repo_files *out)
 {
 	git_index *index = NULL;
-	path_list none = { 0 };
 	int rc = git_repository_index(&index, repo->git);
 	if (rc == 0)
 		rc = git_index_read(index, false);
 	if (rc == 0)
-		add_index_entries(repo, out, index, &none);
+		add_index_entries(repo, out, index);
 	git_index_free(index);
-	sort_files(out);
+	opsc_repo_files_sort_(out);
 	return rc;
 }
 
@@ -324,7 +241,7 @@ static int walk_entry(const char *path, const struct stat *st, int type, struct 
 	if (type == FTW_D && strcmp(path + ftw->base, ".git") == 0)
 		return FTW_SKIP_SUBTREE;
 	if (type == FTW_SL || type == FTW_SLN)
-		add_skip(walk.out, rel, SKIP_SYMLINK);
+		opsc_repo_files_skip_(walk.out, rel, OPSC_REPO_SKIP_SYMLINK);
 	else if (type == FTW_F && S_ISREG(st->st_mode))
 		opsc_array_push(&walk.out->paths, opsc_strdup(rel));
 	return FTW_CONTINUE;
@@ -342,7 +259,7 @@ int opsc_repo_list_dir(const char *dir, opsc_repo_files *out)
 		walk.root_len--;
 	walk.root_len += 1; /* the '/' after the root */
 	int rc = nftw(dir, walk_entry, 32, FTW_PHYS | FTW_ACTIONRETVAL);
-	sort_files(out);
+	opsc_repo_files_sort_(out);
 	return rc < 0 ? opsc_repo_fail_("%s: %s", dir, strerror(errno)) : 0;
 }
 
@@ -353,7 +270,7 @@ static const char *skip_before_load(char *buf, size_t cap, uint32_t mode, uint64
 				    uint64_t max_size)
 {
 	if (mode == GIT_FILEMODE_LINK)
-		return SKIP_SYMLINK;
+		return OPSC_REPO_SKIP_SYMLINK;
 	if (max_size == 0 || size <= max_size)
 		return NULL;
 	opsc_readfile_too_big(buf, cap, size, max_size);

@@ -1,6 +1,7 @@
 /*
- * repo_internal.h - shared by repo.c (opening, listing, the index) and
- * repo_history.c (history and changed lines). Not for other modules.
+ * repo_int.h - shared by repo.c (opening, the index), repo_tree.c (the
+ * working tree) and repo_history.c (history and changed lines). Not for
+ * other modules.
  */
 #ifndef OPSC_REPO_INTERNAL_H
 #define OPSC_REPO_INTERNAL_H
@@ -14,6 +15,13 @@ struct opsc_repo {
 	char *workdir; /* absolute, ends in '/' */
 	char *prefix; /* relative to workdir: "", "dir/", or "dir/file" */
 };
+
+#define OPSC_REPO_SKIP_SYMLINK "symbolic link, not followed"
+
+/* Notes `path` as skipped for `reason` (both copied). */
+void opsc_repo_files_skip_(opsc_repo_files *out, const char *path, const char *reason);
+/* Sorts the paths and the skipped, as opsc_repo_files promises. */
+void opsc_repo_files_sort_(opsc_repo_files *out);
 
 /* Whether repository-relative `path` is under the repository's prefix. */
 bool opsc_repo_under_prefix_(const opsc_repo *repo, const char *path);

@@ -197,6 +197,7 @@ static void sort(opsc_rules *rules)
 {
 	if (rules->items.len)
 		qsort(rules->items.items, rules->items.len, sizeof *rules->items.items, by_id);
+	rules->sorted = rules->items.len;
 }
 
 /* What the structural secret checks find and leave alone (scan_context.c,
@@ -249,9 +250,23 @@ void opsc_rules_dispose(opsc_rules *rules)
 		opsc_array_free(&rules->items);
 }
 
+/* Every finding looks its rule up (tens of thousands on a large
+ * repository): a binary search of the sorted part, then the few rules
+ * added since the last sort. */
 const opsc_rule *opsc_rules_find(const opsc_rules *rules, const char *id)
 {
-	for (uint32_t i = 0; i < rules->items.len; i++)
+	uint32_t lo = 0, hi = rules->sorted;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(rules->items.items[mid].id, id);
+		if (c == 0)
+			return &rules->items.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = rules->sorted; i < rules->items.len; i++)
 		if (strcmp(rules->items.items[i].id, id) == 0)
 			return &rules->items.items[i];
 	return NULL;

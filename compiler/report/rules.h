@@ -43,7 +43,8 @@ typedef struct {
 } opsc_rule;
 
 typedef struct {
-	opsc_array(opsc_rule) items; /* sorted by id; ids are unique */
+	opsc_array(opsc_rule) items; /* ids are unique */
+	uint32_t sorted; /* items[0, sorted) are sorted by id: binary search */
 } opsc_rules;
 
 /* The built-in C checks. */

@@ -382,7 +382,8 @@ static void test_parse__empty_directory_and_missing_file(void **state)
 	opsc_program prog;
 	assert_true(opsc_load(&prog, &ctx, paths, 2) < 0);
 	assert_int_equal(ctx.diags.errors, 2);
-	assert_string_equal(ctx.diags.items.items[0].message, "no .ops files in this directory");
+	assert_string_equal(ctx.diags.items.items[0].message, "no .ops files in this directory (nor in a policies/ below it); "
+						      "`opsc init` writes a first policies/");
 	assert_int_equal(ctx.diags.items.items[0].span.line, 0); /* about the path, not a place */
 	assert_string_equal(ctx.diags.items.items[1].message, "cannot read the file: No such file or directory");
 	assert_true(ctx.sources.files.items[1]->unreadable);

@@ -166,6 +166,62 @@ static void test_repo__worktree_file_replaced_by_symlink(void **state)
 	gitfix_dispose(&f);
 }
 
+/* An ignored directory is not entered unless it holds tracked files, whose
+ * untracked neighbours stay ignored; another repository inside the tree is
+ * not listed; nor is a submodule. */
+static void test_repo__worktree_ignored_directories_and_nested_repositories(void **state)
+{
+	(void)state;
+	gitfix f;
+	gitfix_init(&f);
+	gitfix_write(&f, ".gitignore", "a/b/\n*.tmp\nvendor/\n");
+	gitfix_write(&f, "a/keep.tmp", "tracked although ignored\n");
+	gitfix_write(&f, "vendor/tracked.yaml", "v: 1\n");
+	const char *add[] = { ".gitignore", "a/keep.tmp", "vendor/tracked.yaml" };
+	for (size_t i = 0; i < 3; i++)
+		gitfix_add(&f, add[i]);
+	gitfix_commit(&f, "one", "Alice", 1700000000, NULL);
+	gitfix_write(&f, "a/b/x.yaml", "ignored directory\n");
+	gitfix_write(&f, "a/c/d.yaml", "untracked\n");
+	gitfix_write(&f, "a/c/e.tmp", "ignored file\n");
+	gitfix_write(&f, "vendor/untracked.yaml", "ignored directory, tracked neighbour\n");
+	gitfix_write(&f, "nested/.git/HEAD", "ref: refs/heads/main\n");
+	gitfix_write(&f, "nested/inner.yaml", "another repository\n");
+	gitfix_write(&f, "deep/.git", "gitdir: ../.git/modules/deep\n");
+	gitfix_write(&f, "deep/sub.yaml", "a worktree's .git file\n");
+
+	opsc_repo *repo = open_at(&f, "");
+	opsc_repo_files files = { 0 };
+	char got[1024];
+	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
+	files_string(got, sizeof got, &files);
+	assert_string_equal(got, ".gitignore a/c/d.yaml a/keep.tmp vendor/tracked.yaml |");
+	opsc_repo_files_dispose(&files);
+	opsc_repo_free(repo);
+
+	repo = open_at(&f, "a");
+	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
+	files_string(got, sizeof got, &files);
+	assert_string_equal(got, "a/c/d.yaml a/keep.tmp |");
+	opsc_repo_files_dispose(&files);
+	opsc_repo_free(repo);
+
+	repo = open_at(&f, "vendor/untracked.yaml");
+	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
+	files_string(got, sizeof got, &files);
+	assert_string_equal(got, " |");
+	opsc_repo_files_dispose(&files);
+	opsc_repo_free(repo);
+
+	repo = open_at(&f, "a/c/d.yaml");
+	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
+	files_string(got, sizeof got, &files);
+	assert_string_equal(got, "a/c/d.yaml |");
+	opsc_repo_files_dispose(&files);
+	opsc_repo_free(repo);
+	gitfix_dispose(&f);
+}
+
 static void test_repo__directory_outside_a_repository(void **state)
 {
 	(void)state;
@@ -451,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_repo__open_outside_a_repository),
 		cmocka_unit_test(test_repo__worktree_respects_gitignore_and_symlinks),
 		cmocka_unit_test(test_repo__worktree_file_replaced_by_symlink),
+		cmocka_unit_test(test_repo__worktree_ignored_directories_and_nested_repositories),
 		cmocka_unit_test(test_repo__directory_outside_a_repository),
 		cmocka_unit_test(test_repo__staged_is_the_index_not_the_worktree),
 		cmocka_unit_test(test_repo__history_reports_each_blob_once_at_its_first_commit),
