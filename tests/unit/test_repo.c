@@ -166,6 +166,19 @@ static void test_repo__worktree_file_replaced_by_symlink(void **state)
 	gitfix_dispose(&f);
 }
 
+/* The working tree listed from `rel` is `want` (files_string). */
+static void expect_worktree(const gitfix *f, const char *rel, const char *want)
+{
+	opsc_repo *repo = open_at(f, rel);
+	opsc_repo_files files = { 0 };
+	char got[1024];
+	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
+	files_string(got, sizeof got, &files);
+	assert_string_equal(got, want);
+	opsc_repo_files_dispose(&files);
+	opsc_repo_free(repo);
+}
+
 /* An ignored directory is not entered unless it holds tracked files, whose
  * untracked neighbours stay ignored; another repository inside the tree is
  * not listed; nor is a submodule. */
@@ -190,35 +203,10 @@ static void test_repo__worktree_ignored_directories_and_nested_repositories(void
 	gitfix_write(&f, "deep/.git", "gitdir: ../.git/modules/deep\n");
 	gitfix_write(&f, "deep/sub.yaml", "a worktree's .git file\n");
 
-	opsc_repo *repo = open_at(&f, "");
-	opsc_repo_files files = { 0 };
-	char got[1024];
-	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
-	files_string(got, sizeof got, &files);
-	assert_string_equal(got, ".gitignore a/c/d.yaml a/keep.tmp vendor/tracked.yaml |");
-	opsc_repo_files_dispose(&files);
-	opsc_repo_free(repo);
-
-	repo = open_at(&f, "a");
-	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
-	files_string(got, sizeof got, &files);
-	assert_string_equal(got, "a/c/d.yaml a/keep.tmp |");
-	opsc_repo_files_dispose(&files);
-	opsc_repo_free(repo);
-
-	repo = open_at(&f, "vendor/untracked.yaml");
-	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
-	files_string(got, sizeof got, &files);
-	assert_string_equal(got, " |");
-	opsc_repo_files_dispose(&files);
-	opsc_repo_free(repo);
-
-	repo = open_at(&f, "a/c/d.yaml");
-	assert_int_equal(opsc_repo_list_worktree(repo, &files), 0);
-	files_string(got, sizeof got, &files);
-	assert_string_equal(got, "a/c/d.yaml |");
-	opsc_repo_files_dispose(&files);
-	opsc_repo_free(repo);
+	expect_worktree(&f, "", ".gitignore a/c/d.yaml a/keep.tmp vendor/tracked.yaml |");
+	expect_worktree(&f, "a", "a/c/d.yaml a/keep.tmp |");
+	expect_worktree(&f, "vendor/untracked.yaml", " |");
+	expect_worktree(&f, "a/c/d.yaml", "a/c/d.yaml |");
 	gitfix_dispose(&f);
 }
 
