@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alloc.h"
 
@@ -132,5 +133,11 @@ const char *opsc_yamldoc_str(const opsc_yamldoc_node *node);
 
 /* A plain scalar spelling null ("", "~", "null", "Null", "NULL"). */
 bool opsc_yamldoc_is_null(const opsc_yamldoc_node *node);
+
+/* Writes a tree as block YAML, ending with a newline (no "---"): a plain
+ * scalar stays plain where it reads back the same, every other scalar is
+ * double-quoted, so the types a reader resolves are those of the input
+ * (yamldoc_write.c). */
+void opsc_yamldoc_write(FILE *out, const opsc_yamldoc_node *doc);
 
 #endif
