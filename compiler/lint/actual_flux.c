@@ -110,7 +110,7 @@ static bool subst_tree(opsc_arena *arena, const vars *v, opsc_yamldoc_node *n, u
 		if (r) {
 			n->scalar.value = r;
 			n->scalar.len = (uint32_t)strlen(r);
-			n->scalar.style = OPSC_YAMLDOC_DOUBLE_QUOTED;
+			n->point = true; /* its style stays: Flux reads the text substituted as YAML */
 		}
 		return r != NULL;
 	}
@@ -330,10 +330,11 @@ static int cmp_kv(const void *a, const void *b)
 }
 
 /* kustomize's name suffix (kubectl's hash): sha256 of {"data":...,
- * "kind":...,"name":...(,"type":...)}, ten hex digits with 0, 1, 3, a, e
- * made letters so it never reads as a number. */
-const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
-				const char *type)
+ * "kind":...,"name":""(,"type":...)}, ten hex digits with 0, 1, 3, a, e
+ * made letters so it never reads as a number. The name is always empty:
+ * kustomize's hasher looks the name up as one field called
+ * "metadata/name", which no object has (api/hasher, kustomize 5). */
+const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, opsc_kv *data, uint32_t n, const char *type)
 {
 	opsc_sha256 h;
 	opsc_sha256_init(&h);
@@ -350,7 +351,7 @@ const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char 
 	opsc_sha256_update(&h, "},\"kind\":", 9);
 	json_str(&h, kind);
 	opsc_sha256_update(&h, ",\"name\":", 8);
-	json_str(&h, name);
+	json_str(&h, "");
 	if (type) {
 		opsc_sha256_update(&h, ",\"type\":", 8);
 		json_str(&h, type);
@@ -457,7 +458,7 @@ void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, k
 				hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s)
 									    : data[d].value.s, OPSC_NO_SPAN } };
 			const char *hash = no_hash(kdoc, e) ? NULL
-							    : opsc_kust_name_hash(k->arena, kinds[g], name, hashed, n,
+							    : opsc_kust_name_hash(k->arena, kinds[g], hashed, n,
 										  g == 1 ? "Opaque" : NULL);
 			opsc_yamldoc_node *doc = gen_object(k, e, kinds[g], name, data, n);
 			kobj o = { doc, kust, kinds[g], name, e->offset, e->offset + 1, true, NULL, hash };

@@ -172,8 +172,7 @@ void opsc_flux_render(kctx *k, kobjs *out);
 void opsc_flux_mark_targets(kctx *k);
 /* The hash suffix of a generated ConfigMap (type NULL) or Secret: `data`
  * as the object holds it (a Secret's values base64), sorted in place. */
-const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
-				const char *type);
+const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, opsc_kv *data, uint32_t n, const char *type);
 /* configMapGenerator / secretGenerator of a kustomization into `out`. */
 void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, kobjs *out);
 

@@ -11,6 +11,7 @@
  *   patchesStrategicMerge, patches, namespace, namePrefix / nameSuffix,
  *   labels / commonLabels, commonAnnotations, patchesJson6902, replicas,
  *   images; last the references to renamed objects are renamed with them.
+ *   Generated names get their hash once the whole build is rendered.
  *
  * Problems (a missing path, a cycle, a patch that does not apply) are
  * `invalid-kustomization` diagnostics at the kustomization's line; the
@@ -428,6 +429,29 @@ static void apply_one(kctx *k, uint32_t f, kobjs *set, const opsc_yamldoc_node *
 	}
 }
 
+/* A strategic merge patch with a `target` applies to each object it selects
+ * under that object's name and kind (kustomize sets them on a copy of the
+ * patch), unless options.allowNameChange or allowKindChange. */
+static const opsc_yamldoc_node *targeted(kctx *k, const opsc_yamldoc_node *patch, const opsc_yamldoc_node *e)
+{
+	if (patch->kind != OPSC_YAMLDOC_MAPPING)
+		return patch;
+	const char *name = opsc_yamldoc_str(opsc_yamldoc_path(e, "options.allowNameChange"));
+	const char *kind = opsc_yamldoc_str(opsc_yamldoc_path(e, "options.allowKindChange"));
+	opsc_yamldoc_node *p = opsc_kn_copy(k->arena, patch, 0);
+	opsc_yamldoc_node *meta = (opsc_yamldoc_node *)opsc_yamldoc_get(p, "metadata");
+	if (!kind || strcmp(kind, "true") != 0) {
+		opsc_kn_del(p, "kind");
+		opsc_kn_del(p, "apiVersion");
+	}
+	if (meta && meta->kind == OPSC_YAMLDOC_MAPPING) {
+		if (!name || strcmp(name, "true") != 0)
+			opsc_kn_del(meta, "name");
+		opsc_kn_del(meta, "namespace");
+	}
+	return p;
+}
+
 /* patches / patchesStrategicMerge / patchesJson6902 entries: {path|patch,
  * target} or, for patchesStrategicMerge, a path or an inline string. */
 static void apply_patches(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set, const char *key)
@@ -449,7 +473,8 @@ static void apply_patches(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, ko
 			target_read(k, f, tn, &t);
 		for (uint32_t d = 0; d < n; d++)
 			if (docs[d] && (docs[d]->kind == OPSC_YAMLDOC_MAPPING || tn))
-				apply_one(k, f, set, docs[d], tn ? &t : NULL, opsc_kust_span(k, f, e), &matched);
+				apply_one(k, f, set, tn ? targeted(k, docs[d], e) : docs[d], tn ? &t : NULL,
+					  opsc_kust_span(k, f, e), &matched);
 		if (tn)
 			target_free(&t);
 		/* kustomize fails on a patch that names its object and finds
@@ -629,28 +654,6 @@ static bool fix_subjects(kctx *k, opsc_yamldoc_node *doc, const renames *rs)
 	return any;
 }
 
-/* A generated object's name gets its hash once prefixed. */
-static void append_hashes(kctx *k, kobjs *set, renames *rs)
-{
-	for (uint32_t i = 0; i < set->len; i++) {
-		kobj *o = &set->items[i];
-		if (!o->hash)
-			continue;
-		const char *to = opsc_arena_printf(k->arena, "%s-%s", opsc_kust_name(o), o->hash);
-		set_meta(k, o, "name", to, NULL);
-		o->hash = NULL;
-		uint32_t r = 0;
-		while (r < rs->len && !(strcmp(rs->items[r].kind, o->kind) == 0 && strcmp(rs->items[r].from, o->orig_name) == 0))
-			r++;
-		if (r < rs->len) {
-			rs->items[r].to = to;
-		} else {
-			krename one = { o->kind, o->orig_name, to };
-			opsc_array_push(rs, one);
-		}
-	}
-}
-
 /* References to what this kustomization renamed, renamed with it. */
 static void fix_refs(kctx *k, uint32_t f, kobjs *set, const renames *rs, opsc_span span)
 {
@@ -690,7 +693,6 @@ static void transform(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs 
 	if (ns)
 		opsc_kust_set_namespace(k, set, ns, f, KC_NAMESPACE);
 	prefix_suffix(k, f, kdoc, set, &rs);
-	append_hashes(k, set, &rs);
 	opsc_kust_labels(k, f, kdoc, set);
 	apply_patches(k, f, kdoc, set, "patchesJson6902");
 	opsc_kust_replicas(k, f, kdoc, set);
@@ -730,7 +732,36 @@ static void render_in(kctx *k, uint32_t f, kobjs *set, bool component)
 	opsc_array_free(&local);
 }
 
+/* A generated object's name gets its hash last, once every kustomization
+ * of the build has renamed it (kustomize's addHashesToNames), and the
+ * references to it follow. */
+static void append_hashes(kctx *k, kobjs *set)
+{
+	for (uint32_t i = 0; i < set->len; i++) {
+		kobj *o = &set->items[i];
+		if (!o->hash)
+			continue;
+		const char *from = opsc_kust_name(o);
+		const char *to = opsc_arena_printf(k->arena, "%s-%s", from, o->hash);
+		set_meta(k, o, "name", to, NULL);
+		o->hash = NULL;
+		renames rs = { 0 };
+		krename one = { o->kind, from, to };
+		opsc_array_push(&rs, one);
+		const kfile *gen = &k->files.items[o->stash];
+		const opsc_yamldoc_node *by = opsc_yamldoc_get(gen->s.docs[0], strcmp(o->kind, "Secret") == 0
+										   ? "secretGenerator" : "configMapGenerator");
+		fix_refs(k, o->stash, set, &rs, opsc_kust_span(k, o->stash, by ? by : gen->s.docs[0]));
+		opsc_array_free(&rs);
+	}
+}
+
 void opsc_kust_render(kctx *k, uint32_t f, kobjs *out)
 {
-	render_in(k, f, out, false);
+	kobjs mine = { 0 };
+	render_in(k, f, &mine, false);
+	append_hashes(k, &mine);
+	for (uint32_t i = 0; i < mine.len; i++)
+		opsc_array_push(out, mine.items[i]);
+	opsc_array_free(&mine);
 }

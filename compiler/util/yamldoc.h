@@ -67,6 +67,10 @@ struct opsc_yamldoc_node {
 	 * that grafts nodes of one stream into another's tree (a kustomize
 	 * patch) sets 1 + the index of the source they are in. */
 	uint32_t origin;
+	/* Set by such a renderer on a node it placed where it did not stand (a
+	 * value it substituted, a patch parsed from a string): its span is a
+	 * point, not the length of a text that is not there. */
+	bool point;
 	union {
 		struct {
 			const char *value; /* NUL-terminated; may hold NULs before len */
