@@ -384,9 +384,20 @@ static const char *b64_encode(opsc_arena *arena, const char *in)
 	return out;
 }
 
-/* literals: ["key=value"]; files and envs name files outside the YAML the
- * Model reads: their keys are what the entry says, their values unknown. */
-static uint32_t gen_data(kctx *k, const opsc_yamldoc_node *e, opsc_kv **out)
+/* The text of a `files` entry's file when it is one of the files read (a
+ * YAML file of the tree), else NULL: other files are not read. */
+static const char *file_text(kctx *k, uint32_t kust, const char *rel)
+{
+	const char *path = opsc_kust_join(k->arena, opsc_kust_dir(k->arena, k->files.items[kust].path), rel);
+	int f = opsc_kust_find(k, path);
+	const opsc_yamldoc_stream *s = f >= 0 ? &k->files.items[f].s : NULL;
+	return s && s->text ? opsc_arena_strndup(k->arena, s->text, s->len) : NULL;
+}
+
+/* literals: ["key=value"]; files: ["[key=]path"], the file's text when it
+ * is a YAML file of the tree, else its key with an unknown (empty) value;
+ * envs name files outside what is read: no keys. */
+static uint32_t gen_data(kctx *k, uint32_t kust, const opsc_yamldoc_node *e, opsc_kv **out)
 {
 	opsc_array(opsc_kv) kv = { 0 };
 	const char *lists[] = { "literals", "files" };
@@ -398,9 +409,10 @@ static uint32_t gen_data(kctx *k, const opsc_yamldoc_node *e, opsc_kv **out)
 			if (!s)
 				continue;
 			const char *base = strrchr(s, '/');
+			const char *value = l == 0 ? (eq ? eq + 1 : "") : file_text(k, kust, eq ? eq + 1 : s);
 			opsc_kv one = { { eq ? opsc_arena_strndup(k->arena, s, (size_t)(eq - s))
 					     : l ? (base ? base + 1 : s) : s, OPSC_NO_SPAN },
-					{ l == 0 && eq ? eq + 1 : "", OPSC_NO_SPAN } };
+					{ value ? value : "", OPSC_NO_SPAN } };
 			opsc_array_push(&kv, one);
 		}
 	}
@@ -409,8 +421,32 @@ static uint32_t gen_data(kctx *k, const opsc_yamldoc_node *e, opsc_kv **out)
 	return n;
 }
 
-static opsc_yamldoc_node *gen_object(kctx *k, const opsc_yamldoc_node *e, const char *kind, const char *name,
-				     opsc_kv *data, uint32_t n)
+/* generatorOptions.<field> of the kustomization, then options.<field> of
+ * the entry over it (labels, annotations), into metadata.<field>. */
+static void gen_meta(kctx *k, opsc_yamldoc_node *meta, const opsc_yamldoc_node *kdoc, const opsc_yamldoc_node *e,
+		     const char *field)
+{
+	const opsc_yamldoc_node *from[2] = { opsc_yamldoc_get(opsc_yamldoc_get(kdoc, "generatorOptions"), field),
+					     opsc_yamldoc_get(opsc_yamldoc_get(e, "options"), field) };
+	for (int i = 0; i < 2; i++)
+		for (uint32_t p = 0; from[i] && from[i]->kind == OPSC_YAMLDOC_MAPPING && p < from[i]->mapping.len; p++) {
+			const char *key = opsc_yamldoc_str(from[i]->mapping.pairs[p].key);
+			const char *v = opsc_yamldoc_str(from[i]->mapping.pairs[p].value);
+			if (key)
+				opsc_kn_put(k->arena, opsc_kn_child(k->arena, meta, field), key,
+					    opsc_kn_scalar(k->arena, v ? v : "", from[i]->mapping.pairs[p].value));
+		}
+}
+
+/* A Secret's type: the entry's, else Opaque. */
+static const char *gen_type(const opsc_yamldoc_node *e)
+{
+	const char *t = opsc_yamldoc_str(opsc_yamldoc_get(e, "type"));
+	return t && *t ? t : "Opaque";
+}
+
+static opsc_yamldoc_node *gen_object(kctx *k, const opsc_yamldoc_node *kdoc, const opsc_yamldoc_node *e,
+				     const char *kind, const char *name, opsc_kv *data, uint32_t n)
 {
 	opsc_yamldoc_node *doc = opsc_arena_alloc(k->arena, sizeof *doc);
 	*doc = (opsc_yamldoc_node){ .kind = OPSC_YAMLDOC_MAPPING, .offset = e->offset, .line = e->line, .col = e->col,
@@ -422,13 +458,19 @@ static opsc_yamldoc_node *gen_object(kctx *k, const opsc_yamldoc_node *e, const 
 	const opsc_yamldoc_node *ns = opsc_yamldoc_get(e, "namespace");
 	if (ns && opsc_yamldoc_str(ns))
 		opsc_kn_put(k->arena, meta, "namespace", opsc_kn_scalar(k->arena, opsc_yamldoc_str(ns), ns));
+	gen_meta(k, meta, kdoc, e, "labels");
+	gen_meta(k, meta, kdoc, e, "annotations");
+	const opsc_yamldoc_node *imm = opsc_yamldoc_get(opsc_yamldoc_get(e, "options"), "immutable");
+	imm = imm ? imm : opsc_yamldoc_get(opsc_yamldoc_get(kdoc, "generatorOptions"), "immutable");
+	if (imm && opsc_yamldoc_str(imm) && strcmp(opsc_yamldoc_str(imm), "true") == 0)
+		opsc_kn_put(k->arena, doc, "immutable", opsc_kn_copy(k->arena, imm, 0));
 	opsc_yamldoc_node *dm = opsc_kn_child(k->arena, doc, "data");
 	bool secret = strcmp(kind, "Secret") == 0;
 	for (uint32_t i = 0; i < n; i++)
 		opsc_kn_put(k->arena, dm, data[i].key.s,
 			    opsc_kn_scalar(k->arena, secret ? b64_encode(k->arena, data[i].value.s) : data[i].value.s, e));
 	if (secret)
-		opsc_kn_put(k->arena, doc, "type", opsc_kn_scalar(k->arena, "Opaque", e));
+		opsc_kn_put(k->arena, doc, "type", opsc_kn_scalar(k->arena, gen_type(e), e));
 	return doc;
 }
 
@@ -452,15 +494,15 @@ void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, k
 				continue;
 			}
 			opsc_kv *data = NULL;
-			uint32_t n = gen_data(k, e, &data);
+			uint32_t n = gen_data(k, kust, e, &data);
 			opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
 			for (uint32_t d = 0; d < n; d++) /* a Secret is hashed as it holds its data */
 				hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s)
 									    : data[d].value.s, OPSC_NO_SPAN } };
 			const char *hash = no_hash(kdoc, e) ? NULL
 							    : opsc_kust_name_hash(k->arena, kinds[g], hashed, n,
-										  g == 1 ? "Opaque" : NULL);
-			opsc_yamldoc_node *doc = gen_object(k, e, kinds[g], name, data, n);
+										  g == 1 ? gen_type(e) : NULL);
+			opsc_yamldoc_node *doc = gen_object(k, kdoc, e, kinds[g], name, data, n);
 			kobj o = { doc, kust, kinds[g], name, e->offset, e->offset + 1, true, NULL, hash };
 			opsc_kust_changed(k, &o, kust, opsc_source_span(&k->a->ctx->sources, k->files.items[kust].file,
 									e->offset, e->offset),

@@ -33,8 +33,21 @@ except ImportError:  # the oracle needs a real YAML reader
     print('skip: PyYAML is not installed')
     sys.exit(77)
 
+class Loader(yaml.SafeLoader):
+    """YAML 1.1 as kustomize's reader resolves it: `=` is a string, not
+    PyYAML's `value` tag."""
+
+
+Loader.yaml_implicit_resolvers = {
+    c: [(tag, rx) for tag, rx in rs if tag != 'tag:yaml.org,2002:value']
+    for c, rs in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
 KUST_NAMES = ('kustomization.yaml', 'kustomization.yml', 'Kustomization')
 HASH = re.compile(r'^(.*)-[a-z0-9]{10}$')
+# kustomize writes a line break before a more-indented line of a folded (>)
+# scalar as a blank line, which PyYAML and libyaml read as two breaks: the
+# string its input held, written so that another reader gets one more.
+FOLDED = re.compile(r'\n\n(?=[ \t])')
 
 
 def kustomization_dirs(root):
@@ -50,7 +63,7 @@ def kustomization_dirs(root):
 def load(text):
     """The objects of a YAML stream (a List's items as objects)."""
     objs = []
-    for doc in yaml.safe_load_all(text):
+    for doc in yaml.load_all(text, Loader=Loader):
         if isinstance(doc, dict) and doc.get('kind') == 'List' and isinstance(doc.get('items'), list):
             objs.extend(d for d in doc['items'] if isinstance(d, dict))
         elif isinstance(doc, dict):
@@ -89,6 +102,8 @@ def diff(a, b, path=''):
         return out
     if a == b and type(a) is type(b):
         return []
+    if isinstance(a, str) and isinstance(b, str) and FOLDED.sub('\n', b) == a:
+        return []  # kustomize's writer, not its rendering: see FOLDED
     return [(path, a, b)]
 
 
