@@ -84,6 +84,8 @@ int opsc_cli_man(FILE *out, const char *page, const opsc_command *const *cmds);
 extern const opsc_command opsc_command_build, opsc_command_check, opsc_command_diff,
 	opsc_command_explain, opsc_command_fmt, opsc_command_init, opsc_command_lint,
 	opsc_command_lsp;
+/* `opsc __render`: not in the table of commands (cmd_render.c). */
+extern const opsc_command opsc_command_render;
 
 int opsc_cmd_build(int argc, char **argv);
 int opsc_cmd_check(int argc, char **argv);
@@ -93,5 +95,6 @@ int opsc_cmd_explain(int argc, char **argv);
 int opsc_cmd_init(int argc, char **argv);
 int opsc_cmd_lint(int argc, char **argv);
 int opsc_cmd_lsp(int argc, char **argv);
+int opsc_cmd_render(int argc, char **argv);
 
 #endif

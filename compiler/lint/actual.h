@@ -86,6 +86,13 @@ typedef struct {
  * renders first when this was not called.
  */
 void opsc_actual_render(opsc_actual *a, opsc_actual_origins *origins);
+/* Renders only the kustomization in directory `dir` (a path as the files
+ * were registered, "" for the top) as `kustomize build` would, handing
+ * each object it produces to `fn` in the order kustomize accumulates
+ * them. Returns how many, or -1 when `dir` holds no kustomization. Used
+ * instead of opsc_actual_render: nothing is read into the Model. */
+typedef void (*opsc_actual_object_fn)(void *user, const opsc_yamldoc_node *doc);
+int opsc_actual_render_dir(opsc_actual *a, const char *dir, opsc_actual_object_fn fn, void *user);
 /* The origins of the object whose text holds `span`: up to `max` of them
  * into `out`; returns how many. */
 uint32_t opsc_actual_origins_at(const opsc_actual_origins *o, opsc_span span, const opsc_actual_origin **out,

@@ -19,7 +19,7 @@ opsc_span opsc_actual_span(const opsc_actual *a, const opsc_yamldoc_node *n)
 	if (!n)
 		return OPSC_NO_SPAN;
 	uint32_t end = n->offset;
-	if (n->kind == OPSC_YAMLDOC_SCALAR && n->scalar.style == OPSC_YAMLDOC_PLAIN)
+	if (n->kind == OPSC_YAMLDOC_SCALAR && n->scalar.style == OPSC_YAMLDOC_PLAIN && !n->point)
 		end += n->scalar.len;
 	/* a node a kustomization grafted from a patch is in the patch's file */
 	return opsc_source_span(&a->ctx->sources, n->origin ? n->origin - 1 : a->file, n->offset, end);

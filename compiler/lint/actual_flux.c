@@ -1,8 +1,8 @@
 /*
  * actual_flux.c - what Flux adds to kustomize, for the actual-state Model:
  * Kustomization objects (kustomize.toolkit.fluxcd.io) rendering their
- * spec.path with targetNamespace and postBuild substitution, and the
- * ConfigMaps and Secrets kustomize's generators make (see actual_kust.h).
+ * spec.path with targetNamespace and postBuild substitution (see
+ * actual_kust.h).
  *
  * postBuild follows Flux's envsubst: ${VAR}, ${VAR:-default} and
  * ${VAR:=default} (the default when VAR is unset or empty), ${VAR-default}
@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scan.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- envsubst */
@@ -110,7 +109,7 @@ static bool subst_tree(opsc_arena *arena, const vars *v, opsc_yamldoc_node *n, u
 		if (r) {
 			n->scalar.value = r;
 			n->scalar.len = (uint32_t)strlen(r);
-			n->scalar.style = OPSC_YAMLDOC_DOUBLE_QUOTED;
+			n->point = true; /* its style stays: Flux reads the text substituted as YAML */
 		}
 		return r != NULL;
 	}
@@ -301,170 +300,4 @@ void opsc_flux_render(kctx *k, kobjs *out)
 		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
 			if (is_flux_kustomization(k->files.items[f].s.docs[d]))
 				render_flux(k, f, k->files.items[f].s.docs[d], out);
-}
-
-/* ------------------------------------------------------------ generators */
-
-/* Go's encoding/json string: what the name hash is computed over. */
-static void json_str(opsc_sha256 *h, const char *s)
-{
-	opsc_sha256_update(h, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char buf[8];
-		if (*p == '"' || *p == '\\')
-			snprintf(buf, sizeof buf, "\\%c", *p);
-		else if (*p == '\n' || *p == '\r' || *p == '\t')
-			snprintf(buf, sizeof buf, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
-		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-			snprintf(buf, sizeof buf, "\\u%04x", *p);
-		else
-			snprintf(buf, sizeof buf, "%c", *p);
-		opsc_sha256_update(h, buf, strlen(buf));
-	}
-	opsc_sha256_update(h, "\"", 1);
-}
-
-static int cmp_kv(const void *a, const void *b)
-{
-	return strcmp(((const opsc_kv *)a)->key.s, ((const opsc_kv *)b)->key.s);
-}
-
-/* kustomize's name suffix (kubectl's hash): sha256 of {"data":...,
- * "kind":...,"name":...(,"type":...)}, ten hex digits with 0, 1, 3, a, e
- * made letters so it never reads as a number. */
-const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
-				const char *type)
-{
-	opsc_sha256 h;
-	opsc_sha256_init(&h);
-	if (n > 1) /* qsort wants a non-null array, and an empty generator has none */
-		qsort(data, n, sizeof *data, cmp_kv);
-	opsc_sha256_update(&h, "{\"data\":{", 9);
-	for (uint32_t i = 0; i < n; i++) {
-		if (i)
-			opsc_sha256_update(&h, ",", 1);
-		json_str(&h, data[i].key.s);
-		opsc_sha256_update(&h, ":", 1);
-		json_str(&h, data[i].value.s);
-	}
-	opsc_sha256_update(&h, "},\"kind\":", 9);
-	json_str(&h, kind);
-	opsc_sha256_update(&h, ",\"name\":", 8);
-	json_str(&h, name);
-	if (type) {
-		opsc_sha256_update(&h, ",\"type\":", 8);
-		json_str(&h, type);
-	}
-	opsc_sha256_update(&h, "}", 1);
-	uint8_t d[32];
-	opsc_sha256_final(&h, d);
-	char *out = opsc_arena_alloc(arena, 11);
-	for (int i = 0; i < 10; i++) {
-		char c = "0123456789abcdef"[(d[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
-		out[i] = c == '0' ? 'g' : c == '1' ? 'h' : c == '3' ? 'k' : c == 'a' ? 'm' : c == 'e' ? 't' : c;
-	}
-	return out;
-}
-
-static const char *b64_encode(opsc_arena *arena, const char *in)
-{
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(in);
-	char *out = opsc_arena_alloc(arena, (n + 2) / 3 * 4 + 1), *w = out;
-	const unsigned char *p = (const unsigned char *)in;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-		*w++ = alphabet[v >> 18 & 63];
-		*w++ = alphabet[v >> 12 & 63];
-		*w++ = i + 1 < n ? alphabet[v >> 6 & 63] : '=';
-		*w++ = i + 2 < n ? alphabet[v & 63] : '=';
-	}
-	*w = '\0';
-	return out;
-}
-
-/* literals: ["key=value"]; files and envs name files outside the YAML the
- * Model reads: their keys are what the entry says, their values unknown. */
-static uint32_t gen_data(kctx *k, const opsc_yamldoc_node *e, opsc_kv **out)
-{
-	opsc_array(opsc_kv) kv = { 0 };
-	const char *lists[] = { "literals", "files" };
-	for (int l = 0; l < 2; l++) {
-		const opsc_yamldoc_node *seq = opsc_yamldoc_get(e, lists[l]);
-		for (uint32_t i = 0; seq && seq->kind == OPSC_YAMLDOC_SEQUENCE && i < seq->sequence.len; i++) {
-			const char *s = opsc_yamldoc_str(seq->sequence.items[i]);
-			const char *eq = s ? strchr(s, '=') : NULL;
-			if (!s)
-				continue;
-			const char *base = strrchr(s, '/');
-			opsc_kv one = { { eq ? opsc_arena_strndup(k->arena, s, (size_t)(eq - s))
-					     : l ? (base ? base + 1 : s) : s, OPSC_NO_SPAN },
-					{ l == 0 && eq ? eq + 1 : "", OPSC_NO_SPAN } };
-			opsc_array_push(&kv, one);
-		}
-	}
-	uint32_t n = kv.len;
-	*out = opsc_array_to_arena(k->arena, &kv);
-	return n;
-}
-
-static opsc_yamldoc_node *gen_object(kctx *k, const opsc_yamldoc_node *e, const char *kind, const char *name,
-				     opsc_kv *data, uint32_t n)
-{
-	opsc_yamldoc_node *doc = opsc_arena_alloc(k->arena, sizeof *doc);
-	*doc = (opsc_yamldoc_node){ .kind = OPSC_YAMLDOC_MAPPING, .offset = e->offset, .line = e->line, .col = e->col,
-				    .origin = e->origin };
-	opsc_kn_put(k->arena, doc, "apiVersion", opsc_kn_scalar(k->arena, "v1", e));
-	opsc_kn_put(k->arena, doc, "kind", opsc_kn_scalar(k->arena, kind, e));
-	opsc_yamldoc_node *meta = opsc_kn_child(k->arena, doc, "metadata");
-	opsc_kn_put(k->arena, meta, "name", opsc_kn_scalar(k->arena, name, opsc_yamldoc_get(e, "name")));
-	const opsc_yamldoc_node *ns = opsc_yamldoc_get(e, "namespace");
-	if (ns && opsc_yamldoc_str(ns))
-		opsc_kn_put(k->arena, meta, "namespace", opsc_kn_scalar(k->arena, opsc_yamldoc_str(ns), ns));
-	opsc_yamldoc_node *dm = opsc_kn_child(k->arena, doc, "data");
-	bool secret = strcmp(kind, "Secret") == 0;
-	for (uint32_t i = 0; i < n; i++)
-		opsc_kn_put(k->arena, dm, data[i].key.s,
-			    opsc_kn_scalar(k->arena, secret ? b64_encode(k->arena, data[i].value.s) : data[i].value.s, e));
-	if (secret)
-		opsc_kn_put(k->arena, doc, "type", opsc_kn_scalar(k->arena, "Opaque", e));
-	return doc;
-}
-
-static bool no_hash(const opsc_yamldoc_node *kdoc, const opsc_yamldoc_node *e)
-{
-	const char *own = opsc_yamldoc_str(opsc_yamldoc_path(e, "options.disableNameSuffixHash"));
-	const char *all = opsc_yamldoc_str(opsc_yamldoc_path(kdoc, "generatorOptions.disableNameSuffixHash"));
-	return own ? strcmp(own, "true") == 0 : all && strcmp(all, "true") == 0;
-}
-
-void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, kobjs *out)
-{
-	const char *keys[] = { "configMapGenerator", "secretGenerator" }, *kinds[] = { "ConfigMap", "Secret" };
-	for (int g = 0; g < 2; g++) {
-		const opsc_yamldoc_node *list = opsc_yamldoc_get(kdoc, keys[g]);
-		for (uint32_t i = 0; list && list->kind == OPSC_YAMLDOC_SEQUENCE && i < list->sequence.len; i++) {
-			const opsc_yamldoc_node *e = list->sequence.items[i];
-			const char *name = opsc_yamldoc_str(opsc_yamldoc_get(e, "name"));
-			if (!name) {
-				opsc_kust_error(k, kust, e, "a generator needs a `name`");
-				continue;
-			}
-			opsc_kv *data = NULL;
-			uint32_t n = gen_data(k, e, &data);
-			opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
-			for (uint32_t d = 0; d < n; d++) /* a Secret is hashed as it holds its data */
-				hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s)
-									    : data[d].value.s, OPSC_NO_SPAN } };
-			const char *hash = no_hash(kdoc, e) ? NULL
-							    : opsc_kust_name_hash(k->arena, kinds[g], name, hashed, n,
-										  g == 1 ? "Opaque" : NULL);
-			opsc_yamldoc_node *doc = gen_object(k, e, kinds[g], name, data, n);
-			kobj o = { doc, kust, kinds[g], name, e->offset, e->offset + 1, true, NULL, hash };
-			opsc_kust_changed(k, &o, kust, opsc_source_span(&k->a->ctx->sources, k->files.items[kust].file,
-									e->offset, e->offset),
-					  KC_GENERATED);
-			opsc_array_push(out, o);
-		}
-	}
 }

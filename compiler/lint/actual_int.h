@@ -1,6 +1,7 @@
 /*
- * actual_internal.h - shared by actual.c (driver, namespaces, RBAC) and
- * actual_kinds.c (network policies, backups, alerts) and actual_workloads.c.
+ * actual_int.h - shared by actual.c (the driver), actual_read.c (the
+ * readers by kind: namespaces, RBAC), actual_kinds.c (network policies,
+ * backups, alerts), actual_workloads.c, actual_secrets.c and the renderer.
  */
 #ifndef OPSC_ACTUAL_INTERNAL_H
 #define OPSC_ACTUAL_INTERNAL_H
@@ -65,7 +66,7 @@ void opsc_actual_invalid(opsc_actual *a, const opsc_yamldoc_node *n, const char 
 /* actual_render.c: keeps a parsed file until opsc_actual_render. */
 void opsc_actual_stash(opsc_actual *a, const opsc_yamldoc_stream *s);
 void opsc_actual_kust_free(opsc_actual *a);
-/* actual.c: one document into the Model, its spans in source a->file. */
+/* actual_read.c: one document into the Model, its spans in source a->file. */
 void opsc_actual_read_doc(opsc_actual *a, const opsc_yamldoc_node *doc);
 
 void opsc_actual_netpol(opsc_actual *a, const opsc_yamldoc_node *doc);

@@ -22,8 +22,8 @@ opsc_yamldoc_node *opsc_kn_scalar(opsc_arena *arena, const char *value, const op
 	}
 	n->scalar.value = opsc_arena_strdup(arena, value);
 	n->scalar.len = (uint32_t)strlen(value);
-	/* quoted: its span is a point, not the length of a text that is not there */
-	n->scalar.style = OPSC_YAMLDOC_DOUBLE_QUOTED;
+	n->scalar.style = OPSC_YAMLDOC_DOUBLE_QUOTED; /* a string, as kustomize writes it */
+	n->point = true;
 	return n;
 }
 
@@ -120,8 +120,7 @@ void opsc_kn_place(opsc_yamldoc_node *n, const opsc_yamldoc_node *at, uint32_t d
 	n->line = at->line;
 	n->col = at->col;
 	n->origin = at->origin;
-	if (n->kind == OPSC_YAMLDOC_SCALAR && n->scalar.style == OPSC_YAMLDOC_PLAIN && !opsc_yamldoc_is_null(n))
-		n->scalar.style = OPSC_YAMLDOC_DOUBLE_QUOTED; /* a point span: see opsc_kn_scalar */
+	n->point = true; /* its style stays: `value: 3` is still a number */
 	if (n->kind == OPSC_YAMLDOC_MAPPING)
 		for (uint32_t i = 0; i < n->mapping.len; i++) {
 			opsc_kn_place(n->mapping.pairs[i].key, at, depth + 1);

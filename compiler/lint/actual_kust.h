@@ -1,11 +1,13 @@
 /*
  * actual_kust.h - the native kustomize renderer of the actual-state Model,
  * shared by actual_render.c (the driver: what is rendered, what is read as
- * written), actual_kustomize.c (the tree of kustomizations, patches,
- * namespaces, names and references), actual_klabels.c (labels,
- * annotations, replicas, images), actual_knode.c (editing YAML node trees:
- * set, strategic merge, JSON 6902) and actual_flux.c (Flux Kustomizations,
- * postBuild substitution, generators).
+ * written), actual_flux.c (Flux Kustomizations, postBuild substitution),
+ * actual_kustomize.c (the tree of kustomizations, patches, names and
+ * references), actual_klabels.c (labels, annotations, replicas, images),
+ * actual_kgen.c (generators), actual_kbase.c (what they all use: paths,
+ * diagnostics, copies, metadata, namespaces) and actual_knode.c (editing
+ * YAML node trees: set, strategic merge, JSON 6902). Each calls only the
+ * files after it in that list.
  *
  * A tree as written is never edited: an object is copied the first time a
  * kustomization changes it (opsc_kust_mut), then edited in place, so a base
@@ -126,7 +128,7 @@ const char *opsc_kn_json6902(opsc_arena *arena, opsc_yamldoc_node **doc, const o
 /* Whether a kind is cluster-scoped (no metadata.namespace). */
 bool opsc_kn_cluster_scoped(const char *kind);
 
-/* ---------------------------------------------------- actual_kustomize.c */
+/* ------------------------------------------------------- actual_kbase.c */
 
 /* The stashed file at `path` (normalised), or -1. */
 int opsc_kust_find(const kctx *k, const char *path);
@@ -137,21 +139,18 @@ const char *opsc_kust_join(opsc_arena *arena, const char *dir, const char *rel);
 const char *opsc_kust_dir(opsc_arena *arena, const char *path);
 /* The kustomization file in directory `dir`, or -1. */
 int opsc_kust_in_dir(const kctx *k, const char *dir);
-/* Renders the kustomization in stashed file `f` into `out`. */
-void opsc_kust_render(kctx *k, uint32_t f, kobjs *out);
 /* The object's tree, copied first if it is still the one as written. */
 opsc_yamldoc_node *opsc_kust_mut(kctx *k, kobj *o);
 /* The point at node `n` of stashed file `f` (or of the file it came from). */
 opsc_span opsc_kust_span(const kctx *k, uint32_t f, const opsc_yamldoc_node *n);
 /* The list at `key` of a kustomization, reported when not a list. */
 const opsc_yamldoc_node *opsc_kust_seq(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, const char *key);
-/* metadata.name as it is now ("" when none). */
+/* metadata.name as it is now ("" when none); metadata.namespace (NULL). */
 const char *opsc_kust_name(const kobj *o);
-/* actual_klabels.c: labels / commonLabels / commonAnnotations, replicas,
- * images of the kustomization in `f` over `set`. */
-void opsc_kust_labels(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
-void opsc_kust_replicas(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
-void opsc_kust_images(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
+const char *opsc_kust_ns(const kobj *o);
+/* Sets metadata.<field> to `value`, placed where the old value was (else
+ * at `at`, else at metadata). */
+void opsc_kust_set_meta(kctx *k, kobj *o, const char *field, const char *value, const opsc_yamldoc_node *at);
 /* Records that `kust` changed `o` at `span`. */
 void opsc_kust_changed(kctx *k, kobj *o, uint32_t kust, opsc_span span, unsigned what);
 /* The objects of one stashed file, as written. */
@@ -163,6 +162,27 @@ void opsc_kust_error(kctx *k, uint32_t f, const opsc_yamldoc_node *at, const cha
 	__attribute__((format(printf, 4, 5)));
 void opsc_kust_note(kctx *k, uint32_t f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* ---------------------------------------------------- actual_kustomize.c */
+
+/* Renders the kustomization in stashed file `f` into `out`. */
+void opsc_kust_render(kctx *k, uint32_t f, kobjs *out);
+
+/* ------------------------------------------------------ actual_klabels.c */
+
+/* labels / commonLabels / commonAnnotations, replicas, images of the
+ * kustomization in `f` over `set`. */
+void opsc_kust_labels(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
+void opsc_kust_replicas(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
+void opsc_kust_images(kctx *k, uint32_t f, const opsc_yamldoc_node *kdoc, kobjs *set);
+
+/* --------------------------------------------------------- actual_kgen.c */
+
+/* The hash suffix of a generated ConfigMap (type NULL) or Secret: `data`
+ * as the object holds it (a Secret's values base64), sorted in place. */
+const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, opsc_kv *data, uint32_t n, const char *type);
+/* configMapGenerator / secretGenerator of a kustomization into `out`. */
+void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, kobjs *out);
+
 /* -------------------------------------------------------- actual_flux.c */
 
 /* Renders the Flux Kustomizations found in any file into `out`, marking
@@ -170,11 +190,5 @@ void opsc_kust_note(kctx *k, uint32_t f, const char *fmt, ...) __attribute__((fo
 void opsc_flux_render(kctx *k, kobjs *out);
 /* Marks the kustomizations Flux Kustomizations point at (flux_target). */
 void opsc_flux_mark_targets(kctx *k);
-/* The hash suffix of a generated ConfigMap (type NULL) or Secret: `data`
- * as the object holds it (a Secret's values base64), sorted in place. */
-const char *opsc_kust_name_hash(opsc_arena *arena, const char *kind, const char *name, opsc_kv *data, uint32_t n,
-				const char *type);
-/* configMapGenerator / secretGenerator of a kustomization into `out`. */
-void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, kobjs *out);
 
 #endif

@@ -64,6 +64,8 @@ static int cmp_path(const void *x, const void *y)
 
 static void build_index(kctx *k)
 {
+	if (k->sorted)
+		return;
 	k->sorted = opsc_malloc((k->files.len + 1) * sizeof *k->sorted);
 	for (uint32_t i = 0; i < k->files.len; i++)
 		k->sorted[i] = (kpath){ k->files.items[i].path, i };
@@ -211,4 +213,24 @@ void opsc_actual_render(opsc_actual *a, opsc_actual_origins *origins)
 		origins->len = k->origins.len;
 		origins->items = opsc_array_to_arena(a->ctx->arena, &k->origins);
 	}
+}
+
+int opsc_actual_render_dir(opsc_actual *a, const char *dir, opsc_actual_object_fn fn, void *user)
+{
+	if (!a->kust || a->rendered)
+		return -1;
+	kctx *k = a->kust;
+	build_index(k);
+	const char *d = opsc_kust_join(k->arena, "", dir);
+	int f = d ? opsc_kust_in_dir(k, d) : -1;
+	if (f < 0)
+		return -1;
+	a->rendered = true;
+	kobjs objs = { 0 };
+	opsc_kust_render(k, (uint32_t)f, &objs);
+	for (uint32_t i = 0; i < objs.len; i++)
+		fn(user, objs.items[i].doc);
+	int n = (int)objs.len;
+	opsc_array_free(&objs);
+	return n;
 }

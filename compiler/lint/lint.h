@@ -64,6 +64,15 @@ int opsc_lint_run(opsc_lint_result *out, opsc_rules *rules, opsc_ctx *ctx, const
  * or an offset (+01:00). Returns false when `s` is neither. */
 bool opsc_lint_parse_date(const char *s, int64_t *out);
 
+/* Writes the objects the kustomization in directory `dir` (relative to
+ * `root`, "" for root itself) renders to, as the policies read them, as a
+ * YAML stream in a stable order (kind, namespace, name), every file under
+ * `root` readable to it: `opsc __render`, held against `kustomize build`
+ * by tests/oracle/kustomize_oracle.py (lint_render.c). Problems of the
+ * kustomization are diagnostics in ctx->diags. Returns 0, or -1 with a
+ * message in *error (ctx's arena): `root` unreadable, no kustomization. */
+int opsc_lint_render(FILE *out, opsc_ctx *ctx, const char *root, const char *dir, const char **error);
+
 /* the rest of the interface */
 #include "baseline.h"
 

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -19,8 +20,19 @@
 
 /* ------------------------------------------------------------------ errors */
 
+static pthread_once_t error_state = PTHREAD_ONCE_INIT;
+
+/* libgit2 keeps the error message only once initialised: a failure before
+ * any repository is open (a path that does not exist) must not be the
+ * first call into it. Never shut down again, so the message stays. */
+static void error_init(void)
+{
+	git_libgit2_init();
+}
+
 int opsc_repo_fail_(const char *fmt, ...)
 {
+	pthread_once(&error_state, error_init);
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);

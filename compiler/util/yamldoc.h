@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alloc.h"
 
@@ -66,6 +67,10 @@ struct opsc_yamldoc_node {
 	 * that grafts nodes of one stream into another's tree (a kustomize
 	 * patch) sets 1 + the index of the source they are in. */
 	uint32_t origin;
+	/* Set by such a renderer on a node it placed where it did not stand (a
+	 * value it substituted, a patch parsed from a string): its span is a
+	 * point, not the length of a text that is not there. */
+	bool point;
 	union {
 		struct {
 			const char *value; /* NUL-terminated; may hold NULs before len */
@@ -132,5 +137,11 @@ const char *opsc_yamldoc_str(const opsc_yamldoc_node *node);
 
 /* A plain scalar spelling null ("", "~", "null", "Null", "NULL"). */
 bool opsc_yamldoc_is_null(const opsc_yamldoc_node *node);
+
+/* Writes a tree as block YAML, ending with a newline (no "---"): a plain
+ * scalar stays plain where it reads back the same, every other scalar is
+ * double-quoted, so the types a reader resolves are those of the input
+ * (yamldoc_write.c). */
+void opsc_yamldoc_write(FILE *out, const opsc_yamldoc_node *doc);
 
 #endif

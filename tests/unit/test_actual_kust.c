@@ -32,6 +32,41 @@ static void render(opsc_ctx *ctx, opsc_model *m, opsc_actual_origins *origins, c
 	opsc_actual_finish(a, m);
 }
 
+typedef struct {
+	const opsc_yamldoc_node *docs[16];
+	uint32_t n;
+} objects;
+
+static void collect(void *user, const opsc_yamldoc_node *doc)
+{
+	objects *o = user;
+	assert_true(o->n < 16);
+	o->docs[o->n++] = doc;
+}
+
+/* The objects the kustomization in `dir` renders to (opsc __render). */
+static int render_dir(opsc_ctx *ctx, const char *dir, objects *out, const char *const *files)
+{
+	opsc_ctx_init(ctx);
+	opsc_actual *a = opsc_actual_new(ctx);
+	for (const char *const *f = files; *f; f += 2)
+		assert_int_equal(opsc_actual_add_text(a, f[0], f[1], strlen(f[1])), 0);
+	out->n = 0;
+	int n = opsc_actual_render_dir(a, dir, collect, out);
+	if (n >= 0)
+		assert_int_equal(n, (int)out->n);
+	opsc_actual_free(a);
+	return n;
+}
+
+static const opsc_yamldoc_node *of_kind(const objects *o, const char *kind)
+{
+	for (uint32_t i = 0; i < o->n; i++)
+		if (strcmp(at(o->docs[i], "kind"), kind) == 0)
+			return o->docs[i];
+	return NULL;
+}
+
 static const opsc_env *env_named(const opsc_model *m, const char *ns)
 {
 	for (uint32_t i = 0; i < m->nenvs; i++)
@@ -342,11 +377,102 @@ static void test_actual_kust__name_hash(void **state)
 	opsc_kv three[] = { { { "two", OPSC_NO_SPAN }, { "2", OPSC_NO_SPAN } },
 			    { { "one", OPSC_NO_SPAN }, { "", OPSC_NO_SPAN } },
 			    { { "three", OPSC_NO_SPAN }, { "3", OPSC_NO_SPAN } } };
-	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", "", NULL, 0, NULL), "42745tchd9");
-	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", "", one, 1, NULL), "9g67k2htb6");
-	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", "", three, 3, NULL), "f5h7t85m9b");
-	assert_string_equal(opsc_kust_name_hash(arena, "Secret", "", one, 1, "my-type"), "74bd68bm66");
+	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", NULL, 0, NULL), "42745tchd9");
+	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", one, 1, NULL), "9g67k2htb6");
+	assert_string_equal(opsc_kust_name_hash(arena, "ConfigMap", three, 3, NULL), "f5h7t85m9b");
+	assert_string_equal(opsc_kust_name_hash(arena, "Secret", one, 1, "my-type"), "74bd68bm66");
 	opsc_arena_free(arena);
+}
+
+/* The hash kustomize 5 appends (kubectl kustomize, v5.5): over the data
+ * and an empty name, so the same under any prefix; a reference follows it. */
+static void test_actual_kust__generated_name(void **state)
+{
+	(void)state;
+	const char *const files[] = {
+		"base/kustomization.yaml", "resources: [pod.yaml]\n"
+		"configMapGenerator: [{name: web-config, literals: [LOG_LEVEL=info]}]\n",
+		"base/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n"
+		"spec: {containers: [{name: c, envFrom: [{configMapRef: {name: web-config}}]}]}\n",
+		"prod/kustomization.yaml", "namePrefix: prod-\nresources: [../base]\n",
+		NULL,
+	};
+	opsc_ctx ctx;
+	objects o;
+	render_dir(&ctx, "prod", &o, files);
+	assert_int_equal(o.n, 2);
+	assert_string_equal(at(of_kind(&o, "ConfigMap"), "metadata.name"), "prod-web-config-hf678c7m2b");
+	assert_string_equal(at(of_kind(&o, "Pod"), "spec.containers.0.envFrom.0.configMapRef.name"),
+			    "prod-web-config-hf678c7m2b");
+	opsc_ctx_dispose(&ctx);
+	render_dir(&ctx, "base", &o, files);
+	assert_string_equal(at(of_kind(&o, "ConfigMap"), "metadata.name"), "web-config-hf678c7m2b");
+	opsc_ctx_dispose(&ctx);
+	assert_int_equal(render_dir(&ctx, "", &o, files), -1); /* no kustomization at the top */
+	opsc_ctx_dispose(&ctx);
+}
+
+/* A value an inline patch sets keeps its YAML type (`3` a number, as
+ * kustomize writes it) while its span is a point at the patch. */
+static void test_actual_kust__patch_types(void **state)
+{
+	(void)state;
+	const char *const files[] = {
+		"k/kustomization.yaml", "resources: [d.yaml]\npatches:\n- target: {kind: Deployment}\n  patch: |-\n"
+		"    - op: replace\n      path: /spec/replicas\n      value: 3\n"
+		"    - op: add\n      path: /spec/paused\n      value: \"true\"\n",
+		"k/d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1}\n",
+		NULL,
+	};
+	opsc_ctx ctx;
+	objects o;
+	render_dir(&ctx, "k", &o, files);
+	assert_int_equal(o.n, 1);
+	const opsc_yamldoc_node *r = opsc_yamldoc_path(o.docs[0], "spec.replicas");
+	assert_string_equal(opsc_yamldoc_str(r), "3");
+	assert_int_equal(r->scalar.style, OPSC_YAMLDOC_PLAIN);
+	assert_true(r->point);
+	assert_int_equal(opsc_yamldoc_path(o.docs[0], "spec.paused")->scalar.style, OPSC_YAMLDOC_DOUBLE_QUOTED);
+	opsc_ctx_dispose(&ctx);
+}
+
+/* Labels and annotations where kustomize's field specs put them: a pod
+ * template's annotations too, a NetworkPolicy's empty podSelector left
+ * alone (create: false); images only in containers; replicas only on kinds
+ * that have them; a targeted strategic merge keeps the object's name. */
+static void test_actual_kust__field_specs(void **state)
+{
+	(void)state;
+	const char *const files[] = {
+		"k/kustomization.yaml", "resources: [o.yaml]\ncommonLabels: {team: a}\ncommonAnnotations: {owner: b}\n"
+		"images: [{name: nginx, newTag: \"2\"}]\nreplicas: [{name: web, count: 2}, {name: ds, count: 2}]\n"
+		"patches:\n- target: {kind: Service}\n  patch: |-\n    kind: Service\n    metadata: {name: other}\n"
+		"    spec: {type: NodePort}\n",
+		"k/o.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+		"spec: {template: {spec: {containers: [{name: c, image: nginx}]}}}\n---\n"
+		"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds}\nspec: {template: {spec: {containers: []}}}\n---\n"
+		"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec: {podSelector: {}}\n---\n"
+		"apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec: {ports: [{port: 80}]}\n---\n"
+		"apiVersion: example.com/v1\nkind: App\nmetadata: {name: app}\nspec: {image: nginx}\n",
+		NULL,
+	};
+	opsc_ctx ctx;
+	objects o;
+	render_dir(&ctx, "k", &o, files);
+	assert_int_equal(o.n, 5);
+	const opsc_yamldoc_node *d = of_kind(&o, "Deployment");
+	assert_string_equal(at(d, "spec.template.metadata.annotations.owner"), "b");
+	assert_string_equal(at(d, "spec.selector.matchLabels.team"), "a");
+	assert_string_equal(at(d, "spec.template.spec.containers.0.image"), "nginx:2");
+	assert_string_equal(at(d, "spec.replicas"), "2");
+	assert_string_equal(at(of_kind(&o, "DaemonSet"), "spec.replicas"), "(none)");
+	assert_string_equal(at(of_kind(&o, "NetworkPolicy"), "metadata.labels.team"), "a");
+	assert_null(opsc_yamldoc_path(of_kind(&o, "NetworkPolicy"), "spec.podSelector.matchLabels"));
+	assert_string_equal(at(of_kind(&o, "Service"), "metadata.name"), "svc");
+	assert_string_equal(at(of_kind(&o, "Service"), "spec.type"), "NodePort");
+	assert_string_equal(at(of_kind(&o, "Service"), "spec.selector.team"), "a");
+	assert_string_equal(at(of_kind(&o, "App"), "spec.image"), "nginx");
+	opsc_ctx_dispose(&ctx);
 }
 
 int main(void)
@@ -354,6 +480,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_actual_kust__join),
 		cmocka_unit_test(test_actual_kust__name_hash),
+		cmocka_unit_test(test_actual_kust__generated_name),
+		cmocka_unit_test(test_actual_kust__patch_types),
+		cmocka_unit_test(test_actual_kust__field_specs),
 		cmocka_unit_test(test_actual_kust__copy_budget),
 		cmocka_unit_test(test_actual_kust__strategic_merge),
 		cmocka_unit_test(test_actual_kust__json6902),

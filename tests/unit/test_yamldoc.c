@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -413,6 +414,77 @@ static void test_yamldoc__empty(void **state)
 	end(state);
 }
 
+/* What a reader resolves a scalar to: a plain one may be null, a boolean
+ * or a number; anything else (and every quoted one) is a string. */
+static const char *resolved(const opsc_yamldoc_node *n)
+{
+	static const char *const words[] = { "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n" };
+	if (n->scalar.style != OPSC_YAMLDOC_PLAIN)
+		return "str";
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcasecmp(n->scalar.value, words[i]) == 0)
+			return "word";
+	char *end;
+	strtod(n->scalar.value, &end);
+	return *n->scalar.value && !*end ? "number" : "str";
+}
+
+static void assert_same_tree(const opsc_yamldoc_node *a, const opsc_yamldoc_node *b)
+{
+	assert_int_equal(a->kind, b->kind);
+	if (a->kind == OPSC_YAMLDOC_SCALAR) {
+		assert_int_equal(opsc_yamldoc_is_null(a), opsc_yamldoc_is_null(b)); /* `key:` is written `key: null` */
+		if (opsc_yamldoc_is_null(a))
+			return;
+		assert_int_equal(a->scalar.len, b->scalar.len);
+		assert_memory_equal(a->scalar.value, b->scalar.value, a->scalar.len);
+		assert_string_equal(resolved(a), resolved(b));
+		return;
+	}
+	uint32_t n = a->kind == OPSC_YAMLDOC_MAPPING ? a->mapping.len : a->sequence.len;
+	assert_int_equal(n, b->kind == OPSC_YAMLDOC_MAPPING ? b->mapping.len : b->sequence.len);
+	for (uint32_t i = 0; i < n; i++)
+		if (a->kind == OPSC_YAMLDOC_MAPPING) {
+			assert_same_tree(a->mapping.pairs[i].key, b->mapping.pairs[i].key);
+			assert_same_tree(a->mapping.pairs[i].value, b->mapping.pairs[i].value);
+		} else {
+			assert_same_tree(a->sequence.items[i], b->sequence.items[i]);
+		}
+}
+
+/* A tree written back reads as the same tree, each scalar of the same
+ * type: numbers and booleans stay plain, quoted look-alikes stay quoted. */
+static void test_yamldoc__write_round_trip(void **state)
+{
+	static const char text[] =
+		"kind: Deployment\nreplicas: 3\nquoted: \"3\"\nyes: no\nflag: \"true\"\nempty:\nnull: ~\n"
+		"neg: -1.5\nport: \"8080\"\nword: 'production'\ncolon: \"a: b\"\nhash: \"a #b\"\nlead: \" x\"\n"
+		"dash: \"- x\"\nstar: \"*x\"\nmulti: |\n  line one\n  \"two\"\\\n\ntab: \"a\\tb\"\n"
+		"\"1\": key that is a string\nnested: {a: [1, \"1\", [x, {y: z}], []], b: {}}\nlist:\n- - a\n  - b\n"
+		"- k: v\n  l: [w]\nurl: https://example.com/a?b=c\nutf8: \"\xc3\xa9t\xc3\xa9\"\ndoc: \"---\"\n";
+	begin(state);
+	fixture *f = *state;
+	opsc_yamldoc_stream in = *parse(state, text);
+	assert_int_equal(in.nerrors, 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	opsc_yamldoc_write(out, in.docs[0]);
+	fclose(out);
+	opsc_yamldoc_stream back;
+	assert_int_equal(opsc_yamldoc_parse(&back, f->arena, "w.yaml", buf, len, MAX), 0);
+	if (back.nerrors)
+		fprintf(stderr, "%s\n%s\n", buf, back.errors[0].message);
+	assert_int_equal(back.nerrors, 0);
+	assert_int_equal(back.ndocs, 1);
+	assert_same_tree(in.docs[0], back.docs[0]);
+	assert_non_null(strstr(buf, "replicas: 3\n"));
+	assert_non_null(strstr(buf, "quoted: \"3\"\n"));
+	assert_non_null(strstr(buf, "word: production\n")); /* a quoted plain word need not stay quoted */
+	free(buf);
+	end(state);
+}
+
 #define T(name) cmocka_unit_test(name)
 
 int main(void)
@@ -432,6 +504,7 @@ int main(void)
 		T(test_yamldoc__tabs_and_garbage),
 		T(test_yamldoc__crlf),
 		T(test_yamldoc__empty),
+		T(test_yamldoc__write_round_trip),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
