@@ -210,6 +210,57 @@ static bool is_flux_kustomization(const opsc_yamldoc_node *doc)
 	       strncmp(api, "kustomize.toolkit.fluxcd.io/", 28) == 0;
 }
 
+/* A GitRepository written in the tree, by name (and namespace if given). */
+static const opsc_yamldoc_node *git_repository(const kctx *k, const char *name, const char *ns)
+{
+	for (uint32_t f = 0; f < k->files.len; f++)
+		for (uint32_t d = 0; !k->files.items[f].patch && d < k->files.items[f].s.ndocs; d++) {
+			const opsc_yamldoc_node *doc = k->files.items[f].s.docs[d];
+			const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
+			const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
+			const char *n = opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name"));
+			const char *dns = opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.namespace"));
+			if (kind && api && n && strcmp(kind, "GitRepository") == 0 &&
+			    strncmp(api, "source.toolkit.fluxcd.io/", 25) == 0 && strcmp(n, name) == 0 &&
+			    (!ns || !dns || strcmp(ns, dns) == 0))
+				return doc;
+		}
+	return NULL;
+}
+
+static bool same_field(const opsc_yamldoc_node *a, const opsc_yamldoc_node *b, const char *path)
+{
+	const char *x = opsc_yamldoc_str(opsc_yamldoc_path(a, path)), *y = opsc_yamldoc_str(opsc_yamldoc_path(b, path));
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+/* What a Kustomization renders when it is not this repository, or NULL.
+ * Flux's bootstrap names the repository's own source flux-system; a
+ * GitRepository of another name written in the tree is a tenant's or
+ * another team's repository (or another branch), whose files the tree does
+ * not hold: rendering the tree in its place would judge every object of
+ * this repository again under its targetNamespace. Unless it has the url
+ * and ref of a flux-system written in the tree too. A source the tree does
+ * not define is taken to be this repository. */
+static const char *other_source(kctx *k, const opsc_yamldoc_node *doc)
+{
+	const char *kind = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.sourceRef.kind"));
+	const char *name = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.sourceRef.name"));
+	if (!kind || !name || strcmp(kind, "GitRepository") != 0 || strcmp(name, "flux-system") == 0)
+		return NULL;
+	const char *ns = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.sourceRef.namespace"));
+	const opsc_yamldoc_node *src = git_repository(k, name, ns ? ns : opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.namespace")));
+	const opsc_yamldoc_node *own = git_repository(k, "flux-system", NULL);
+	if (!src)
+		return NULL;
+	if (own && same_field(src, own, "spec.url") && same_field(src, own, "spec.ref.branch") &&
+	    same_field(src, own, "spec.ref.tag") && same_field(src, own, "spec.ref.semver") &&
+	    same_field(src, own, "spec.ref.commit") && same_field(src, own, "spec.ref.name"))
+		return NULL;
+	const char *url = opsc_yamldoc_str(opsc_yamldoc_path(src, "spec.url"));
+	return opsc_arena_printf(k->arena, "GitRepository %s (%s)", name, url ? url : "no url");
+}
+
 static const char *flux_dir(kctx *k, const opsc_yamldoc_node *doc)
 {
 	const char *path = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.path"));
@@ -219,8 +270,8 @@ static const char *flux_dir(kctx *k, const opsc_yamldoc_node *doc)
 void opsc_flux_mark_targets(kctx *k)
 {
 	for (uint32_t f = 0; f < k->files.len; f++)
-		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
-			if (is_flux_kustomization(k->files.items[f].s.docs[d])) {
+		for (uint32_t d = 0; !k->files.items[f].patch && d < k->files.items[f].s.ndocs; d++)
+			if (is_flux_kustomization(k->files.items[f].s.docs[d]) && !other_source(k, k->files.items[f].s.docs[d])) {
 				const char *dir = flux_dir(k, k->files.items[f].s.docs[d]);
 				int kf = dir ? opsc_kust_in_dir(k, dir) : -1;
 				if (kf >= 0)
@@ -255,6 +306,12 @@ static void generated_dir(kctx *k, const char *dir, kobjs *out)
 
 static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs *out)
 {
+	const char *other = other_source(k, doc);
+	if (other) {
+		opsc_kust_note(k, f, "Kustomization %s applies %s, another source than this repository: not rendered",
+			       opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name")), other);
+		return;
+	}
 	const char *dir = flux_dir(k, doc);
 	const opsc_yamldoc_node *pathn = opsc_yamldoc_path(doc, "spec.path");
 	const char *src = opsc_yamldoc_str(opsc_yamldoc_path(doc, "spec.sourceRef.name"));
@@ -267,7 +324,7 @@ static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs
 	if (!mine.len && kf < 0)
 		opsc_kust_note(k, f, "Kustomization %s: spec.path %s is not in this repository (source %s)",
 			       opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name")),
-			       opsc_yamldoc_str(pathn) ? opsc_yamldoc_str(pathn) : ".", src ? src : "?");
+			       opsc_yamldoc_str(pathn) ? opsc_yamldoc_str(pathn) : ".", src ? src : "not named");
 	const opsc_yamldoc_node *tns = opsc_yamldoc_path(doc, "spec.targetNamespace");
 	if (tns)
 		opsc_kust_set_namespace(k, &mine, tns, f, KC_TARGET_NS);
@@ -297,7 +354,7 @@ static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs
 void opsc_flux_render(kctx *k, kobjs *out)
 {
 	for (uint32_t f = 0; f < k->files.len; f++)
-		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
+		for (uint32_t d = 0; !k->files.items[f].patch && d < k->files.items[f].s.ndocs; d++)
 			if (is_flux_kustomization(k->files.items[f].s.docs[d]))
 				render_flux(k, f, k->files.items[f].s.docs[d], out);
 }

@@ -72,6 +72,7 @@ typedef struct {
 	bool kustomization; /* kustomization.yaml, .yml or Kustomization */
 	bool referenced; /* a resource or component of another kustomization */
 	bool flux_target; /* the spec.path of a Flux Kustomization */
+	bool patch; /* named as a patch by a kustomization: no object of its own */
 	bool marked; /* patch nodes carry this file as their origin */
 } kfile;
 

@@ -72,6 +72,24 @@ static void build_index(kctx *k)
 	qsort(k->sorted, k->files.len, sizeof *k->sorted, cmp_path);
 }
 
+/* A file a kustomization names as a patch (`patches[].path`,
+ * `patchesStrategicMerge`, `patchesJson6902[].path`) holds partial objects:
+ * a Flux Kustomization written there is no Kustomization of its own. */
+static void mark_patches(kctx *k, uint32_t f, const char *dir)
+{
+	const char *keys[] = { "patches", "patchesStrategicMerge", "patchesJson6902" };
+	for (size_t i = 0; i < 3; i++) {
+		const opsc_yamldoc_node *l = opsc_yamldoc_get(k->files.items[f].s.docs[0], keys[i]);
+		for (uint32_t e = 0; l && l->kind == OPSC_YAMLDOC_SEQUENCE && e < l->sequence.len; e++) {
+			const opsc_yamldoc_node *item = l->sequence.items[e];
+			const char *rel = opsc_yamldoc_str(item->kind == OPSC_YAMLDOC_MAPPING ? opsc_yamldoc_get(item, "path") : item);
+			int pf = rel ? opsc_kust_find(k, opsc_kust_join(k->arena, dir, rel)) : -1;
+			if (pf >= 0)
+				k->files.items[pf].patch = true;
+		}
+	}
+}
+
 /* A kustomization another one includes is rendered as part of it. */
 static void mark_referenced(kctx *k)
 {
@@ -80,6 +98,7 @@ static void mark_referenced(kctx *k)
 		if (!k->files.items[f].kustomization || !k->files.items[f].s.ndocs)
 			continue;
 		const char *dir = opsc_kust_dir(k->arena, k->files.items[f].path);
+		mark_patches(k, f, dir);
 		for (size_t i = 0; i < 3; i++) {
 			const opsc_yamldoc_node *l = opsc_yamldoc_get(k->files.items[f].s.docs[0], keys[i]);
 			for (uint32_t e = 0; l && l->kind == OPSC_YAMLDOC_SEQUENCE && e < l->sequence.len; e++) {

@@ -5,7 +5,9 @@
 # (strategic merge), an inline JSON 6902 patch, images and a Component; a
 # Flux Kustomization with targetNamespace and postBuild substitution from
 # `substitute`, a ConfigMap of the repository and a Secret that is not in
-# it; a missing resource and a cycle. The exact findings, each at the line
+# it; a missing resource and a cycle; a tenant's Kustomization whose
+# GitRepository is another repository (noted, not rendered in this tree's
+# place) and a patch file holding a partial Kustomization (no object). The exact findings, each at the line
 # the object is written with the kustomization that changed it as a note,
 # are in expected.txt; the related locations in SARIF, JSON and GitHub
 # annotations are checked on one finding.
