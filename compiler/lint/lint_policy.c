@@ -303,12 +303,6 @@ static void run_policies(policy_pass *p, bool with_declared)
 
 /* ------------------------------------------------------------- manifests */
 
-bool opsc_lint_is_yaml(const char *path)
-{
-	size_t n = strlen(path);
-	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
-}
-
 /* Paths as findings show them: repository-relative, or joined to the PATH
  * given outside a repository (as lint.c shows secrets). */
 static const char *display(const lint_run *run, const char *rel)
