@@ -59,6 +59,7 @@ typedef struct opsc_workload {
 	opsc_str name, namespace_;
 	const struct opsc_env *env; /* of its namespace; NULL without one */
 	uint32_t replicas; /* spec.replicas (default 1); 1 for other kinds */
+	opsc_span replicas_span; /* the value, when the manifest writes it; else no file */
 	bool from_values; /* read from a HelmRelease's spec.values */
 	opsc_str service_account; /* serviceAccountName; NULL: "default" */
 	opsc_flag automount_token; /* automountServiceAccountToken */

@@ -204,8 +204,9 @@ static opsc_value get_quota(opsc_arena *a, const opsc_model *m, const void *n, c
 	const opsc_quota *q = n;
 	for (uint32_t i = 0; i < q->nhard; i++)
 		if (q->hard[i].resource.s && strcmp(q->hard[i].resource.s, f->arg) == 0)
-			return (opsc_value){ .type = OPSC_PT_QUANTITY, .num = q->hard[i].value.milli,
-					     .text = q->hard[i].value.text };
+			return located((opsc_value){ .type = OPSC_PT_QUANTITY, .num = q->hard[i].value.milli,
+						     .text = q->hard[i].value.text },
+				       &q->hard[i].value.span);
 	return (opsc_value){ .type = OPSC_PT_NULL };
 }
 
@@ -399,6 +400,14 @@ static opsc_value get_env_sum(opsc_arena *a, const opsc_model *m, const void *n,
 		}
 	}
 	return any ? (opsc_value){ .type = OPSC_PT_QUANTITY, .num = sum } : (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+/* spec.replicas, located when the manifest writes it (1 otherwise). */
+static opsc_value get_replicas(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	const opsc_workload *w = n;
+	return located(v_num(OPSC_PT_NUMBER, w->replicas), &w->replicas_span);
 }
 
 static opsc_value get_workload_env(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
@@ -603,7 +612,7 @@ static const opsc_policy_field fields[] = {
 	F(WORKLOAD, "name", T(STRING), get_str, opsc_workload, name),
 	F(WORKLOAD, "namespace", T(STRING), get_str, opsc_workload, namespace_),
 	FX(WORKLOAD, "env", TREC(ENV), get_workload_env),
-	F(WORKLOAD, "replicas", T(NUMBER), get_u32, opsc_workload, replicas),
+	FX(WORKLOAD, "replicas", T(NUMBER), get_replicas),
 	F(WORKLOAD, "from_values", T(BOOL), get_bool, opsc_workload, from_values),
 	F(WORKLOAD, "service_account", T(STRING), get_str_at, opsc_workload, service_account),
 	F(WORKLOAD, "automount_token", T(BOOL), get_flag, opsc_workload, automount_token),

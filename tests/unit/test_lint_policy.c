@@ -658,7 +658,8 @@ static void test_lint_policy__workloads_located_and_suppressed(void **state)
 
 /* In a namespace enforcing Pod Security `privileged` the baseline-level
  * rules are silent; a `restricted` one forbids even CHOWN. Requests over
- * the namespace's quota are a finding at the namespace. */
+ * the namespace's quota are a finding at the quota (first) and at the
+ * requests. */
 static void test_lint_policy__workloads_pod_security_and_quota(void **state)
 {
 	(void)state;
@@ -683,6 +684,102 @@ static void test_lint_policy__workloads_pod_security_and_quota(void **state)
 	gitfix_dispose(&f);
 }
 
+/* "path:line:col rule" of every finding of `rule` only. */
+static const char *found_rule(const lint_out *o, const char *rule)
+{
+	static char buf[2048];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < o->res.findings.len; i++) {
+		const opsc_finding *f = &o->res.findings.items[i];
+		if (strcmp(f->rule, rule) == 0)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s", n ? "; " : "", f->where.path,
+					      f->where.line, f->where.col, f->rule);
+	}
+	return buf;
+}
+
+/* A quota breach is reported at the quota and at every line of the
+ * namespace's workloads that adds to the sum, so that --base of a change
+ * adding a workload, or raising one's replicas, reports the breach at the
+ * lines it adds; the workload already there is not the change's. */
+static const char quota_yaml[] = "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\n"
+				 "  namespace: shop\nspec:\n  hard:\n    requests.cpu: 300m\n";
+static const char api_yaml[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\n"
+			       "spec:\n  replicas: %d\n  template:\n    spec:\n      containers:\n        - name: api\n"
+			       "          image: api:1.0\n          resources:\n            requests: {cpu: 100m}\n";
+
+static void quota_lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base)
+{
+	const char *path = f->dir;
+	opsc_lint_opts opts = { .mode = mode, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1 };
+	lintfix_run(o, &opts);
+}
+
+static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/shop/quota.yaml", quota_yaml);
+	char text[512], base[41];
+	snprintf(text, sizeof text, api_yaml, 2); /* 200m of 300m */
+	gitfix_write(&f, "clusters/main/shop/api.yaml", text);
+	const char *paths[] = { "policies/shop.ops", "clusters/lab/shop-staging/namespace.yaml",
+				"clusters/lab/shop-staging/network.yaml", "clusters/lab/shop-staging/backup.yaml",
+				"clusters/main/shop/namespace.yaml", "clusters/main/shop/network.yaml",
+				"clusters/main/shop/backup.yaml", "clusters/main/rbac.yaml", "clusters/main/shop/quota.yaml",
+				"clusters/main/shop/api.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "shop", "Alice", 1700000000, base);
+	lint_out o;
+	quota_lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found_rule(&o, "workload-quota"), "");
+	done(&o);
+
+	/* a Deployment added: 200m + 200m */
+	snprintf(text, sizeof text, api_yaml, 2);
+	char *web = strstr(text, "name: api"), *c = strstr(text, "- name: api");
+	memcpy(web, "name: web", 9);
+	memcpy(c, "- name: web", 11);
+	gitfix_write(&f, "clusters/main/shop/web.yaml", text);
+	gitfix_add(&f, "clusters/main/shop/web.yaml");
+	quota_lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found_rule(&o, "workload-quota"),
+			    "clusters/main/shop/api.yaml:7:13 workload-quota; "
+			    "clusters/main/shop/api.yaml:14:29 workload-quota; "
+			    "clusters/main/shop/quota.yaml:8:19 workload-quota; "
+			    "clusters/main/shop/web.yaml:7:13 workload-quota; "
+			    "clusters/main/shop/web.yaml:14:29 workload-quota");
+	assert_string_equal(finding(&o, "workload-quota")->message,
+			    "Deployment api: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
+	done(&o);
+	quota_lint(&o, &f, OPSC_LINT_BASE, base);
+	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/web.yaml:7:13 workload-quota; "
+							      "clusters/main/shop/web.yaml:14:29 workload-quota");
+	assert_string_equal(finding(&o, "workload-quota")->message,
+			    "Deployment web: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
+	done(&o);
+
+	/* instead, the Deployment there scaled: 400m, at the replica count */
+	gitfix_remove(&f, "clusters/main/shop/web.yaml");
+	snprintf(text, sizeof text, api_yaml, 4);
+	gitfix_write(&f, "clusters/main/shop/api.yaml", text);
+	gitfix_add(&f, "clusters/main/shop/api.yaml");
+	quota_lint(&o, &f, OPSC_LINT_BASE, base);
+	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/api.yaml:7:13 workload-quota");
+	done(&o);
+	quota_lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	assert_string_equal(found_rule(&o, "workload-quota"),
+			    "clusters/main/shop/api.yaml:7:13 workload-quota; "
+			    "clusters/main/shop/api.yaml:14:29 workload-quota; "
+			    "clusters/main/shop/quota.yaml:8:19 workload-quota");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -701,6 +798,7 @@ int main(void)
 		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),
 		cmocka_unit_test(test_lint_policy__workloads_located_and_suppressed),
 		cmocka_unit_test(test_lint_policy__workloads_pod_security_and_quota),
+		cmocka_unit_test(test_lint_policy__quota_at_the_workloads_that_raise_it),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
