@@ -44,6 +44,9 @@ typedef struct {
 	uint64_t max_size; /* 0: OPSC_SCAN_MAX_FILE_SIZE */
 	FILE *progress; /* history progress and rate, NULL for none */
 	bool require_full_history; /* OPSC_LINT_HISTORY: a shallow clone is a failure */
+	/* --base, --staged: parse every manifest, not only those a change of
+	 * workloads needs (the findings are the same: tests compare both) */
+	bool read_all;
 } opsc_lint_opts;
 
 /*
