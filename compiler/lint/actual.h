@@ -91,6 +91,13 @@ void opsc_actual_render(opsc_actual *a, opsc_actual_origins *origins);
 uint32_t opsc_actual_origins_at(const opsc_actual_origins *o, opsc_span span, const opsc_actual_origin **out,
 				uint32_t max);
 
+/* When only some of the repository's manifests are added (the files a
+ * change needs): every manifest's path, sorted, so that a Flux
+ * Kustomization whose spec.path holds none of those added is noted as
+ * pointing out of the repository only when the repository has none
+ * there either. The paths must outlive the render. */
+void opsc_actual_set_tree(opsc_actual *a, const char *const *paths, uint32_t n);
+
 /* Resolves names (binding roles, namespaces), fills *out and frees `a`. */
 void opsc_actual_finish(opsc_actual *a, opsc_model *out);
 

@@ -254,6 +254,30 @@ static void generated_dir(kctx *k, const char *dir, kobjs *out)
 	}
 }
 
+void opsc_actual_set_tree(opsc_actual *a, const char *const *paths, uint32_t n)
+{
+	a->tree = paths;
+	a->ntree = n;
+}
+
+/* Whether the repository has a file under `dir` (opsc_actual_set_tree). */
+static bool tree_has_dir(const opsc_actual *a, const char *dir)
+{
+	size_t n = strlen(dir);
+	uint32_t lo = 0, hi = a->ntree;
+	while (lo < hi) { /* the first path not before dir */
+		uint32_t mid = (lo + hi) / 2;
+		if (strcmp(a->tree[mid], dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->ntree && strncmp(a->tree[lo], dir, n) == 0; lo++)
+		if (!n || a->tree[lo][n] == '/')
+			return true;
+	return false;
+}
+
 static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs *out)
 {
 	const char *dir = flux_dir(k, doc);
@@ -265,7 +289,7 @@ static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs
 		opsc_kust_render(k, (uint32_t)kf, &mine);
 	else if (dir)
 		generated_dir(k, dir, &mine);
-	if (!mine.len && kf < 0)
+	if (!mine.len && kf < 0 && !(dir && tree_has_dir(k->a, dir)))
 		opsc_kust_note(k, f, "Kustomization %s: spec.path %s is not in this repository (source %s)",
 			       opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name")),
 			       opsc_yamldoc_str(pathn) ? opsc_yamldoc_str(pathn) : ".", src ? src : "?");

@@ -457,6 +457,12 @@ static int read_workset(reader *r)
 			 : gather_worktree(&g);
 	if (rc == 0)
 		opsc_lint_workset_plan(run, &r->ws, g.files.items, g.files.len);
+	if (rc == 0 && r->ws.planned) { /* Flux paths are judged against the whole tree */
+		const char **tree = opsc_arena_alloc(run->out->arena, (g.files.len + 1) * sizeof *tree);
+		for (uint32_t i = 0; i < g.files.len; i++)
+			tree[i] = g.files.items[i].path;
+		opsc_actual_set_tree(r->actual, tree, g.files.len);
+	}
 	for (uint32_t i = 0; i < g.files.len; i++) {
 		const lint_file *f = &g.files.items[i];
 		if (rc == 0 && !f->data)

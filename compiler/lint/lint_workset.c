@@ -147,6 +147,7 @@ typedef struct {
 	const char *path; /* joined */
 	uint32_t kust;
 	bool always; /* a patch or component: needed to render the chain */
+	bool patch; /* a patch: read to render, but not an object rendered */
 } wref;
 
 typedef struct {
@@ -187,7 +188,7 @@ static bool remote(const char *rel)
 	       strncmp(rel, "github.com/", 11) == 0;
 }
 
-static void add_ref(plan *p, uint32_t k, const opsc_yamldoc_node *n, bool always)
+static void add_ref(plan *p, uint32_t k, const opsc_yamldoc_node *n, bool always, bool patch)
 {
 	const char *rel = opsc_yamldoc_str(n);
 	if (!rel || remote(rel))
@@ -195,14 +196,15 @@ static void add_ref(plan *p, uint32_t k, const opsc_yamldoc_node *n, bool always
 	const char *dir = p->kusts.items[k].dir;
 	const char *path = strchr(rel, '\n') ? NULL : opsc_kust_join(p->arena, dir, rel);
 	if (path)
-		opsc_array_push(&p->refs, ((wref){ path, k, always }));
+		opsc_array_push(&p->refs, ((wref){ path, k, always, patch }));
 }
 
-static void add_refs(plan *p, uint32_t k, const opsc_yamldoc_node *seq, const char *field, bool always)
+static void add_refs(plan *p, uint32_t k, const opsc_yamldoc_node *seq, const char *field, bool always,
+		     bool patch)
 {
 	for (uint32_t i = 0; seq && seq->kind == OPSC_YAMLDOC_SEQUENCE && i < seq->sequence.len; i++)
 		add_ref(p, k, field ? opsc_yamldoc_get(seq->sequence.items[i], field) : seq->sequence.items[i],
-			always);
+			always, patch);
 }
 
 /* Keys of a kustomization the set follows; any other makes it unsure. */
@@ -242,12 +244,12 @@ static void read_kustomize(plan *p, uint32_t file, const opsc_yamldoc_node *doc)
 		if (!key || !known_key(key, doc->mapping.pairs[i].value))
 			p->unsure = true;
 	}
-	add_refs(p, k, opsc_yamldoc_get(doc, "resources"), NULL, false);
-	add_refs(p, k, opsc_yamldoc_get(doc, "bases"), NULL, false);
-	add_refs(p, k, opsc_yamldoc_get(doc, "components"), NULL, true);
-	add_refs(p, k, opsc_yamldoc_get(doc, "patchesStrategicMerge"), NULL, true);
-	add_refs(p, k, opsc_yamldoc_get(doc, "patches"), "path", true);
-	add_refs(p, k, opsc_yamldoc_get(doc, "patchesJson6902"), "path", true);
+	add_refs(p, k, opsc_yamldoc_get(doc, "resources"), NULL, false, false);
+	add_refs(p, k, opsc_yamldoc_get(doc, "bases"), NULL, false, false);
+	add_refs(p, k, opsc_yamldoc_get(doc, "components"), NULL, true, false);
+	add_refs(p, k, opsc_yamldoc_get(doc, "patchesStrategicMerge"), NULL, true, true);
+	add_refs(p, k, opsc_yamldoc_get(doc, "patches"), "path", true, true);
+	add_refs(p, k, opsc_yamldoc_get(doc, "patchesJson6902"), "path", true, true);
 }
 
 static void read_flux(plan *p, uint32_t file, const opsc_yamldoc_node *doc)
@@ -419,7 +421,8 @@ static void owners(plan *p, uint32_t f)
 		while (r && r > p->refs.items && strcmp(r[-1].path, keys[i]) == 0)
 			r--;
 		for (; r && r < p->refs.items + p->refs.len && strcmp(r->path, keys[i]) == 0; r++)
-			need(p, (int)p->kusts.items[r->kust].file);
+			if (!r->patch) /* a patch file is no object of the kustomizations it patches */
+				need(p, (int)p->kusts.items[r->kust].file);
 	}
 	for (uint32_t k = 0; k < p->kusts.len; k++)
 		if (p->kusts.items[k].flux && flux_renders(p, &p->kusts.items[k], path, (int)f))

@@ -817,7 +817,13 @@ static void write_flux_tree(gitfix *f, const char *web_cpu)
 		     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n"
 		     "  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n"
 		     "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
-		     "  postBuild:\n    substitute:\n      TAG: latest\n");
+		     "  postBuild:\n    substitute:\n      TAG: latest\n---\n"
+		     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: infra\n"
+		     "  namespace: flux-system\nspec:\n  path: ./infra\n  sourceRef:\n    kind: GitRepository\n"
+		     "    name: flux-system\n");
+	gitfix_write(f, "infra/ingress.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress\n"
+					      "  namespace: ingress\nspec:\n  template:\n    spec:\n      containers:\n"
+					      "        - name: ingress\n          image: ingress:latest\n");
 	gitfix_write(f, "apps/kustomization.yaml", "resources:\n  - team-a\n  - team-b\n");
 	gitfix_write(f, "apps/replicas.yaml", "- op: replace\n  path: /spec/replicas\n  value: 2\n");
 	gitfix_write(f, "apps/team-a/kustomization.yaml",
@@ -838,10 +844,12 @@ static void write_flux_tree(gitfix *f, const char *web_cpu)
 	gitfix_write(f, "apps/team-a/web.yaml", text);
 	snprintf(text, sizeof text, deploy, "api", "api", "api", "api", "50m");
 	gitfix_write(f, "apps/team-a/api.yaml", text);
-	gitfix_write(f, "apps/team-b/kustomization.yaml", "namespace: other\nresources:\n  - db.yaml\n");
+	gitfix_write(f, "apps/team-b/kustomization.yaml", "namespace: other\npatches:\n  - path: ../replicas.yaml\n"
+							 "    target:\n      kind: Deployment\n"
+							 "resources:\n  - db.yaml\n  - chart.yaml\n");
 	snprintf(text, sizeof text, deploy, "db", "db", "db", "db", "50m");
 	gitfix_write(f, "apps/team-b/db.yaml", text);
-	/* read as written (no kustomization lists it): a note when parsed */
+	/* a template: a note when parsed */
 	gitfix_write(f, "apps/team-b/chart.yaml", "apiVersion: v1\nkind: ConfigMap\n{{ include \"db.labels\" . }}\n");
 }
 
@@ -854,7 +862,8 @@ static void flux_lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const c
 }
 
 /* A change of one workload in that tree reads team a's chain and files
- * only (team b's are not parsed: no note for its template), and finds what
+ * only (team b's and infra/ are not parsed: no note for team b's template,
+ * nor one saying Flux's infra/ is not in the repository), and finds what
  * reading every manifest finds, with --staged and with --base: the quota
  * only the kustomization puts in the namespace, the tag only Flux's
  * substitution writes, the root user the namespace's level allows. */
@@ -864,7 +873,8 @@ static void test_lint_policy__workload_change_through_kustomizations(void **stat
 	gitfix f;
 	gitfix_init(&f);
 	write_flux_tree(&f, "50m"); /* (50m + 50m) x 2 replicas, of 300m */
-	static const char *const paths[] = { "clusters/flux/apps.yaml", "apps/kustomization.yaml", "apps/replicas.yaml",
+	static const char *const paths[] = { "clusters/flux/apps.yaml", "infra/ingress.yaml", "apps/kustomization.yaml",
+					     "apps/replicas.yaml",
 					     "apps/team-a/kustomization.yaml", "apps/team-a/namespace.yaml",
 					     "apps/team-a/quota.yaml", "apps/team-a/web.yaml", "apps/team-a/api.yaml",
 					     "apps/team-b/kustomization.yaml", "apps/team-b/db.yaml",
@@ -897,6 +907,7 @@ static void test_lint_policy__workload_change_through_kustomizations(void **stat
 		}
 		assert_string_equal(rules, want[m]);
 		assert_false(has_note(&part, "apps/team-b/chart.yaml"));
+		assert_false(has_note(&part, "clusters/flux/apps.yaml"));
 		assert_true(has_note(&all, "apps/team-b/chart.yaml"));
 		done(&part);
 		done(&all);
@@ -915,7 +926,8 @@ static void test_lint_policy__workload_change_under_a_generator_reads_all(void *
 	gitfix_write(&f, "apps/team-b/kustomization.yaml",
 		     "namespace: other\nresources:\n  - db.yaml\nconfigMapGenerator:\n  - name: db\n    files: [db.conf]\n");
 	gitfix_write(&f, "apps/team-b/db.conf", "max_connections = 10\n");
-	static const char *const paths[] = { "clusters/flux/apps.yaml", "apps/kustomization.yaml", "apps/replicas.yaml",
+	static const char *const paths[] = { "clusters/flux/apps.yaml", "infra/ingress.yaml", "apps/kustomization.yaml",
+					     "apps/replicas.yaml",
 					     "apps/team-a/kustomization.yaml", "apps/team-a/namespace.yaml",
 					     "apps/team-a/quota.yaml", "apps/team-a/web.yaml", "apps/team-a/api.yaml",
 					     "apps/team-b/kustomization.yaml", "apps/team-b/db.yaml",
