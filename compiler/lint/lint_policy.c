@@ -14,8 +14,9 @@
  * add findings through lint_collect.c.
  * With --base the working tree is checked and only findings on added lines
  * are kept; --history checks no policies (it reads blobs, not states).
- * When a --base change touches workloads only, only the manifests naming
- * their namespaces are parsed (lint_workset.c).
+ * When a --base or --staged change touches workloads only, only the
+ * manifests it needs are parsed: those naming their namespaces and the
+ * kustomizations rendering them (lint_workset.c).
  *
  * Manifests carry no GitHub protection and do not say which cluster they
  * are applied to, so a policy reading an environment's `protect` or
