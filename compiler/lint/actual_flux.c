@@ -203,7 +203,7 @@ static vars read_vars(kctx *k, uint32_t f, const opsc_yamldoc_node *post)
 
 /* ------------------------------------------------------------------ Flux */
 
-static bool is_flux_kustomization(const opsc_yamldoc_node *doc)
+bool opsc_kust_is_flux(const opsc_yamldoc_node *doc)
 {
 	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
 	const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
@@ -221,7 +221,7 @@ void opsc_flux_mark_targets(kctx *k)
 {
 	for (uint32_t f = 0; f < k->files.len; f++)
 		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
-			if (is_flux_kustomization(k->files.items[f].s.docs[d])) {
+			if (opsc_kust_is_flux(k->files.items[f].s.docs[d])) {
 				const char *dir = flux_dir(k, k->files.items[f].s.docs[d]);
 				int kf = dir ? opsc_kust_in_dir(k, dir) : -1;
 				if (kf >= 0)
@@ -323,7 +323,7 @@ void opsc_flux_render(kctx *k, kobjs *out)
 {
 	for (uint32_t f = 0; f < k->files.len; f++)
 		for (uint32_t d = 0; d < k->files.items[f].s.ndocs; d++)
-			if (is_flux_kustomization(k->files.items[f].s.docs[d]))
+			if (opsc_kust_is_flux(k->files.items[f].s.docs[d]))
 				render_flux(k, f, k->files.items[f].s.docs[d], out);
 }
 

@@ -182,16 +182,10 @@ static int kust_in_dir(const plan *p, const char *dir)
 	return -1;
 }
 
-static bool remote(const char *rel)
-{
-	return strstr(rel, "://") || strstr(rel, "?ref=") || strncmp(rel, "git@", 4) == 0 ||
-	       strncmp(rel, "github.com/", 11) == 0;
-}
-
 static void add_ref(plan *p, uint32_t k, const opsc_yamldoc_node *n, bool always, bool patch)
 {
 	const char *rel = opsc_yamldoc_str(n);
-	if (!rel || remote(rel))
+	if (!rel || opsc_kust_remote(rel))
 		return; /* the renderer reports it, and renders nothing of it */
 	const char *dir = p->kusts.items[k].dir;
 	const char *path = strchr(rel, '\n') ? NULL : opsc_kust_join(p->arena, dir, rel);
@@ -263,25 +257,6 @@ static void read_flux(plan *p, uint32_t file, const opsc_yamldoc_node *doc)
 		opsc_array_push(&p->kusts, w);
 }
 
-static bool flux_doc(const opsc_yamldoc_node *doc)
-{
-	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
-	const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
-	return kind && api && strcmp(kind, "Kustomization") == 0 && strncmp(api, "kustomize.toolkit.fluxcd.io/", 28) == 0;
-}
-
-/* kustomize's own file, as actual_render.c tells it from a Flux object of
- * the same name. */
-static bool kustomize_doc(const char *path, const opsc_yamldoc_stream *s)
-{
-	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if (strcmp(b, "kustomization.yaml") != 0 && strcmp(b, "kustomization.yml") != 0 &&
-	    strcmp(b, "Kustomization") != 0)
-		return false;
-	const char *api = s->ndocs ? opsc_yamldoc_str(opsc_yamldoc_get(s->docs[0], "apiVersion")) : NULL;
-	return !api || strncmp(api, "kustomize.config.k8s.io/", 24) == 0;
-}
-
 static void read_kustomizations(plan *p)
 {
 	for (uint32_t i = 0; i < p->n && !p->unsure; i++) {
@@ -294,12 +269,12 @@ static void read_kustomizations(plan *p)
 			p->unsure = true;
 			break;
 		}
-		if (kustomize_doc(f->path, &s)) {
+		if (opsc_kust_is_kustomize(f->path, &s)) {
 			read_kustomize(p, i, s.ndocs ? s.docs[0] : NULL);
 			continue;
 		}
 		for (uint32_t d = 0; d < s.ndocs; d++)
-			if (flux_doc(s.docs[d]))
+			if (opsc_kust_is_flux(s.docs[d]))
 				read_flux(p, i, s.docs[d]);
 	}
 	if (p->refs.len > 1)

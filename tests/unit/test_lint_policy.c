@@ -15,12 +15,19 @@
 #include "lintfix.h"
 #include "lint.h"
 
-static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode)
+/* The policy finder alone on the fixture; `base` for OPSC_LINT_BASE, and
+ * `read_all` to parse every manifest of a change of workloads. */
+static void lint_change(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base, bool read_all)
 {
 	const char *path = f->dir;
-	opsc_lint_opts opts = { .mode = mode, .kinds = { [OPSC_FINDING_POLICY] = true }, .paths = &path, .npaths = 1,
-				.threads = 1 };
+	opsc_lint_opts opts = { .mode = mode, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1, .read_all = read_all };
 	lintfix_run(o, &opts);
+}
+
+static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode)
+{
+	lint_change(o, f, mode, NULL, false);
 }
 
 static void done(lint_out *o)
@@ -28,8 +35,9 @@ static void done(lint_out *o)
 	lintfix_done(o);
 }
 
-/* "path:line:col severity rule; ..." */
-static const char *found(const lint_out *o)
+/* "path:line:col severity rule; ..." of the findings of `rule` (NULL:
+ * all). */
+static const char *found_rule(const lint_out *o, const char *rule)
 {
 	static char buf[4096];
 	static const char *const sev[] = { "note", "warning", "error" };
@@ -38,10 +46,16 @@ static const char *found(const lint_out *o)
 	for (uint32_t i = 0; i < o->res.findings.len; i++) {
 		const opsc_finding *f = &o->res.findings.items[i];
 		assert_int_equal(f->kind, OPSC_FINDING_POLICY);
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s %s", i ? "; " : "", f->where.path,
-				      f->where.line, f->where.col, sev[f->severity], f->rule);
+		if (!rule || strcmp(f->rule, rule) == 0)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s %s", n ? "; " : "", f->where.path,
+					      f->where.line, f->where.col, sev[f->severity], f->rule);
 	}
 	return buf;
+}
+
+static const char *found(const lint_out *o)
+{
+	return found_rule(o, NULL);
 }
 
 static const opsc_finding *finding(const lint_out *o, const char *rule)
@@ -684,21 +698,6 @@ static void test_lint_policy__workloads_pod_security_and_quota(void **state)
 	gitfix_dispose(&f);
 }
 
-/* "path:line:col rule" of every finding of `rule` only. */
-static const char *found_rule(const lint_out *o, const char *rule)
-{
-	static char buf[2048];
-	size_t n = 0;
-	buf[0] = '\0';
-	for (uint32_t i = 0; i < o->res.findings.len; i++) {
-		const opsc_finding *f = &o->res.findings.items[i];
-		if (strcmp(f->rule, rule) == 0)
-			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s", n ? "; " : "", f->where.path,
-					      f->where.line, f->where.col, f->rule);
-	}
-	return buf;
-}
-
 /* A quota breach is reported at the quota and at every line of the
  * namespace's workloads that adds to the sum, so that --base of a change
  * adding a workload, or raising one's replicas, reports the breach at the
@@ -708,14 +707,6 @@ static const char quota_yaml[] = "apiVersion: v1\nkind: ResourceQuota\nmetadata:
 static const char api_yaml[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\n"
 			       "spec:\n  replicas: %d\n  template:\n    spec:\n      containers:\n        - name: api\n"
 			       "          image: api:1.0\n          resources:\n            requests: {cpu: 100m}\n";
-
-static void quota_lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base)
-{
-	const char *path = f->dir;
-	opsc_lint_opts opts = { .mode = mode, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
-				.paths = &path, .npaths = 1, .threads = 1 };
-	lintfix_run(o, &opts);
-}
 
 static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
 {
@@ -735,7 +726,7 @@ static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
 		gitfix_add(&f, paths[i]);
 	gitfix_commit(&f, "shop", "Alice", 1700000000, base);
 	lint_out o;
-	quota_lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	lint_change(&o, &f, OPSC_LINT_WORKTREE, NULL, false);
 	assert_string_equal(found_rule(&o, "workload-quota"), "");
 	done(&o);
 
@@ -746,19 +737,19 @@ static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
 	memcpy(c, "- name: web", 11);
 	gitfix_write(&f, "clusters/main/shop/web.yaml", text);
 	gitfix_add(&f, "clusters/main/shop/web.yaml");
-	quota_lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	lint_change(&o, &f, OPSC_LINT_WORKTREE, NULL, false);
 	assert_string_equal(found_rule(&o, "workload-quota"),
-			    "clusters/main/shop/api.yaml:7:13 workload-quota; "
-			    "clusters/main/shop/api.yaml:14:29 workload-quota; "
-			    "clusters/main/shop/quota.yaml:8:19 workload-quota; "
-			    "clusters/main/shop/web.yaml:7:13 workload-quota; "
-			    "clusters/main/shop/web.yaml:14:29 workload-quota");
+			    "clusters/main/shop/api.yaml:7:13 warning workload-quota; "
+			    "clusters/main/shop/api.yaml:14:29 warning workload-quota; "
+			    "clusters/main/shop/quota.yaml:8:19 warning workload-quota; "
+			    "clusters/main/shop/web.yaml:7:13 warning workload-quota; "
+			    "clusters/main/shop/web.yaml:14:29 warning workload-quota");
 	assert_string_equal(finding(&o, "workload-quota")->message,
 			    "Deployment api: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
 	done(&o);
-	quota_lint(&o, &f, OPSC_LINT_BASE, base);
-	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/web.yaml:7:13 workload-quota; "
-							      "clusters/main/shop/web.yaml:14:29 workload-quota");
+	lint_change(&o, &f, OPSC_LINT_BASE, base, false);
+	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/web.yaml:7:13 warning workload-quota; "
+							      "clusters/main/shop/web.yaml:14:29 warning workload-quota");
 	assert_string_equal(finding(&o, "workload-quota")->message,
 			    "Deployment web: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
 	done(&o);
@@ -768,14 +759,14 @@ static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
 	snprintf(text, sizeof text, api_yaml, 4);
 	gitfix_write(&f, "clusters/main/shop/api.yaml", text);
 	gitfix_add(&f, "clusters/main/shop/api.yaml");
-	quota_lint(&o, &f, OPSC_LINT_BASE, base);
-	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/api.yaml:7:13 workload-quota");
+	lint_change(&o, &f, OPSC_LINT_BASE, base, false);
+	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/api.yaml:7:13 warning workload-quota");
 	done(&o);
-	quota_lint(&o, &f, OPSC_LINT_WORKTREE, NULL);
+	lint_change(&o, &f, OPSC_LINT_WORKTREE, NULL, false);
 	assert_string_equal(found_rule(&o, "workload-quota"),
-			    "clusters/main/shop/api.yaml:7:13 workload-quota; "
-			    "clusters/main/shop/api.yaml:14:29 workload-quota; "
-			    "clusters/main/shop/quota.yaml:8:19 workload-quota");
+			    "clusters/main/shop/api.yaml:7:13 warning workload-quota; "
+			    "clusters/main/shop/api.yaml:14:29 warning workload-quota; "
+			    "clusters/main/shop/quota.yaml:8:19 warning workload-quota");
 	done(&o);
 	gitfix_dispose(&f);
 }
@@ -853,14 +844,6 @@ static void write_flux_tree(gitfix *f, const char *web_cpu)
 	gitfix_write(f, "apps/team-b/chart.yaml", "apiVersion: v1\nkind: ConfigMap\n{{ include \"db.labels\" . }}\n");
 }
 
-static void flux_lint(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base, bool read_all)
-{
-	const char *path = f->dir;
-	opsc_lint_opts opts = { .mode = mode, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
-				.paths = &path, .npaths = 1, .threads = 1, .read_all = read_all };
-	lintfix_run(o, &opts);
-}
-
 /* A change of one workload in that tree reads team a's chain and files
  * only (team b's and infra/ are not parsed: no note for team b's template,
  * nor one saying Flux's infra/ is not in the repository), and finds what
@@ -892,8 +875,8 @@ static void test_lint_policy__workload_change_through_kustomizations(void **stat
 	for (int m = 0; m < 2; m++) {
 		opsc_lint_mode mode = m ? OPSC_LINT_BASE : OPSC_LINT_STAGED;
 		lint_out part, all;
-		flux_lint(&part, &f, mode, m ? base : NULL, false);
-		flux_lint(&all, &f, mode, m ? base : NULL, true);
+		lint_change(&part, &f, mode, m ? base : NULL, false);
+		lint_change(&all, &f, mode, m ? base : NULL, true);
 		char *got = opsc_strdup(described(&part));
 		assert_string_equal(got, described(&all));
 		opsc_free(got);
@@ -941,9 +924,9 @@ static void test_lint_policy__workload_change_under_a_generator_reads_all(void *
 		     "      containers:\n        - name: web\n          image: web:latest\n");
 	gitfix_add(&f, "apps/team-a/web.yaml");
 	lint_out o;
-	flux_lint(&o, &f, OPSC_LINT_STAGED, NULL, false);
+	lint_change(&o, &f, OPSC_LINT_STAGED, NULL, false);
 	assert_true(has_note(&o, "apps/team-b/chart.yaml"));
-	assert_non_null(strstr(found_rule(&o, "workload-image-tag"), "apps/team-a/web.yaml:10:18 workload-image-tag"));
+	assert_non_null(strstr(found_rule(&o, "workload-image-tag"), "apps/team-a/web.yaml:10:18 error workload-image-tag"));
 	done(&o);
 	gitfix_dispose(&f);
 }
