@@ -70,4 +70,20 @@ typedef struct opsc_workload {
 	uint32_t nvolumes;
 } opsc_workload;
 
+/* What a namespace's workloads add up to against its quota: requests and
+ * limits of every regular container times the replicas, in milli-units;
+ * set[i] false when no workload there says any. */
+typedef enum {
+	OPSC_SUM_REQUESTS_CPU,
+	OPSC_SUM_REQUESTS_MEMORY,
+	OPSC_SUM_LIMITS_CPU,
+	OPSC_SUM_LIMITS_MEMORY,
+	OPSC_SUM_COUNT,
+} opsc_sum_kind;
+
+typedef struct {
+	double milli[OPSC_SUM_COUNT];
+	bool set[OPSC_SUM_COUNT];
+} opsc_env_sums;
+
 #endif
