@@ -2,7 +2,7 @@
 # bench/lint/repo10k.sh [OPSC] - `opsc lint` (secrets, drift and policy) on a
 # generated repository of 10,000 manifests, and `opsc lint --base` on a
 # change of 10 files of it (figures in bench/README.md): 10 Deployments
-# scaled, 10 Deployments added to a namespace the .ops manage (its
+# scaled (and the same change with --staged), 10 Deployments added to a namespace the .ops manage (its
 # Namespace, ResourceQuota and NetworkPolicy are among the generated
 # files), and a change of the .ops with the generated files.
 #
@@ -71,8 +71,8 @@ with open("clusters/flux/apps.yaml", "w") as f:
             "  postBuild:\n    substitute:\n      TAG: \"1.1\"\n")
 PY
 git add -A && git commit -qm base && git tag base
-# wall time, user time and peak memory of one run
-timed() { /usr/bin/time -o "$dir/time" -f "$1: %e s wall, %U s user, %M KB peak" "${@:2}" >/dev/null 2>&1 || true; cat "$dir/time"; }
+# wall time, user and system time and peak memory of one run
+timed() { /usr/bin/time -o "$dir/time" -f "$1: %e s wall, %U s user, %S s system, %M KB peak" "${@:2}" >/dev/null 2>&1 || true; cat "$dir/time"; }
 echo "repository: $(git ls-files '*.yaml' | wc -l) YAML manifests, $(git ls-files | wc -l) files, $(wc -l < policies/big.ops) lines of .ops" >&2
 "$opsc" lint | tail -3 || true
 timed "full lint" "$opsc" lint
@@ -80,6 +80,11 @@ hyperfine -N -i --warmup 1 --runs 5 "$opsc lint"
 # a pull request changing 10 application manifests (the usual case)
 git checkout -q -b change
 for f in $(git ls-files 'apps/*deploy.yaml' | head -10); do sed -i 's/replicas: 2/replicas: 3/' "$f"; done
+# the same change staged, before it is committed: the index's blobs
+git add -A
+"$opsc" lint --staged | tail -3 || true
+timed "--staged, 10 Deployments scaled" "$opsc" lint --staged
+hyperfine -N -i --warmup 2 --runs 20 "$opsc lint --staged"
 git commit -qam "scale 10 apps"
 echo "change: $(git diff --name-only base | wc -l) files" >&2
 "$opsc" lint --base base | tail -3 || true

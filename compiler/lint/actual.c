@@ -204,6 +204,10 @@ void opsc_actual_finish(opsc_actual *a, opsc_model *out)
 	for (uint32_t i = 0; i < out->nworkloads; i++)
 		if (a->workload_envs.items[i].n)
 			out->workloads[i].env = &out->envs[a->workload_envs.items[i].idx[0]];
+	opsc_env_sums *sums = out->nenvs ? opsc_arena_alloc(arena, out->nenvs * sizeof *sums) : NULL;
+	if (sums) /* once: every workload of a namespace reads them (workload-quota) */
+		opsc_model_sum_workloads(out, sums);
+	out->env_sums = sums;
 	opsc_actual_secrets_finish(a, out);
 	opsc_actual_free(a);
 }

@@ -98,6 +98,13 @@ int opsc_actual_render_dir(opsc_actual *a, const char *dir, opsc_actual_object_f
 uint32_t opsc_actual_origins_at(const opsc_actual_origins *o, opsc_span span, const opsc_actual_origin **out,
 				uint32_t max);
 
+/* When only some of the repository's manifests are added (the files a
+ * change needs): every manifest's path, sorted, so that a Flux
+ * Kustomization whose spec.path holds none of those added is noted as
+ * pointing out of the repository only when the repository has none
+ * there either. The paths must outlive the render. */
+void opsc_actual_set_tree(opsc_actual *a, const char *const *paths, uint32_t n);
+
 /* Resolves names (binding roles, namespaces), fills *out and frees `a`. */
 void opsc_actual_finish(opsc_actual *a, opsc_model *out);
 

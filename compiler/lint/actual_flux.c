@@ -202,7 +202,7 @@ static vars read_vars(kctx *k, uint32_t f, const opsc_yamldoc_node *post)
 
 /* ------------------------------------------------------------------ Flux */
 
-static bool is_flux_kustomization(const opsc_yamldoc_node *doc)
+bool opsc_kust_is_flux(const opsc_yamldoc_node *doc)
 {
 	const char *kind = opsc_yamldoc_str(opsc_yamldoc_get(doc, "kind"));
 	const char *api = opsc_yamldoc_str(opsc_yamldoc_get(doc, "apiVersion"));
@@ -271,7 +271,7 @@ void opsc_flux_mark_targets(kctx *k)
 {
 	for (uint32_t f = 0; f < k->files.len; f++)
 		for (uint32_t d = 0; !k->files.items[f].patch && d < k->files.items[f].s.ndocs; d++)
-			if (is_flux_kustomization(k->files.items[f].s.docs[d]) && !other_source(k, k->files.items[f].s.docs[d])) {
+			if (opsc_kust_is_flux(k->files.items[f].s.docs[d]) && !other_source(k, k->files.items[f].s.docs[d])) {
 				const char *dir = flux_dir(k, k->files.items[f].s.docs[d]);
 				int kf = dir ? opsc_kust_in_dir(k, dir) : -1;
 				if (kf >= 0)
@@ -304,6 +304,30 @@ static void generated_dir(kctx *k, const char *dir, kobjs *out)
 	}
 }
 
+void opsc_actual_set_tree(opsc_actual *a, const char *const *paths, uint32_t n)
+{
+	a->tree = paths;
+	a->ntree = n;
+}
+
+/* Whether the repository has a file under `dir` (opsc_actual_set_tree). */
+static bool tree_has_dir(const opsc_actual *a, const char *dir)
+{
+	size_t n = strlen(dir);
+	uint32_t lo = 0, hi = a->ntree;
+	while (lo < hi) { /* the first path not before dir */
+		uint32_t mid = (lo + hi) / 2;
+		if (strcmp(a->tree[mid], dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->ntree && strncmp(a->tree[lo], dir, n) == 0; lo++)
+		if (!n || a->tree[lo][n] == '/')
+			return true;
+	return false;
+}
+
 static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs *out)
 {
 	const char *other = other_source(k, doc);
@@ -321,7 +345,7 @@ static void render_flux(kctx *k, uint32_t f, const opsc_yamldoc_node *doc, kobjs
 		opsc_kust_render(k, (uint32_t)kf, &mine);
 	else if (dir)
 		generated_dir(k, dir, &mine);
-	if (!mine.len && kf < 0)
+	if (!mine.len && kf < 0 && !(dir && tree_has_dir(k->a, dir)))
 		opsc_kust_note(k, f, "Kustomization %s: spec.path %s is not in this repository (source %s)",
 			       opsc_yamldoc_str(opsc_yamldoc_path(doc, "metadata.name")),
 			       opsc_yamldoc_str(pathn) ? opsc_yamldoc_str(pathn) : ".", src ? src : "not named");
@@ -355,6 +379,6 @@ void opsc_flux_render(kctx *k, kobjs *out)
 {
 	for (uint32_t f = 0; f < k->files.len; f++)
 		for (uint32_t d = 0; !k->files.items[f].patch && d < k->files.items[f].s.ndocs; d++)
-			if (is_flux_kustomization(k->files.items[f].s.docs[d]))
+			if (opsc_kust_is_flux(k->files.items[f].s.docs[d]))
 				render_flux(k, f, k->files.items[f].s.docs[d], out);
 }

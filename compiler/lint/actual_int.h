@@ -39,6 +39,8 @@ struct opsc_actual {
 	struct kctx *kust; /* files read, until rendered (actual_render.c) */
 	bool rendered;
 	bool helm_noted; /* the note that charts are not rendered is given */
+	const char *const *tree; /* opsc_actual_set_tree's, or NULL */
+	uint32_t ntree;
 };
 
 /* Where a node is: its first byte, or a plain scalar's whole text. */

@@ -138,6 +138,14 @@ int opsc_kust_find(const kctx *k, const char *path);
 const char *opsc_kust_join(opsc_arena *arena, const char *dir, const char *rel);
 /* The directory of a path ("" for a file at the top). */
 const char *opsc_kust_dir(opsc_arena *arena, const char *path);
+/* A resource or component entry the renderer does not fetch (a URL, a
+ * git@ or github.com/ address). */
+bool opsc_kust_remote(const char *entry);
+/* kustomization.yaml (or .yml, or Kustomization) of kustomize itself, not a
+ * Flux Kustomization object under the same file name (actual_render.c). */
+bool opsc_kust_is_kustomize(const char *path, const opsc_yamldoc_stream *s);
+/* A Flux Kustomization object (kustomize.toolkit.fluxcd.io), actual_flux.c. */
+bool opsc_kust_is_flux(const opsc_yamldoc_node *doc);
 /* The kustomization file in directory `dir`, or -1. */
 int opsc_kust_in_dir(const kctx *k, const char *dir);
 /* The object's tree, copied first if it is still the one as written. */

@@ -24,7 +24,7 @@
 
 /* ---------------------------------------------------------- resources */
 
-static bool remote(const char *entry)
+bool opsc_kust_remote(const char *entry)
 {
 	return strstr(entry, "://") || strncmp(entry, "github.com/", 11) == 0 || strncmp(entry, "git@", 4) == 0;
 }
@@ -39,7 +39,7 @@ static void add_entry(kctx *k, uint32_t f, const opsc_yamldoc_node *entry, kobjs
 		opsc_kust_error(k, f, entry, "a %s entry must be a path", component ? "component" : "resource");
 		return;
 	}
-	if (remote(rel)) {
+	if (opsc_kust_remote(rel)) {
 		opsc_kust_note(k, f, "remote %s %s is not fetched: its objects are not checked",
 			       component ? "component" : "resource", rel);
 		return;

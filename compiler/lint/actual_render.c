@@ -16,9 +16,7 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* kustomization.yaml (or .yml, or Kustomization) of kustomize itself, not a
- * Flux Kustomization object under the same file name. */
-static bool is_kustomization(const char *path, const opsc_yamldoc_stream *s)
+bool opsc_kust_is_kustomize(const char *path, const opsc_yamldoc_stream *s)
 {
 	const char *b = basename_of(path);
 	if (strcmp(b, "kustomization.yaml") != 0 && strcmp(b, "kustomization.yml") != 0 &&
@@ -39,7 +37,7 @@ void opsc_actual_stash(opsc_actual *a, const opsc_yamldoc_stream *s)
 	}
 	const opsc_source *src = opsc_sources_get(&a->ctx->sources, a->file);
 	kfile f = { .file = a->file, .path = src->path, .s = *s };
-	f.kustomization = is_kustomization(src->path, s);
+	f.kustomization = opsc_kust_is_kustomize(src->path, s);
 	opsc_array_push(&a->kust->files, f);
 }
 

@@ -230,9 +230,17 @@ static void add_workload(opsc_actual *a, const opsc_workload *w, actual_envs whe
 	opsc_array_push(&a->workload_envs, where);
 }
 
+/* A replica count the manifest writes is located, so that a change raising
+ * it is the change a quota finding is reported at. */
+static void set_replicas(opsc_workload *w, opsc_number r)
+{
+	w->replicas = r.set && r.value >= 0 ? (uint32_t)r.value : 1;
+	w->replicas_span = r.set ? r.span : OPSC_NO_SPAN;
+}
+
 static opsc_workload workload_of(opsc_actual *a, const opsc_yamldoc_node *doc, const char *kind)
 {
-	opsc_workload w = { .span = opsc_actual_span(a, doc), .replicas = 1 };
+	opsc_workload w = { .span = opsc_actual_span(a, doc), .replicas = 1, .replicas_span = OPSC_NO_SPAN };
 	w.kind = (opsc_str){ kind, w.span };
 	w.name = opsc_actual_str(a, doc, "metadata.name");
 	w.namespace_ = opsc_actual_str(a, doc, "metadata.namespace");
@@ -252,8 +260,7 @@ void opsc_actual_workload(opsc_actual *a, const opsc_yamldoc_node *doc)
 		return;
 	}
 	if (pod_kinds[k].replicas) {
-		opsc_number r = read_number(a, doc, pod_kinds[k].replicas);
-		w.replicas = r.set && r.value >= 0 ? (uint32_t)r.value : 1;
+		set_replicas(&w, read_number(a, doc, pod_kinds[k].replicas));
 	}
 	read_pod(a, &w, spec);
 	add_workload(a, &w, opsc_actual_doc_envs(a, doc));
@@ -288,8 +295,7 @@ void opsc_actual_helm_release(opsc_actual *a, const opsc_yamldoc_node *doc)
 	opsc_str target = opsc_actual_str(a, doc, "spec.targetNamespace");
 	if (target.s)
 		w.namespace_ = target;
-	opsc_number r = read_number(a, v, "replicaCount");
-	w.replicas = r.set && r.value >= 0 ? (uint32_t)r.value : 1;
+	set_replicas(&w, read_number(a, v, "replicaCount"));
 	w.service_account = opsc_actual_str(a, v, "serviceAccount.name");
 	w.automount_token = read_flag(a, v, "serviceAccount.automountServiceAccountToken");
 	if (!w.automount_token.set)

@@ -48,6 +48,9 @@ typedef struct {
 	 * --write-baseline): the findings other than secrets get none, which
 	 * saves a SHA-256 per finding. A baseline to read computes them anyway. */
 	bool no_fingerprints;
+	/* --base, --staged: parse every manifest, not only those a change of
+	 * workloads needs (the findings are the same: tests compare both) */
+	bool read_all;
 } opsc_lint_opts;
 
 /*

@@ -1,7 +1,8 @@
 /*
  * lint_changes.c - what every finder of a lint run asks about the target:
- * which files a change touched (--base, --staged) and how a path is shown.
- * The finders (lint_policy.c, lint_drift.c, lint_check.c) call these; the
+ * which files a change touched (--base, --staged), how a path is shown and
+ * whether it names a manifest. The finders (lint_policy.c, lint_drift.c,
+ * lint_check.c) and the parts they call (lint_workset.c) call these; the
  * pipeline in lint.c calls the finders, so the arrows run one way.
  */
 #define _GNU_SOURCE
@@ -23,6 +24,12 @@ const char *opsc_lint_tree_path(const lint_run *run, const char *path)
 	const char *top = run->t && run->t->repo ? opsc_repo_workdir(run->t->repo) : NULL;
 	size_t n = top ? strlen(top) : 0;
 	return top && strncmp(path, top, n) == 0 ? path + n : path;
+}
+
+bool opsc_lint_is_yaml(const char *path)
+{
+	size_t n = strlen(path);
+	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
 }
 
 /* The secret and policy finders read the same files: one status walk of

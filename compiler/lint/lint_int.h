@@ -86,24 +86,40 @@ opsc_finding *opsc_lint_add_unreasoned(lint_run *run, const char *rule, const ch
 bool opsc_lint_is_yaml(const char *path);
 
 /* The manifests a change of workloads needs (lint_workset.c): when every
- * changed manifest of --base declares workloads only, the
+ * changed manifest of --base or --staged declares workloads only, the
  * policies can find nothing new outside them, and what they read of the
  * rest (a namespace's Pod Security level and quota, the other workloads
  * counted against that quota) is in the manifests naming their
- * namespaces. Not active otherwise: every manifest is read. */
+ * namespaces, and in the kustomizations rendering any of these with what
+ * those render. Not active otherwise: every manifest is read. */
 typedef struct {
 	bool active;
-	const char **names; /* the namespaces the changed workloads name */
+	const char **names; /* the namespaces the changed workloads are in */
 	uint32_t nnames;
+	bool planned; /* needed is the set (opsc_lint_workset_plan) */
+	const char **needed; /* sorted paths */
+	uint32_t nneeded;
 } lint_workset;
+
+/* A manifest of the target, held whole in memory. */
+typedef struct {
+	const char *path; /* repository-relative */
+	const char *data; /* NULL: it cannot be read */
+	size_t len;
+} lint_file;
 
 /* Whether a file is a kustomization or holds one (kustomize's, Flux's). */
 bool opsc_lint_kustomize_file(const char *path, const char *data, size_t len);
 /* Fills *ws from run->changed (opsc_lint_changed must have run). */
 void opsc_lint_workset_make(lint_run *run, lint_workset *ws);
+/* From every manifest of the target (`files`, sorted by path): the set of
+ * those the change needs, through the kustomizations that render them.
+ * Leaves ws inactive when a kustomization does something the set cannot
+ * follow (generators reading files, replacements, substituteFrom, ...). */
+void opsc_lint_workset_plan(lint_run *run, lint_workset *ws, const lint_file *files, uint32_t n);
 /* Whether a manifest of the target must be read: always when the set is
- * not active or `path` is changed, else when `data` names one of the
- * namespaces. */
+ * not active or `path` is changed; else when planned, whether it is in
+ * the set; else whether `data` names one of the namespaces. */
 bool opsc_lint_workset_wants(const lint_run *run, const lint_workset *ws, const char *path,
 			     const char *data, size_t len);
 /* Turns the diagnostics of compiling the user's .ops (run->ctx->diags)

@@ -14,8 +14,9 @@
  * add findings through lint_collect.c.
  * With --base the working tree is checked and only findings on added lines
  * are kept; --history checks no policies (it reads blobs, not states).
- * When a --base change touches workloads only, only the manifests naming
- * their namespaces are parsed (lint_workset.c).
+ * When a --base or --staged change touches workloads only, only the
+ * manifests it needs are parsed: those naming their namespaces and the
+ * kustomizations rendering them (lint_workset.c).
  *
  * Manifests carry no GitHub protection and do not say which cluster they
  * are applied to, so a policy reading an environment's `protect` or
@@ -303,12 +304,6 @@ static void run_policies(policy_pass *p, bool with_declared)
 
 /* ------------------------------------------------------------- manifests */
 
-bool opsc_lint_is_yaml(const char *path)
-{
-	size_t n = strlen(path);
-	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
-}
-
 /* Paths as findings show them: repository-relative, or joined to the PATH
  * given outside a repository (as lint.c shows secrets). */
 static const char *display(const lint_run *run, const char *rel)
@@ -387,41 +382,99 @@ static void read_file(reader *r, const char *root, const char *rel)
 		add_note(r->run, display(r->run, rel), "cannot be read");
 }
 
-/* Whether a working-tree file is or holds a kustomization (lint_workset.c):
- * read for that alone, before the files a change of workloads needs. */
-static bool kustomize_file(reader *r, const char *root, const char *rel)
-{
-	char *buf;
-	size_t len;
-	if (opsc_lint_kustomize_file(rel, NULL, 0))
-		return true;
-	const char *full = opsc_arena_printf(r->run->out->arena, "%s%s", root, rel);
-	if (opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES) < 0)
-		return false;
-	bool k = opsc_lint_kustomize_file(rel, buf, len);
-	opsc_free(buf);
-	return k;
-}
-
 static int read_worktree(reader *r)
 {
 	const target *t = r->run->t;
-	opsc_repo_files own = { 0 };
-	const opsc_repo_files *files = &own;
-	/* A change of workloads only reads few files: the status walk (a stat
-	 * of every file, a read of every directory) would cost more than they
-	 * do, and --base counts no untracked file anyway. */
-	bool tracked = t->repo && r->ws.active;
-	int rc = tracked ? opsc_repo_list_index(t->repo, &own) : opsc_lint_worktree(r->run, &files);
-	for (uint32_t i = 0; rc == 0 && r->ws.active && i < files->paths.len; i++)
-		if (opsc_lint_is_yaml(files->paths.items[i]) && kustomize_file(r, opsc_repo_workdir(t->repo), files->paths.items[i]))
-			r->ws.active = false; /* a namespace may come from it: read them all */
+	const opsc_repo_files *files;
+	int rc = opsc_lint_worktree(r->run, &files);
 	bool single = rc == 0 && !t->repo && files->paths.len == 1 && strcmp(files->paths.items[0], t->path) == 0;
 	const char *root = t->repo ? opsc_repo_workdir(t->repo) : single ? NULL : t->path;
 	for (uint32_t i = 0; rc == 0 && i < files->paths.len; i++)
 		if (opsc_lint_is_yaml(files->paths.items[i]))
 			read_file(r, root, files->paths.items[i]);
+	return rc;
+}
+
+/* ------------------------------------------------- a change of workloads */
+
+/* Every manifest of the target, held in memory once, so that the set of
+ * those a change needs (lint_workset.c) is made from their bytes and no
+ * file is read twice. */
+typedef struct {
+	reader *r;
+	opsc_array(lint_file) files;
+} gathered;
+
+static int gather_blob(void *user, const opsc_repo_blob *blob)
+{
+	gathered *g = user;
+	if (!opsc_lint_is_yaml(blob->path))
+		return 0;
+	if (blob->skip) {
+		add_note(g->r->run, blob->path, blob->skip);
+		return 0;
+	}
+	char *copy = opsc_malloc(blob->len + 1);
+	memcpy(copy, blob->data, blob->len);
+	lint_file f = { opsc_arena_strdup(g->r->run->out->arena, blob->path), copy, blob->len };
+	opsc_array_push(&g->files, f);
+	return 0;
+}
+
+/* The tracked files of the working tree: a change of workloads reads few
+ * of them, the status walk (a stat of every file, a read of every
+ * directory) would cost more than they do, and --base counts no
+ * untracked file. A file that cannot be read keeps no data: read_file
+ * says why. */
+static int gather_worktree(gathered *g)
+{
+	lint_run *run = g->r->run;
+	opsc_repo_files own = { 0 };
+	int rc = opsc_repo_list_index(run->t->repo, &own);
+	const char *root = opsc_repo_workdir(run->t->repo);
+	for (uint32_t i = 0; rc == 0 && i < own.paths.len; i++) {
+		const char *rel = own.paths.items[i];
+		if (!opsc_lint_is_yaml(rel))
+			continue;
+		char *buf = NULL;
+		size_t len = 0;
+		const char *full = opsc_arena_printf(run->out->arena, "%s%s", root, rel);
+		int got = opsc_file_read(&buf, &len, full, 0, OPSC_YAMLDOC_DEFAULT_MAX_BYTES);
+		if (got == -ENOENT && !opsc_lint_changes_has(run, rel))
+			continue; /* in the index, deleted from the working tree */
+		lint_file f = { opsc_arena_strdup(run->out->arena, rel), got < 0 ? NULL : buf, len };
+		opsc_array_push(&g->files, f);
+	}
 	opsc_repo_files_dispose(&own);
+	return rc;
+}
+
+static int read_workset(reader *r)
+{
+	lint_run *run = r->run;
+	gathered g = { r, { 0 } };
+	int rc = run->opts->mode == OPSC_LINT_STAGED
+			 ? opsc_repo_each_index(run->t->repo, NULL, OPSC_YAMLDOC_DEFAULT_MAX_BYTES, gather_blob, &g)
+			 : gather_worktree(&g);
+	if (rc == 0)
+		opsc_lint_workset_plan(run, &r->ws, g.files.items, g.files.len);
+	if (rc == 0 && r->ws.planned) { /* Flux paths are judged against the whole tree */
+		const char **tree = opsc_arena_alloc(run->out->arena, (g.files.len + 1) * sizeof *tree);
+		for (uint32_t i = 0; i < g.files.len; i++)
+			tree[i] = g.files.items[i].path;
+		opsc_actual_set_tree(r->actual, tree, g.files.len);
+	}
+	for (uint32_t i = 0; i < g.files.len; i++) {
+		const lint_file *f = &g.files.items[i];
+		if (rc == 0 && !f->data)
+			read_file(r, opsc_repo_workdir(run->t->repo), f->path);
+		else if (rc == 0 && opsc_lint_workset_wants(run, &r->ws, f->path, f->data, f->len) &&
+			 opsc_actual_add_text(r->actual, f->path, f->data, f->len) < 0)
+			add_note(run, f->path, run->opts->mode == OPSC_LINT_STAGED ? "too large to check against the policies"
+										 : "cannot be read");
+		opsc_free((char *)f->data);
+	}
+	opsc_array_free(&g.files);
 	return rc;
 }
 
@@ -429,6 +482,8 @@ static int read_manifests(reader *r)
 {
 	lint_run *run = r->run;
 	uint64_t max = OPSC_YAMLDOC_DEFAULT_MAX_BYTES;
+	if (r->ws.active && run->t->repo)
+		return read_workset(r);
 	if (run->opts->mode == OPSC_LINT_STAGED)
 		return opsc_repo_each_index(run->t->repo, NULL, max, on_blob, r);
 	return read_worktree(r);
@@ -536,7 +591,7 @@ int opsc_lint_find_policy(lint_run *run)
 		return rc < 0 ? -1 : 0;
 	}
 	reader r = { run, opsc_actual_new(&actx), { 0 } };
-	if (all_local_to_workloads(run))
+	if (!run->opts->read_all && all_local_to_workloads(run))
 		opsc_lint_workset_make(run, &r.ws);
 	rc = read_manifests(&r);
 	opsc_actual_render(r.actual, &p.origins);

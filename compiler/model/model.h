@@ -466,7 +466,16 @@ typedef struct {
 	uint32_t nsecrets;
 	opsc_workload *workloads; /* actual state only */
 	uint32_t nworkloads;
+	/* Per environment, what its workloads add up to, filled once by the
+	 * builder of the actual Model; NULL: added up on each read. */
+	const opsc_env_sums *env_sums;
 } opsc_model;
+
+/* Fills out[0..nenvs) with the sums of the workloads of each environment
+ * (the workloads' env points into model->envs). */
+void opsc_model_sum_workloads(const opsc_model *model, opsc_env_sums *out);
+/* The container quantity a sum adds up. */
+const opsc_qty *opsc_model_sum_qty(const opsc_container *c, opsc_sum_kind kind);
 
 const opsc_env *opsc_model_find_env(const opsc_model *model, const char *name);
 const opsc_role *opsc_model_find_role(const opsc_model *model, const char *name);

@@ -59,6 +59,7 @@ typedef struct opsc_workload {
 	opsc_str name, namespace_;
 	const struct opsc_env *env; /* of its namespace; NULL without one */
 	uint32_t replicas; /* spec.replicas (default 1); 1 for other kinds */
+	opsc_span replicas_span; /* the value, when the manifest writes it; else no file */
 	bool from_values; /* read from a HelmRelease's spec.values */
 	opsc_str service_account; /* serviceAccountName; NULL: "default" */
 	opsc_flag automount_token; /* automountServiceAccountToken */
@@ -68,5 +69,21 @@ typedef struct opsc_workload {
 	opsc_volume *volumes;
 	uint32_t nvolumes;
 } opsc_workload;
+
+/* What a namespace's workloads add up to against its quota: requests and
+ * limits of every regular container times the replicas, in milli-units;
+ * set[i] false when no workload there says any. */
+typedef enum {
+	OPSC_SUM_REQUESTS_CPU,
+	OPSC_SUM_REQUESTS_MEMORY,
+	OPSC_SUM_LIMITS_CPU,
+	OPSC_SUM_LIMITS_MEMORY,
+	OPSC_SUM_COUNT,
+} opsc_sum_kind;
+
+typedef struct {
+	double milli[OPSC_SUM_COUNT];
+	bool set[OPSC_SUM_COUNT];
+} opsc_env_sums;
 
 #endif

@@ -204,8 +204,9 @@ static opsc_value get_quota(opsc_arena *a, const opsc_model *m, const void *n, c
 	const opsc_quota *q = n;
 	for (uint32_t i = 0; i < q->nhard; i++)
 		if (q->hard[i].resource.s && strcmp(q->hard[i].resource.s, f->arg) == 0)
-			return (opsc_value){ .type = OPSC_PT_QUANTITY, .num = q->hard[i].value.milli,
-					     .text = q->hard[i].value.text };
+			return located((opsc_value){ .type = OPSC_PT_QUANTITY, .num = q->hard[i].value.milli,
+						     .text = q->hard[i].value.text },
+				       &q->hard[i].value.span);
 	return (opsc_value){ .type = OPSC_PT_NULL };
 }
 
@@ -381,24 +382,31 @@ static opsc_value get_pod_security(opsc_arena *a, const opsc_model *m, const voi
 }
 
 /* env.requests_cpu and friends: the sum over the regular containers of the
- * workloads in the namespace, times their replicas (the offset names the
- * container's quantity); null when no workload there says any. */
+ * workloads in the namespace, times their replicas (f->off is the
+ * opsc_sum_kind); null when no workload there says any. The actual Model
+ * holds them added up once; another is added up on each read. */
 static opsc_value get_env_sum(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
 {
-	(void)a;
-	double sum = 0;
-	bool any = false;
-	for (uint32_t i = 0; i < m->nworkloads; i++) {
-		const opsc_workload *w = &m->workloads[i];
-		for (uint32_t c = 0; w->env == n && c < w->ncontainers; c++) {
-			const opsc_qty *q = AT(&w->containers[c], f, opsc_qty);
-			if (w->containers[c].init || !q->text)
-				continue;
-			sum += q->milli * w->replicas;
-			any = true;
-		}
+	const opsc_env *e = n;
+	if (!m->nenvs || e < m->envs || e >= m->envs + m->nenvs)
+		return (opsc_value){ .type = OPSC_PT_NULL };
+	const opsc_env_sums *sums = m->env_sums;
+	if (!sums) {
+		opsc_env_sums *own = opsc_arena_alloc(a, m->nenvs * sizeof *own);
+		opsc_model_sum_workloads(m, own);
+		sums = own;
 	}
-	return any ? (opsc_value){ .type = OPSC_PT_QUANTITY, .num = sum } : (opsc_value){ .type = OPSC_PT_NULL };
+	const opsc_env_sums *s = &sums[e - m->envs];
+	return s->set[f->off] ? (opsc_value){ .type = OPSC_PT_QUANTITY, .num = s->milli[f->off] }
+			      : (opsc_value){ .type = OPSC_PT_NULL };
+}
+
+/* spec.replicas, located when the manifest writes it (1 otherwise). */
+static opsc_value get_replicas(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
+{
+	(void)a, (void)m, (void)f;
+	const opsc_workload *w = n;
+	return located(v_num(OPSC_PT_NUMBER, w->replicas), &w->replicas_span);
 }
 
 static opsc_value get_workload_env(opsc_arena *a, const opsc_model *m, const void *n, const opsc_policy_field *f)
@@ -475,6 +483,7 @@ static opsc_value get_secret_keys(opsc_arena *a, const opsc_model *m, const void
 #define TRECS(kind) { OPSC_PT_LIST, OPSC_PT_RECORD, OPSC_REC_##kind }
 #define F(rec, name, type, get, S, member) { OPSC_REC_##rec, name, type, get, offsetof(S, member), NULL }
 #define FX(rec, name, type, get) { OPSC_REC_##rec, name, type, get, 0, NULL }
+#define FS(name, kind) { OPSC_REC_ENV, name, T(QUANTITY), get_env_sum, kind, NULL }
 #define FQ(name, resource) { OPSC_REC_QUOTA, name, T(QUANTITY), get_quota, 0, resource }
 
 static const opsc_policy_field fields[] = {
@@ -492,10 +501,10 @@ static const opsc_policy_field fields[] = {
 	F(ENV, "protect", TREC(PROTECT), get_sub, opsc_env, protect),
 	F(ENV, "quota", TREC(QUOTA), get_sub, opsc_env, quota),
 	FX(ENV, "pod_security", T(STRING), get_pod_security),
-	F(ENV, "requests_cpu", T(QUANTITY), get_env_sum, opsc_container, req_cpu),
-	F(ENV, "requests_memory", T(QUANTITY), get_env_sum, opsc_container, req_memory),
-	F(ENV, "limits_cpu", T(QUANTITY), get_env_sum, opsc_container, lim_cpu),
-	F(ENV, "limits_memory", T(QUANTITY), get_env_sum, opsc_container, lim_memory),
+	FS("requests_cpu", OPSC_SUM_REQUESTS_CPU),
+	FS("requests_memory", OPSC_SUM_REQUESTS_MEMORY),
+	FS("limits_cpu", OPSC_SUM_LIMITS_CPU),
+	FS("limits_memory", OPSC_SUM_LIMITS_MEMORY),
 
 	F(PROTECT, "present", T(BOOL), get_bool, opsc_protect, present),
 	F(PROTECT, "reviewers", TLIST(STRING), get_strs, opsc_protect, reviewers),
@@ -603,7 +612,7 @@ static const opsc_policy_field fields[] = {
 	F(WORKLOAD, "name", T(STRING), get_str, opsc_workload, name),
 	F(WORKLOAD, "namespace", T(STRING), get_str, opsc_workload, namespace_),
 	FX(WORKLOAD, "env", TREC(ENV), get_workload_env),
-	F(WORKLOAD, "replicas", T(NUMBER), get_u32, opsc_workload, replicas),
+	FX(WORKLOAD, "replicas", T(NUMBER), get_replicas),
 	F(WORKLOAD, "from_values", T(BOOL), get_bool, opsc_workload, from_values),
 	F(WORKLOAD, "service_account", T(STRING), get_str_at, opsc_workload, service_account),
 	F(WORKLOAD, "automount_token", T(BOOL), get_flag, opsc_workload, automount_token),

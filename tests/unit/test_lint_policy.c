@@ -15,12 +15,19 @@
 #include "lintfix.h"
 #include "lint.h"
 
-static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode)
+/* The policy finder alone on the fixture; `base` for OPSC_LINT_BASE, and
+ * `read_all` to parse every manifest of a change of workloads. */
+static void lint_change(lint_out *o, const gitfix *f, opsc_lint_mode mode, const char *base, bool read_all)
 {
 	const char *path = f->dir;
-	opsc_lint_opts opts = { .mode = mode, .kinds = { [OPSC_FINDING_POLICY] = true }, .paths = &path, .npaths = 1,
-				.threads = 1 };
+	opsc_lint_opts opts = { .mode = mode, .base = base, .kinds = { [OPSC_FINDING_POLICY] = true },
+				.paths = &path, .npaths = 1, .threads = 1, .read_all = read_all };
 	lintfix_run(o, &opts);
+}
+
+static void lint(lint_out *o, const gitfix *f, opsc_lint_mode mode)
+{
+	lint_change(o, f, mode, NULL, false);
 }
 
 static void done(lint_out *o)
@@ -28,8 +35,9 @@ static void done(lint_out *o)
 	lintfix_done(o);
 }
 
-/* "path:line:col severity rule; ..." */
-static const char *found(const lint_out *o)
+/* "path:line:col severity rule; ..." of the findings of `rule` (NULL:
+ * all). */
+static const char *found_rule(const lint_out *o, const char *rule)
 {
 	static char buf[4096];
 	static const char *const sev[] = { "note", "warning", "error" };
@@ -38,10 +46,16 @@ static const char *found(const lint_out *o)
 	for (uint32_t i = 0; i < o->res.findings.len; i++) {
 		const opsc_finding *f = &o->res.findings.items[i];
 		assert_int_equal(f->kind, OPSC_FINDING_POLICY);
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s %s", i ? "; " : "", f->where.path,
-				      f->where.line, f->where.col, sev[f->severity], f->rule);
+		if (!rule || strcmp(f->rule, rule) == 0)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%u %s %s", n ? "; " : "", f->where.path,
+					      f->where.line, f->where.col, sev[f->severity], f->rule);
 	}
 	return buf;
+}
+
+static const char *found(const lint_out *o)
+{
+	return found_rule(o, NULL);
 }
 
 static const opsc_finding *finding(const lint_out *o, const char *rule)
@@ -658,7 +672,8 @@ static void test_lint_policy__workloads_located_and_suppressed(void **state)
 
 /* In a namespace enforcing Pod Security `privileged` the baseline-level
  * rules are silent; a `restricted` one forbids even CHOWN. Requests over
- * the namespace's quota are a finding at the namespace. */
+ * the namespace's quota are a finding at the quota (first) and at the
+ * requests. */
 static void test_lint_policy__workloads_pod_security_and_quota(void **state)
 {
 	(void)state;
@@ -683,6 +698,239 @@ static void test_lint_policy__workloads_pod_security_and_quota(void **state)
 	gitfix_dispose(&f);
 }
 
+/* A quota breach is reported at the quota and at every line of the
+ * namespace's workloads that adds to the sum, so that --base of a change
+ * adding a workload, or raising one's replicas, reports the breach at the
+ * lines it adds; the workload already there is not the change's. */
+static const char quota_yaml[] = "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\n"
+				 "  namespace: shop\nspec:\n  hard:\n    requests.cpu: 300m\n";
+static const char api_yaml[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\n"
+			       "spec:\n  replicas: %d\n  template:\n    spec:\n      containers:\n        - name: api\n"
+			       "          image: api:1.0\n          resources:\n            requests: {cpu: 100m}\n";
+
+static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
+{
+	(void)state;
+	gitfix f;
+	clean_repository(&f);
+	gitfix_write(&f, "clusters/main/shop/quota.yaml", quota_yaml);
+	char text[512], base[41];
+	snprintf(text, sizeof text, api_yaml, 2); /* 200m of 300m */
+	gitfix_write(&f, "clusters/main/shop/api.yaml", text);
+	const char *paths[] = { "policies/shop.ops", "clusters/lab/shop-staging/namespace.yaml",
+				"clusters/lab/shop-staging/network.yaml", "clusters/lab/shop-staging/backup.yaml",
+				"clusters/main/shop/namespace.yaml", "clusters/main/shop/network.yaml",
+				"clusters/main/shop/backup.yaml", "clusters/main/rbac.yaml", "clusters/main/shop/quota.yaml",
+				"clusters/main/shop/api.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	gitfix_commit(&f, "shop", "Alice", 1700000000, base);
+	lint_out o;
+	lint_change(&o, &f, OPSC_LINT_WORKTREE, NULL, false);
+	assert_string_equal(found_rule(&o, "workload-quota"), "");
+	done(&o);
+
+	/* a Deployment added: 200m + 200m */
+	snprintf(text, sizeof text, api_yaml, 2);
+	char *web = strstr(text, "name: api"), *c = strstr(text, "- name: api");
+	memcpy(web, "name: web", 9);
+	memcpy(c, "- name: web", 11);
+	gitfix_write(&f, "clusters/main/shop/web.yaml", text);
+	gitfix_add(&f, "clusters/main/shop/web.yaml");
+	lint_change(&o, &f, OPSC_LINT_WORKTREE, NULL, false);
+	assert_string_equal(found_rule(&o, "workload-quota"),
+			    "clusters/main/shop/api.yaml:7:13 warning workload-quota; "
+			    "clusters/main/shop/api.yaml:14:29 warning workload-quota; "
+			    "clusters/main/shop/quota.yaml:8:19 warning workload-quota; "
+			    "clusters/main/shop/web.yaml:7:13 warning workload-quota; "
+			    "clusters/main/shop/web.yaml:14:29 warning workload-quota");
+	assert_string_equal(finding(&o, "workload-quota")->message,
+			    "Deployment api: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
+	done(&o);
+	lint_change(&o, &f, OPSC_LINT_BASE, base, false);
+	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/web.yaml:7:13 warning workload-quota; "
+							      "clusters/main/shop/web.yaml:14:29 warning workload-quota");
+	assert_string_equal(finding(&o, "workload-quota")->message,
+			    "Deployment web: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
+	done(&o);
+
+	/* instead, the Deployment there scaled: 400m, at the replica count */
+	gitfix_remove(&f, "clusters/main/shop/web.yaml");
+	snprintf(text, sizeof text, api_yaml, 4);
+	gitfix_write(&f, "clusters/main/shop/api.yaml", text);
+	gitfix_add(&f, "clusters/main/shop/api.yaml");
+	lint_change(&o, &f, OPSC_LINT_BASE, base, false);
+	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/api.yaml:7:13 warning workload-quota");
+	done(&o);
+	lint_change(&o, &f, OPSC_LINT_WORKTREE, NULL, false);
+	assert_string_equal(found_rule(&o, "workload-quota"),
+			    "clusters/main/shop/api.yaml:7:13 warning workload-quota; "
+			    "clusters/main/shop/api.yaml:14:29 warning workload-quota; "
+			    "clusters/main/shop/quota.yaml:8:19 warning workload-quota");
+	done(&o);
+	gitfix_dispose(&f);
+}
+
+/* Findings, their related locations and messages as one string, to
+ * compare two runs. */
+static const char *described(const lint_out *o)
+{
+	static char buf[8192];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < o->res.findings.len && n < sizeof buf; i++) {
+		const opsc_finding *f = &o->res.findings.items[i];
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s:%u:%u %s %s", f->where.path, f->where.line,
+				      f->where.col, f->rule, f->message);
+		for (uint32_t r = 0; r < f->nrelated && n < sizeof buf; r++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " [%s:%u %s]", f->related[r].path,
+					      f->related[r].line, f->related[r].message ? f->related[r].message : "");
+		if (n < sizeof buf)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "\n");
+	}
+	return buf;
+}
+
+static bool has_note(const lint_out *o, const char *path)
+{
+	for (uint32_t i = 0; i < o->res.notes.len; i++)
+		if (strcmp(o->res.notes.items[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+/* A tree applied as Flux applies it: a Flux Kustomization at apps/ with
+ * postBuild substitution, apps/kustomization.yaml over two teams, each
+ * setting its namespace; team a's quota and workloads name no namespace. */
+static void write_flux_tree(gitfix *f, const char *web_cpu)
+{
+	gitfix_write(f, "clusters/flux/apps.yaml",
+		     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n"
+		     "  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n"
+		     "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+		     "  postBuild:\n    substitute:\n      TAG: latest\n---\n"
+		     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: infra\n"
+		     "  namespace: flux-system\nspec:\n  path: ./infra\n  sourceRef:\n    kind: GitRepository\n"
+		     "    name: flux-system\n");
+	gitfix_write(f, "infra/ingress.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress\n"
+					      "  namespace: ingress\nspec:\n  template:\n    spec:\n      containers:\n"
+					      "        - name: ingress\n          image: ingress:latest\n");
+	gitfix_write(f, "apps/kustomization.yaml", "resources:\n  - team-a\n  - team-b\n");
+	gitfix_write(f, "apps/replicas.yaml", "- op: replace\n  path: /spec/replicas\n  value: 2\n");
+	gitfix_write(f, "apps/team-a/kustomization.yaml",
+		     "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\n"
+		     "commonLabels:\n  team: a\npatches:\n  - path: ../replicas.yaml\n    target:\n      kind: Deployment\n"
+		     "resources:\n  - namespace.yaml\n  - quota.yaml\n  - web.yaml\n  - api.yaml\n");
+	gitfix_write(f, "apps/team-a/namespace.yaml",
+		     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n"
+		     "    pod-security.kubernetes.io/enforce: baseline\n");
+	gitfix_write(f, "apps/team-a/quota.yaml",
+		     "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\nspec:\n  hard:\n    requests.cpu: 300m\n");
+	const char *deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  replicas: 1\n"
+			     "  template:\n    spec:\n      serviceAccountName: %s\n      securityContext: {runAsUser: 0}\n"
+			     "      containers:\n        - name: %s\n          image: registry.example.com/%s:${TAG}\n"
+			     "          resources:\n            requests: {cpu: %s}\n";
+	char text[1024];
+	snprintf(text, sizeof text, deploy, "web", "web", "web", "web", web_cpu);
+	gitfix_write(f, "apps/team-a/web.yaml", text);
+	snprintf(text, sizeof text, deploy, "api", "api", "api", "api", "50m");
+	gitfix_write(f, "apps/team-a/api.yaml", text);
+	gitfix_write(f, "apps/team-b/kustomization.yaml", "namespace: other\npatches:\n  - path: ../replicas.yaml\n"
+							 "    target:\n      kind: Deployment\n"
+							 "resources:\n  - db.yaml\n  - chart.yaml\n");
+	snprintf(text, sizeof text, deploy, "db", "db", "db", "db", "50m");
+	gitfix_write(f, "apps/team-b/db.yaml", text);
+	/* a template: a note when parsed */
+	gitfix_write(f, "apps/team-b/chart.yaml", "apiVersion: v1\nkind: ConfigMap\n{{ include \"db.labels\" . }}\n");
+}
+
+/* A change of one workload in that tree reads team a's chain and files
+ * only (team b's and infra/ are not parsed: no note for team b's template,
+ * nor one saying Flux's infra/ is not in the repository), and finds what
+ * reading every manifest finds, with --staged and with --base: the quota
+ * only the kustomization puts in the namespace, the tag only Flux's
+ * substitution writes, the root user the namespace's level allows. */
+static void test_lint_policy__workload_change_through_kustomizations(void **state)
+{
+	(void)state;
+	gitfix f;
+	gitfix_init(&f);
+	write_flux_tree(&f, "50m"); /* (50m + 50m) x 2 replicas, of 300m */
+	static const char *const paths[] = { "clusters/flux/apps.yaml", "infra/ingress.yaml", "apps/kustomization.yaml",
+					     "apps/replicas.yaml",
+					     "apps/team-a/kustomization.yaml", "apps/team-a/namespace.yaml",
+					     "apps/team-a/quota.yaml", "apps/team-a/web.yaml", "apps/team-a/api.yaml",
+					     "apps/team-b/kustomization.yaml", "apps/team-b/db.yaml",
+					     "apps/team-b/chart.yaml" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	char base[41];
+	gitfix_commit(&f, "apps", "Alice", 1700000000, base);
+	write_flux_tree(&f, "150m"); /* (150m + 50m) x 2: over */
+	gitfix_add(&f, "apps/team-a/web.yaml");
+	static const char *const want[2] = {
+		"apps/team-a/web.yaml:13:18 workload-image-tag; apps/team-a/web.yaml:15:29 workload-quota",
+		"apps/team-a/web.yaml:15:29 workload-quota",
+	};
+	for (int m = 0; m < 2; m++) {
+		opsc_lint_mode mode = m ? OPSC_LINT_BASE : OPSC_LINT_STAGED;
+		lint_out part, all;
+		lint_change(&part, &f, mode, m ? base : NULL, false);
+		lint_change(&all, &f, mode, m ? base : NULL, true);
+		char *got = opsc_strdup(described(&part));
+		assert_string_equal(got, described(&all));
+		opsc_free(got);
+		char rules[512] = "";
+		for (uint32_t i = 0; i < part.res.findings.len; i++) {
+			const opsc_finding *x = &part.res.findings.items[i];
+			if (strcmp(x->rule, "workload-image-tag") == 0 || strcmp(x->rule, "workload-quota") == 0 ||
+			    strcmp(x->rule, "workload-run-as-root") == 0)
+				snprintf(rules + strlen(rules), sizeof rules - strlen(rules), "%s%s:%u:%u %s",
+					 rules[0] ? "; " : "", x->where.path, x->where.line, x->where.col, x->rule);
+		}
+		assert_string_equal(rules, want[m]);
+		assert_false(has_note(&part, "apps/team-b/chart.yaml"));
+		assert_false(has_note(&part, "clusters/flux/apps.yaml"));
+		assert_true(has_note(&all, "apps/team-b/chart.yaml"));
+		done(&part);
+		done(&all);
+	}
+	gitfix_dispose(&f);
+}
+
+/* What the set cannot follow (a generator reading a file) makes every
+ * manifest read: the note for team b's template is there. */
+static void test_lint_policy__workload_change_under_a_generator_reads_all(void **state)
+{
+	(void)state;
+	gitfix f;
+	gitfix_init(&f);
+	write_flux_tree(&f, "50m");
+	gitfix_write(&f, "apps/team-b/kustomization.yaml",
+		     "namespace: other\nresources:\n  - db.yaml\nconfigMapGenerator:\n  - name: db\n    files: [db.conf]\n");
+	gitfix_write(&f, "apps/team-b/db.conf", "max_connections = 10\n");
+	static const char *const paths[] = { "clusters/flux/apps.yaml", "infra/ingress.yaml", "apps/kustomization.yaml",
+					     "apps/replicas.yaml",
+					     "apps/team-a/kustomization.yaml", "apps/team-a/namespace.yaml",
+					     "apps/team-a/quota.yaml", "apps/team-a/web.yaml", "apps/team-a/api.yaml",
+					     "apps/team-b/kustomization.yaml", "apps/team-b/db.yaml",
+					     "apps/team-b/chart.yaml", "apps/team-b/db.conf" };
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		gitfix_add(&f, paths[i]);
+	char base[41];
+	gitfix_commit(&f, "apps", "Alice", 1700000000, base);
+	gitfix_write(&f, "apps/team-a/web.yaml",
+		     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+		     "      containers:\n        - name: web\n          image: web:latest\n");
+	gitfix_add(&f, "apps/team-a/web.yaml");
+	lint_out o;
+	lint_change(&o, &f, OPSC_LINT_STAGED, NULL, false);
+	assert_true(has_note(&o, "apps/team-b/chart.yaml"));
+	assert_non_null(strstr(found_rule(&o, "workload-image-tag"), "apps/team-a/web.yaml:10:18 error workload-image-tag"));
+	done(&o);
+	gitfix_dispose(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -701,6 +949,9 @@ int main(void)
 		cmocka_unit_test(test_lint_policy__staged_reads_the_whole_index),
 		cmocka_unit_test(test_lint_policy__workloads_located_and_suppressed),
 		cmocka_unit_test(test_lint_policy__workloads_pod_security_and_quota),
+		cmocka_unit_test(test_lint_policy__quota_at_the_workloads_that_raise_it),
+		cmocka_unit_test(test_lint_policy__workload_change_through_kustomizations),
+		cmocka_unit_test(test_lint_policy__workload_change_under_a_generator_reads_all),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }

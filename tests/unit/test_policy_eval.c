@@ -502,6 +502,45 @@ static void test_policy_eval__model_reference_documented(void **state)
 	assert_int_equal(found, n);
 }
 
+/* env.requests_cpu and friends: the regular containers' requests times
+ * the replicas, per namespace; the same whether the Model holds them added
+ * up (the actual Model does) or they are added up on each read. */
+static void test_policy_eval__namespace_sums(void **state)
+{
+	(void)state;
+	fixture fx;
+	setup(&fx, "policy \"sums\" {\n"
+		   "  for e in environments where e.requests_cpu != null {\n"
+		   "    deny true : \"${e.name}: ${e.requests_cpu} CPU, limits ${e.limits_cpu}, ${e.limits_memory}\"\n"
+		   "  }\n"
+		   "}\n");
+	opsc_container *c = opsc_arena_alloc(fx.ctx.arena, 3 * sizeof *c);
+	c[0] = (opsc_container){ .name = S("app"), .req_cpu = { "250m", 250, OPSC_NO_SPAN },
+				 .lim_cpu = { "500m", 500, OPSC_NO_SPAN } };
+	c[1] = (opsc_container){ .name = S("init"), .init = true, .req_cpu = { "4", 4000, OPSC_NO_SPAN } };
+	c[2] = (opsc_container){ .name = S("side"), .req_cpu = { "50m", 50, OPSC_NO_SPAN } };
+	opsc_workload *w = opsc_arena_alloc(fx.ctx.arena, 2 * sizeof *w);
+	w[0] = (opsc_workload){ .kind = S("Deployment"), .name = S("web"), .env = &fx.model.envs[1], .replicas = 3,
+				.containers = c, .ncontainers = 2 };
+	w[1] = (opsc_workload){ .kind = S("Deployment"), .name = S("api"), .env = &fx.model.envs[1], .replicas = 1,
+				.containers = &c[2], .ncontainers = 1 };
+	fx.model.workloads = w;
+	fx.model.nworkloads = 2;
+	eval_all_policies(&fx);
+	const char *want = "sums error manifests/cluster.yaml:2:1: production: 0.8 CPU, limits 1.5, null [3:5]\n";
+	assert_string_equal(findings(&fx), want);
+	opsc_env_sums sums[2];
+	opsc_model_sum_workloads(&fx.model, sums);
+	assert_false(sums[0].set[OPSC_SUM_REQUESTS_CPU]);
+	assert_true(sums[1].set[OPSC_SUM_REQUESTS_CPU]);
+	fx.model.env_sums = sums;
+	eval_all_policies(&fx);
+	char twice[256];
+	snprintf(twice, sizeof twice, "%s%s", want, want);
+	assert_string_equal(findings(&fx), twice);
+	teardown(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_policy_eval__callback_stops),
 		cmocka_unit_test(test_policy_eval__field_table),
 		cmocka_unit_test(test_policy_eval__model_reference_documented),
+		cmocka_unit_test(test_policy_eval__namespace_sums),
 	};
 	return cmocka_run_group_tests(tests, opsc_test_setup_alloc, opsc_test_teardown_alloc);
 }
