@@ -596,6 +596,10 @@ int opsc_lint_find_policy(lint_run *run)
 	rc = read_manifests(&r);
 	opsc_actual_render(r.actual, &p.origins);
 	opsc_actual_finish(r.actual, &actual);
+	/* the summary's "in N files" counts what the secret scanner read;
+	 * without it (--only policy), the manifests read here */
+	if (!run->opts->kinds[OPSC_FINDING_SECRET] && run->out->files < actx.sources.files.len)
+		run->out->files = actx.sources.files.len;
 	if (rc < 0) {
 		run->error = opsc_arena_printf(run->out->arena, "%s: %s", run->t->path, opsc_repo_error());
 		goto done;
