@@ -113,7 +113,7 @@ static void format_into(text_buf *buf, const opsc_value *v)
 	case OPSC_PT_PERCENT: snprintf(tmp, sizeof tmp, "%g", v->num), append_s(buf, tmp); break;
 	case OPSC_PT_QUANTITY:
 		if (!v->text)
-			snprintf(tmp, sizeof tmp, "%g", v->num / 1000);
+			opsc_units_quantity_format(tmp, sizeof tmp, v->num);
 		append_s(buf, v->text ? v->text : tmp);
 		break;
 	case OPSC_PT_DURATION: format_duration(buf, v->num); break;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,37 @@ bool opsc_units_quantity(const char *t, double *out, const char **why)
 	}
 	*why = "unknown quantity suffix: use m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei";
 	return false;
+}
+
+/* A computed quantity (a sum of requests) as a person writes one: the
+ * largest binary suffix that divides it (1280Mi), else a decimal suffix
+ * (1.5G), else the number (2.1, 500m under 1). */
+void opsc_units_quantity_format(char *buf, size_t cap, double milli)
+{
+	double base = milli / 1000.0;
+	if (base == 0 || !isfinite(base)) {
+		snprintf(buf, cap, "%g", base);
+		return;
+	}
+	if (fabs(base) < 1 && fmod(milli, 1.0) == 0) {
+		snprintf(buf, cap, "%.0fm", milli);
+		return;
+	}
+	for (int i = (int)(sizeof quantity_suffixes / sizeof *quantity_suffixes) - 1; i >= 0; i--) {
+		double f = quantity_suffixes[i].factor;
+		if (quantity_suffixes[i].e2 && fabs(base) >= f && fmod(base, f) == 0) {
+			snprintf(buf, cap, "%.0f%s", base / f, quantity_suffixes[i].suffix);
+			return;
+		}
+	}
+	for (int i = (int)(sizeof quantity_suffixes / sizeof *quantity_suffixes) - 1; i >= 0; i--) {
+		double f = quantity_suffixes[i].factor;
+		if (!quantity_suffixes[i].e2 && quantity_suffixes[i].e10 >= 3 && fabs(base) >= f) {
+			snprintf(buf, cap, "%.6g%s", base / f, quantity_suffixes[i].suffix);
+			return;
+		}
+	}
+	snprintf(buf, cap, "%.6g", base);
 }
 
 const char *opsc_units_protocol(const char *t)

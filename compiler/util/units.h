@@ -18,6 +18,9 @@ bool opsc_units_quantity(const char *text, double *out_milli, const char **why);
  * 10^e10 and 2^e2 (its suffix) is one the Kubernetes API keeps as written:
  * at most 2^63-1 (quantity.c). */
 bool opsc_units_quantity_in_range(const char *number, size_t len, int e10, int e2, const char **why);
+/* A quantity of `milli` milli-units written back with a suffix: 1280Mi,
+ * 1.5G, 2.1, 500m (into buf, at most cap bytes). */
+void opsc_units_quantity_format(char *buf, size_t cap, double milli);
 /* "tcp"/"udp"/"sctp" in any case -> "TCP"/"UDP"/"SCTP". */
 const char *opsc_units_protocol(const char *text);
 /* A 5-field cron expression or @daily-style macro; on error `why` names the

@@ -693,7 +693,7 @@ static void test_lint_policy__workloads_pod_security_and_quota(void **state)
 	assert_null(strstr(got, "workload-host-path"));
 	assert_non_null(strstr(got, "clusters/main/web.yaml:14:18 error workload-image-tag"));
 	assert_string_equal(finding(&o, "workload-quota")->message,
-			    "namespace apps: workloads request 0.1 CPU, the quota allows 50m");
+			    "namespace apps: workloads request 100m CPU, the quota allows 50m");
 	done(&o);
 	gitfix_dispose(&f);
 }
@@ -745,13 +745,13 @@ static void test_lint_policy__quota_at_the_workloads_that_raise_it(void **state)
 			    "clusters/main/shop/web.yaml:7:13 warning workload-quota; "
 			    "clusters/main/shop/web.yaml:14:29 warning workload-quota");
 	assert_string_equal(finding(&o, "workload-quota")->message,
-			    "Deployment api: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
+			    "Deployment api: 2 replicas; in namespace shop workloads request 400m CPU, the quota allows 300m");
 	done(&o);
 	lint_change(&o, &f, OPSC_LINT_BASE, base, false);
 	assert_string_equal(found_rule(&o, "workload-quota"), "clusters/main/shop/web.yaml:7:13 warning workload-quota; "
 							      "clusters/main/shop/web.yaml:14:29 warning workload-quota");
 	assert_string_equal(finding(&o, "workload-quota")->message,
-			    "Deployment web: 2 replicas; in namespace shop workloads request 0.4 CPU, the quota allows 300m");
+			    "Deployment web: 2 replicas; in namespace shop workloads request 400m CPU, the quota allows 300m");
 	done(&o);
 
 	/* instead, the Deployment there scaled: 400m, at the replica count */

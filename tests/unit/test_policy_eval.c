@@ -527,7 +527,7 @@ static void test_policy_eval__namespace_sums(void **state)
 	fx.model.workloads = w;
 	fx.model.nworkloads = 2;
 	eval_all_policies(&fx);
-	const char *want = "sums error manifests/cluster.yaml:2:1: production: 0.8 CPU, limits 1.5, null [3:5]\n";
+	const char *want = "sums error manifests/cluster.yaml:2:1: production: 800m CPU, limits 1.5, null [3:5]\n";
 	assert_string_equal(findings(&fx), want);
 	opsc_env_sums sums[2];
 	opsc_model_sum_workloads(&fx.model, sums);

@@ -46,6 +46,31 @@ static void test_units__quantities(void **state)
 /* The API server caps a quantity over 2^63-1 (after its suffix) instead of
  * applying it: every one up to the limit passes, every one past it fails,
  * at the exact boundary in every form. */
+static void test_units__quantity_format(void **state)
+{
+	(void)state;
+	static const struct {
+		double milli;
+		const char *want;
+	} cases[] = {
+		{ 2100, "2.1" }, { 1000, "1" }, { 500, "500m" }, { 0, "0" },
+		{ 1342177280000.0, "1280Mi" }, { 64.0 * 1073741824 * 1000, "64Gi" },
+		{ 1e12, "1G" }, { 1.5e12, "1.5G" }, { 2048000, "2Ki" }, { 1e6, "1k" },
+		{ 1234567e3, "1.23457M" },
+	};
+	char buf[32];
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		opsc_units_quantity_format(buf, sizeof buf, cases[i].milli);
+		assert_string_equal(buf, cases[i].want);
+	}
+	/* what it writes reads back as the same quantity, where exact */
+	double m;
+	const char *why;
+	opsc_units_quantity_format(buf, sizeof buf, 1342177280000.0);
+	assert_true(opsc_units_quantity(buf, &m, &why));
+	assert_true(m == 1342177280000.0);
+}
+
 static void test_units__quantity_range(void **state)
 {
 	(void)state;
@@ -130,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_units__durations),
 		cmocka_unit_test(test_units__quantities),
 		cmocka_unit_test(test_units__quantity_range),
+		cmocka_unit_test(test_units__quantity_format),
 		cmocka_unit_test(test_units__cron),
 		cmocka_unit_test(test_units__ports_cidrs_names),
 		cmocka_unit_test(test_units__suggest),
