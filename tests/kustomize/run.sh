@@ -7,7 +7,9 @@
 # `substitute`, a ConfigMap of the repository and a Secret that is not in
 # it; a missing resource and a cycle; a tenant's Kustomization whose
 # GitRepository is another repository (noted, not rendered in this tree's
-# place) and a patch file holding a partial Kustomization (no object). The exact findings, each at the line
+# place) and a patch file holding a partial Kustomization (no object);
+# Kubernetes' own kube-system namespace, of which no default-deny or backup
+# is asked. The exact findings, each at the line
 # the object is written with the kustomization that changed it as a note,
 # are in expected.txt; the related locations in SARIF, JSON and GitHub
 # annotations are checked on one finding.
