@@ -254,6 +254,8 @@ static int walk_entry(const char *path, const struct stat *st, int type, struct 
 		return FTW_SKIP_SUBTREE;
 	if (type == FTW_SL || type == FTW_SLN)
 		opsc_repo_files_skip_(walk.out, rel, OPSC_REPO_SKIP_SYMLINK);
+	else if (type == FTW_DNR) /* noted, as the repository walk does */
+		opsc_repo_files_skip_(walk.out, rel, "directory not read: Permission denied");
 	else if (type == FTW_F && S_ISREG(st->st_mode))
 		opsc_array_push(&walk.out->paths, opsc_strdup(rel));
 	return FTW_CONTINUE;

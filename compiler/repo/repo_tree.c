@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,10 +126,18 @@ static void walk_dir(tree_walk *w, const char *dir)
 	DIR *d = opendir(full);
 	opsc_free(full);
 	if (!d) {
-		/* gone or unreadable since its parent was read: nothing to list,
-		 * as git would; the root itself must open */
+		/* the root itself must open; a directory gone since its parent
+		 * was read has nothing to list; one that cannot be read is noted,
+		 * so that what it holds is not passed over in silence */
 		if (!*dir && w->rc == 0)
 			w->rc = opsc_repo_fail_("%s: %s", w->repo->workdir, strerror(errno));
+		else if (*dir && errno != ENOENT && errno != ENOTDIR) {
+			char reason[128];
+			snprintf(reason, sizeof reason, "directory not read: %s", strerror(errno));
+			char *path = opsc_strndup(dir, dlen - 1); /* without its '/' */
+			opsc_repo_files_skip_(w->out, path, reason);
+			opsc_free(path);
+		}
 		return;
 	}
 	struct dirent *de;
