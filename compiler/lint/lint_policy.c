@@ -378,8 +378,11 @@ static void read_file(reader *r, const char *root, const char *rel)
 		add_note(r->run, display(r->run, rel), reason);
 		return;
 	}
-	if (opsc_actual_add_file(r->actual, full, display(r->run, rel)) < 0)
-		add_note(r->run, display(r->run, rel), "cannot be read");
+	/* the reason as the secret scanner gives it, so that the two notes
+	 * of one unreadable file are one */
+	int rc = opsc_actual_add_file(r->actual, full, display(r->run, rel));
+	if (rc < 0)
+		add_note(r->run, display(r->run, rel), opsc_file_strerror(rc));
 }
 
 static int read_worktree(reader *r)
