@@ -5,7 +5,8 @@
  *   a block type             -> the schema: labels, attributes, nested blocks,
  *                               and the block's prose from docs/language.md
  *   an attribute name        -> its type from the schema, whether required,
- *                               and its comment in docs/language.md's example
+ *                               and its description (the schema's, as in
+ *                               opsc-language(5))
  *   a value                  -> the type expected there and what a unit
  *                               literal means (5m is 300 seconds)
  *
@@ -52,69 +53,6 @@ static const char *language_md(size_t *len)
 	const opsc_embedded *e = opsc_embed_find(opsc_lsp_docs, "docs/language");
 	*len = e ? e->len : 0;
 	return e ? e->text : "";
-}
-
-/* The block type a line of an example opens: its first word, as a
- * static string when it is a schema type (`allow egress "dns" {`). */
-static const char *word_of(const char *t)
-{
-	size_t n = strcspn(t, " {");
-	const char *kids[64];
-	uint32_t k = sema_schema_children(NULL, kids, 64);
-	static const char *const nested[] = { "protect", "quota", "limits", "allow", "slack", "pagerduty", "webhook",
-					      "email", "when", "rules" };
-	for (uint32_t i = 0; i < k; i++)
-		if (strlen(kids[i]) == n && strncmp(kids[i], t, n) == 0)
-			return kids[i];
-	for (size_t i = 0; i < sizeof nested / sizeof *nested; i++)
-		if (strlen(nested[i]) == n && strncmp(nested[i], t, n) == 0)
-			return nested[i];
-	return "";
-}
-
-/* The comment after `attr = ...` in the example of block `type` in the
- * "## Blocks" section: the examples nest blocks as written, so the block
- * a line is in is tracked by the words before each `{`. */
-static void attr_doc(buf *b, const char *type, const char *attr)
-{
-	size_t len;
-	const char *md = language_md(&len);
-	const char *p = strstr(md, "\n## Blocks");
-	const char *stack[16];
-	int depth = 0;
-	bool fence = false;
-	size_t an = strlen(attr);
-	while (p && *p) {
-		const char *line = p + 1, *eol = strchr(line, '\n');
-		size_t n = eol ? (size_t)(eol - line) : strlen(line);
-		p = eol;
-		if (strncmp(line, "```", 3) == 0) {
-			fence = !fence;
-			depth = 0;
-			continue;
-		}
-		if (!fence)
-			continue;
-		size_t lead = strspn(line, " ");
-		const char *t = line + lead;
-		const char *hash = NULL;
-		for (size_t i = lead; i < n && !hash; i++)
-			hash = line[i] == '#' ? line + i : NULL;
-		if (depth > 0 && strcmp(stack[depth - 1], type) == 0 && strncmp(t, attr, an) == 0 &&
-		    strncmp(t + an, " =", 2) == 0 && hash) {
-			put(b, "\n\n%.*s", (int)(n - (size_t)(hash - line) - 2), hash + 2);
-			return;
-		}
-		char quote = 0;
-		for (size_t i = lead; i < n; i++) {
-			if (quote || line[i] == '"' || line[i] == '`')
-				quote = !quote ? line[i] : line[i] == quote ? 0 : quote;
-			else if (line[i] == '{' && depth < 16 && line[i - 1] == ' ' && i > lead)
-				stack[depth++] = word_of(t);
-			else if (line[i] == '}' && depth > 0)
-				depth--;
-		}
-	}
 }
 
 /* Compares the first word of `s` with `type`. */
@@ -206,7 +144,8 @@ static void attr_hover(buf *b, const lsp_place *pl, const char *name)
 	}
 	put(b, "**attribute** `%s` of `%s`: %s%s", name, pl->type, sema_type_name(at->type),
 	    at->required ? " (required)" : "");
-	attr_doc(b, pl->type, name);
+	if (at->doc) /* the schema's own line, as opsc-language(5) shows it */
+		put(b, "\n\n%s", at->doc);
 }
 
 /* What a literal with a unit means where it is. */

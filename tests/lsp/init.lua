@@ -47,7 +47,8 @@ end
 
 local hover = request("textDocument/hover", 8, 3)
 check(hover and hover.contents and hover.contents.value ==
-  "**attribute** `cluster` of `environment`: a string (required)", "hover on an attribute")
+  "**attribute** `cluster` of `environment`: a string (required)\n\nThe cluster it runs in: a directory of the output.",
+  "hover on an attribute")
 
 local def = request("textDocument/definition", 0, 10) -- import "std/network"
 check(def and def.uri == "opsc-std:///std/network.ops", "definition into the standard library")

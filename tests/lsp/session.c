@@ -245,11 +245,12 @@ static void test_definition(void)
 static void test_hover(void)
 {
 	json_t *r = client_request(&c, "textDocument/hover", at(envs_uri, 8, 3));
-	CHECK_STR(jstr(r, "contents.value"), "**attribute** `cluster` of `environment`: a string (required)");
+	CHECK_STR(jstr(r, "contents.value"), "**attribute** `cluster` of `environment`: a string (required)\n\n"
+					     "The cluster it runs in: a directory of the output.");
 	json_decref(r);
 	r = client_request(&c, "textDocument/hover", at(envs_uri, 17, 5));
 	CHECK_STR(jstr(r, "contents.value"), "**attribute** `wait` of `protect`: a duration like `5m`\n\n"
-					     "0 to 30d (43,200 minutes)");
+					     "A wait timer before a deployment, 0 to 30d.");
 	json_decref(r);
 	r = client_request(&c, "textDocument/hover", at(envs_uri, 17, 12));
 	CHECK_STR(jstr(r, "contents.value"), "`wait` expects a duration like `5m`\n\nduration `5m` = 300 seconds");
@@ -266,7 +267,7 @@ static void test_hover(void)
 	json_decref(r);
 	r = client_request(&c, "textDocument/hover", at(rbac_uri, 20, 5)); /* severity in a template's alert */
 	CHECK_STR(jstr(r, "contents.value"), "**attribute** `severity` of `alert`: critical, warning or info (required)\n\n"
-					     "critical, warning, info");
+					     "The alert's severity.");
 	json_decref(r);
 }
 
