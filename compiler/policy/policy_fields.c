@@ -9,6 +9,8 @@
  */
 #include "policy.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Every record struct starts with its span: opsc_policy_record_span relies
@@ -669,11 +671,47 @@ const opsc_policy_field *opsc_policy_fields(uint32_t *out_len)
 	return fields;
 }
 
+/* Every member access of every policy over every record asks for its
+ * field (hundreds of thousands on a large repository): the table sorted
+ * once by record and name, then a binary search. */
+#define NFIELDS (sizeof fields / sizeof *fields)
+static const opsc_policy_field *sorted[NFIELDS];
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int cmp_field(const opsc_policy_field *a, opsc_record_kind record, const char *name)
+{
+	if (a->record != record)
+		return a->record < record ? -1 : 1;
+	return strcmp(a->name, name);
+}
+
+static int by_record_name(const void *x, const void *y)
+{
+	const opsc_policy_field *b = *(const opsc_policy_field *const *)y;
+	return cmp_field(*(const opsc_policy_field *const *)x, b->record, b->name);
+}
+
+static void sort_fields(void)
+{
+	for (size_t i = 0; i < NFIELDS; i++)
+		sorted[i] = &fields[i];
+	qsort(sorted, NFIELDS, sizeof *sorted, by_record_name);
+}
+
 const opsc_policy_field *opsc_policy_field_find(opsc_record_kind record, const char *name)
 {
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-		if (fields[i].record == record && strcmp(fields[i].name, name) == 0)
-			return &fields[i];
+	pthread_once(&sorted_once, sort_fields);
+	size_t lo = 0, hi = NFIELDS;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_field(sorted[mid], record, name);
+		if (c == 0)
+			return sorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

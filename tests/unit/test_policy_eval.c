@@ -477,6 +477,9 @@ static void test_policy_eval__field_table(void **state)
 		assert_non_null(all[i].get);
 		if (all[i].type.base == OPSC_PT_RECORD || all[i].type.elem == OPSC_PT_RECORD)
 			assert_true(all[i].type.record < OPSC_REC_COUNT);
+		/* the lookup (a binary search) finds every field as itself: no
+		 * record has two fields of one name */
+		assert_ptr_equal(opsc_policy_field_find(all[i].record, all[i].name), &all[i]);
 	}
 }
 
