@@ -28,9 +28,9 @@ case $out in *"10 files checked: 0 errors"*) ok "check DIR: the ten files of pol
   *) bad "check DIR: the ten files of policies/" "$out" ;; esac
 
 # a path that does not exist is a usage error, before any repository is open
-out=$("$opsc" lint "$work/no-such-dir" 2>&1); rc=$?
+out=$(cd "$work" && "$opsc" lint "$work/no-such-dir" 2>&1); rc=$?
 case "$rc:$out" in "2:opsc lint: $work/no-such-dir: No such file or directory") ok "lint of a missing path: exit 2, said once" ;;
-  *) bad "lint of a missing path: exit 2, said" "exit $rc: $out" ;; esac
+  *) bad "lint of a missing path: exit 2, said once" "exit $rc: $out" ;; esac
 
 printf '%d checks, %d failed\n' "$n" "$fail"
 [ "$fail" -eq 0 ]
