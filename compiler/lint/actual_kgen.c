@@ -190,6 +190,21 @@ static bool no_hash(const opsc_yamldoc_node *kdoc, const opsc_yamldoc_node *e)
 	return own ? strcmp(own, "true") == 0 : all && strcmp(all, "true") == 0;
 }
 
+/* The name suffix of a generated object holding `data` (NULL when the
+ * kustomization turns hashes off); a Secret is hashed as it holds its data,
+ * base64-encoded, with its type. */
+static const char *gen_hash(kctx *k, const opsc_yamldoc_node *kdoc, const opsc_yamldoc_node *e, int g,
+			    const opsc_kv *data, uint32_t n, const char *type)
+{
+	if (no_hash(kdoc, e))
+		return NULL;
+	opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
+	for (uint32_t d = 0; d < n; d++)
+		hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s) : data[d].value.s,
+						      OPSC_NO_SPAN } };
+	return opsc_kust_name_hash(k->arena, g == 1 ? "Secret" : "ConfigMap", hashed, n, g == 1 ? type : NULL);
+}
+
 /* ---------------------------------------------------- behavior: merge */
 
 /* The generated object of `kind` an earlier generator named `name` (its
@@ -279,15 +294,9 @@ static void regenerate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, co
 	const char *type = opsc_yamldoc_str(opsc_yamldoc_get(e, "type"));
 	if (g == 1 && !(type && *type) && opsc_yamldoc_get(o->doc, "type"))
 		opsc_kn_put(k->arena, doc, "type", opsc_kn_copy(k->arena, opsc_yamldoc_get(o->doc, "type"), 0));
-	opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
-	for (uint32_t d = 0; d < n; d++)
-		hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s) : data[d].value.s,
-						      OPSC_NO_SPAN } };
 	o->doc = doc;
 	o->owned = true;
-	o->hash = no_hash(kdoc, e) ? NULL
-				   : opsc_kust_name_hash(k->arena, kinds[g], hashed, n,
-							 g == 1 ? opsc_yamldoc_str(opsc_yamldoc_get(doc, "type")) : NULL);
+	o->hash = gen_hash(k, kdoc, e, g, data, n, opsc_yamldoc_str(opsc_yamldoc_get(doc, "type")));
 	opsc_kust_changed(k, o, kust, opsc_source_span(&k->a->ctx->sources, k->files.items[kust].file, e->offset, e->offset),
 			  KC_GENERATED);
 }
@@ -311,13 +320,7 @@ void opsc_kust_generate(kctx *k, uint32_t kust, const opsc_yamldoc_node *kdoc, k
 				regenerate(k, kust, kdoc, e, g, name, behavior[0] == 'm', data, n, out);
 				continue;
 			}
-			opsc_kv *hashed = opsc_arena_alloc(k->arena, (n + 1) * sizeof *hashed);
-			for (uint32_t d = 0; d < n; d++) /* a Secret is hashed as it holds its data */
-				hashed[d] = (opsc_kv){ data[d].key, { g == 1 ? b64_encode(k->arena, data[d].value.s)
-									    : data[d].value.s, OPSC_NO_SPAN } };
-			const char *hash = no_hash(kdoc, e) ? NULL
-							    : opsc_kust_name_hash(k->arena, kinds[g], hashed, n,
-										  g == 1 ? gen_type(e) : NULL);
+			const char *hash = gen_hash(k, kdoc, e, g, data, n, gen_type(e));
 			opsc_yamldoc_node *doc = gen_object(k, kdoc, e, kinds[g], name, data, n);
 			kobj o = { doc, kust, kinds[g], name, e->offset, e->offset + 1, true, NULL, hash };
 			opsc_kust_changed(k, &o, kust, opsc_source_span(&k->a->ctx->sources, k->files.items[kust].file,
