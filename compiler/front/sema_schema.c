@@ -190,22 +190,21 @@ static const sema_attr email_attrs[] = {
 	{ "text", A_STRING, false, "The body: a Go template Alertmanager expands." },
 	END,
 };
+/* What a route and each of its `when` branches both set. */
+#define ROUTE_GROUPING \
+	{ "group_by", A_STRINGS, false, "The labels alerts are grouped by (`...`: every label, alone)." }, \
+	{ "group_wait", A_DURATION, false, "How long a new group waits before its first notification." }, \
+	{ "group_interval", A_DURATION, false, "How long before a group's new alerts are notified." }, \
+	{ "repeat_interval", A_DURATION, false, "How long before a notification is sent again." }, \
+	{ "continue", A_BOOL, false, "Whether routing goes on after a match." }
 static const sema_attr route_attrs[] = {
 	{ "to", A_RECEIVER, true, "The receiver alerts go to." },
-	{ "group_by", A_STRINGS, false, "The labels alerts are grouped by (`...`: every label, alone)." },
-	{ "group_wait", A_DURATION, false, "How long a new group waits before its first notification." },
-	{ "group_interval", A_DURATION, false, "How long before a group's new alerts are notified." },
-	{ "repeat_interval", A_DURATION, false, "How long before a notification is sent again." },
-	{ "continue", A_BOOL, false, "Whether routing goes on after a match." },
+	ROUTE_GROUPING,
 	END,
 };
 static const sema_attr when_attrs[] = {
 	{ "to", A_RECEIVER, false, "The receiver the matching alerts go to (default: the route's)." },
-	{ "group_by", A_STRINGS, false, "The labels alerts are grouped by (`...`: every label, alone)." },
-	{ "group_wait", A_DURATION, false, "How long a new group waits before its first notification." },
-	{ "group_interval", A_DURATION, false, "How long before a group's new alerts are notified." },
-	{ "repeat_interval", A_DURATION, false, "How long before a notification is sent again." },
-	{ "continue", A_BOOL, false, "Whether routing goes on after a match." },
+	ROUTE_GROUPING,
 	END,
 };
 static const sema_attr policy_attrs[] = {

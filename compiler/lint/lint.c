@@ -424,10 +424,8 @@ static int open_targets(lint_run *run, target *targets, uint32_t n, const char *
 	for (uint32_t i = 0; i < n; i++) {
 		targets[i].path = paths[i];
 		if (opsc_repo_open(&targets[i].repo, paths[i]) < 0) {
-			/* the path once: a failure to resolve it already names it */
-			const char *e = opsc_repo_error();
-			size_t n = strlen(paths[i]);
-			return fail(run, paths[i], strncmp(e, paths[i], n) == 0 && strncmp(e + n, ": ", 2) == 0 ? e + n + 2 : e);
+			run->error = opsc_arena_strdup(run->out->arena, opsc_repo_error()); /* it names the path */
+			return -1;
 		}
 		if (!targets[i].repo && run->opts->mode != OPSC_LINT_WORKTREE)
 			return fail(run, paths[i],

@@ -701,18 +701,9 @@ static void sort_fields(void)
 const opsc_policy_field *opsc_policy_field_find(opsc_record_kind record, const char *name)
 {
 	pthread_once(&sorted_once, sort_fields);
-	size_t lo = 0, hi = NFIELDS;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_field(sorted[mid], record, name);
-		if (c == 0)
-			return sorted[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	opsc_policy_field key = { .record = record, .name = name };
+	const opsc_policy_field *k = &key, *const *found = bsearch(&k, sorted, NFIELDS, sizeof *sorted, by_record_name);
+	return found ? *found : NULL;
 }
 
 /* -------------------------------------------------------------- collections */

@@ -125,8 +125,11 @@ int opsc_repo_open(opsc_repo **out, const char *path)
 	git_repository *git = NULL;
 	int rc = open_git(&git, real);
 	if (rc != 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", opsc_repo_error());
 		git_libgit2_shutdown();
-		return rc > 0 ? 0 : rc;
+		/* every failure names the path, as the realpath one above */
+		return rc > 0 ? 0 : opsc_repo_fail_("%s: %s", path, msg);
 	}
 	opsc_repo *repo = opsc_calloc(1, sizeof *repo);
 	repo->git = git;

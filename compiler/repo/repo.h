@@ -27,7 +27,8 @@ typedef struct opsc_repo opsc_repo;
 
 /* Opens the repository whose working tree contains `path` (a file or a
  * directory). Returns 0 with *out NULL when `path` is in no repository (or
- * only in a bare one), negative on a failure (see opsc_repo_error). */
+ * only in a bare one), negative on a failure (opsc_repo_error says what,
+ * naming `path`). */
 int opsc_repo_open(opsc_repo **out, const char *path);
 void opsc_repo_free(opsc_repo *repo);
 

@@ -71,11 +71,18 @@ static bool ignored(tree_walk *w, const char *path)
 	return ign != 0;
 }
 
+/* The working tree's `rel` followed by `suffix`, as a path to open. */
+static char *full_path(const tree_walk *w, const char *rel, const char *suffix)
+{
+	char *full = opsc_malloc(strlen(w->repo->workdir) + strlen(rel) + strlen(suffix) + 1);
+	strcpy(stpcpy(stpcpy(full, w->repo->workdir), rel), suffix);
+	return full;
+}
+
 /* A directory holding `.git` is another repository: git does not list it. */
 static bool nested_repo(const tree_walk *w, const char *dir)
 {
-	char *full = opsc_malloc(strlen(w->repo->workdir) + strlen(dir) + 5);
-	strcpy(stpcpy(stpcpy(full, w->repo->workdir), dir), ".git");
+	char *full = full_path(w, dir, ".git");
 	struct stat st;
 	bool nested = lstat(full, &st) == 0;
 	opsc_free(full);
@@ -88,8 +95,7 @@ static void walk_dir(tree_walk *w, const char *dir);
 static void visit(tree_walk *w, const char *path, unsigned char type)
 {
 	if (type == DT_UNKNOWN) {
-		char *full = opsc_malloc(strlen(w->repo->workdir) + strlen(path) + 1);
-		strcpy(stpcpy(full, w->repo->workdir), path);
+		char *full = full_path(w, path, "");
 		struct stat st;
 		type = lstat(full, &st) != 0 ? DT_UNKNOWN
 		       : S_ISDIR(st.st_mode) ? DT_DIR
@@ -120,9 +126,8 @@ static void visit(tree_walk *w, const char *path, unsigned char type)
 /* Lists directory `dir` ("" for the root, else ending in '/'). */
 static void walk_dir(tree_walk *w, const char *dir)
 {
-	size_t wlen = strlen(w->repo->workdir), dlen = strlen(dir);
-	char *full = opsc_malloc(wlen + dlen + 1);
-	strcpy(stpcpy(full, w->repo->workdir), dir);
+	size_t dlen = strlen(dir);
+	char *full = full_path(w, dir, "");
 	DIR *d = opendir(full);
 	opsc_free(full);
 	if (!d) {

@@ -255,17 +255,9 @@ void opsc_rules_dispose(opsc_rules *rules)
  * added since the last sort. */
 const opsc_rule *opsc_rules_find(const opsc_rules *rules, const char *id)
 {
-	uint32_t lo = 0, hi = rules->sorted;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(rules->items.items[mid].id, id);
-		if (c == 0)
-			return &rules->items.items[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	const opsc_rule *r = opsc_find_str(rules->items.items, rules->sorted, sizeof *r, id); /* id comes first */
+	if (r)
+		return r;
 	for (uint32_t i = rules->sorted; i < rules->items.len; i++)
 		if (strcmp(rules->items.items[i].id, id) == 0)
 			return &rules->items.items[i];
